@@ -1,0 +1,62 @@
+"""The application factory and its small setup steps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from portfolio import settings
+from portfolio.extensions import babel, csrf, db, login_manager, migrate
+from portfolio.programme.loader import load_programme
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    _configure(app, overrides or {})
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict) -> None:
+    app.config.update(settings.defaults(app.instance_path))
+    if os.environ.get("PORTFOLIO_CONFIG"):
+        app.config.from_pyfile(os.path.abspath(os.environ["PORTFOLIO_CONFIG"]))
+    settings.apply_environment(app.config, os.environ)
+    app.config.update(overrides)
+    settings.ensure_secret_key(app.config, app.instance_path)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri.replace("postgresql://", "postgresql+psycopg://", 1)
+    app.extensions["portfolio.programme"] = load_programme(app.config["PROGRAMME_FILE"])
+
+
+def _init_extensions(app: Flask) -> None:
+    from portfolio import models  # noqa: F401  (registers every model with the metadata)
+    from portfolio.auth.session import init_login
+    from portfolio.i18n import init_i18n
+    from portfolio.templating import init_templating
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.MIGRATIONS_DIR), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    init_login(app, login_manager)
+    init_i18n(app, babel)
+    init_templating(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portfolio.auth.views import bp as auth_bp
+    from portfolio.core.views import bp as core_bp
+    from portfolio.errors import register_error_handlers
+    from portfolio.initiatives.views import bp as initiatives_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(initiatives_bp, url_prefix="/initiatives")
+    register_error_handlers(app)

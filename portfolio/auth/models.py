@@ -1,0 +1,78 @@
+"""User accounts with combinable roles, area scopes (programledare) and unit scopes (editor)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portfolio.auth import roles as R
+from portfolio.extensions import db
+from portfolio.programme.models import OrgUnit, PriorityArea
+
+user_area = Table(
+    "user_area", db.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("priority_area.id"), primary_key=True),
+)
+user_unit = Table(
+    "user_unit", db.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("org_unit.id"), primary_key=True),
+)
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin")
+    areas: Mapped[list[PriorityArea]] = relationship(secondary=user_area, lazy="selectin")
+    units: Mapped[list[OrgUnit]] = relationship(secondary=user_unit, lazy="selectin")
+
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def is_office(self) -> bool:
+        return self.has_role(R.ADMIN, R.PORTFOLIO_OFFICE)
+
+    @property
+    def is_active(self) -> bool:  # flask-login
+        return self.active
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per e-mail address; too many in a window lock the address for a while."""
+
+    __tablename__ = "login_throttle"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from portfolio.auth.forms import LoginForm
+from portfolio.auth.services import authenticate
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("initiatives.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        result = authenticate(form.email.data, form.password.data)
+        if result.user:
+            session.clear()
+            login_user(result.user)
+            return redirect(_safe_next(form.next.data))
+        if result.locked_minutes:
+            form.form_errors.append(_("För många misslyckade inloggningar. Försök igen om "
+                                      "%(minutes)d minuter.", minutes=result.locked_minutes))
+            status = 429
+        else:
+            form.form_errors.append(_("Fel e-postadress eller lösenord."))
+            status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("Du är utloggad."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portfolio.auth.models import User
+from portfolio.extensions import db
+
+
+class ChangeLogEntry(db.Model):
+    """One changed field of one entity. Rows written in one save share `changed_at` and `action`."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_entity", "entity_type", "entity_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    changed_at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(20))
+    field: Mapped[str | None] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,131 @@
+"""The `portfolio` command: the app's Flask CLI plus serve, users, programme and demo."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from portfolio.app import create_app
+from portfolio.programme.loader import ProgrammeError
+from portfolio.settings import SettingsError
+
+
+def _cli_app():
+    try:
+        return create_app({"CLI": True})
+    except (SettingsError, ProgrammeError) as exc:
+        click.echo(f"Kan inte starta: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.group(cls=FlaskGroup, create_app=_cli_app, add_default_commands=True,
+             load_dotenv=False, set_debug_flag=False)
+def main():
+    """Portföljstyrning för digital transformation."""
+
+
+def _prepare_database(app) -> None:
+    from flask_migrate import upgrade
+
+    from portfolio.programme.services import sync_reference_data
+    from portfolio.settings import MIGRATIONS_DIR
+
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        sync_reference_data()
+
+
+@main.command("serve", with_appcontext=False)
+@click.option("--demo", is_flag=True, help="Demoläge: SQLite, demodata och demoinloggningar.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(demo: bool, host: str, port: int) -> None:
+    """Migrera databasen, läs in programmet och starta webbservern."""
+    try:
+        app = create_app({"DEMO": demo})
+    except (SettingsError, ProgrammeError) as exc:
+        click.echo(f"Kan inte starta: {exc}", err=True)
+        sys.exit(2)
+    _prepare_database(app)
+    if demo:
+        from portfolio.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
+
+        with app.app_context():
+            created = load_demo()
+            click.echo("Demodata inläst." if created else "Befintlig demodata återanvänds.")
+            click.echo(f"Databas: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+            click.echo(f"\nDemoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
+            for email, description in demo_logins():
+                click.echo(f"  {email:<38} {description}")
+    click.echo(f"\nÖppna http://{host}:{port}/ i webbläsaren. Avsluta med Ctrl+C.\n")
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@main.group("users")
+def users() -> None:
+    """Hantera användarkonton."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", "roles", required=True, multiple=True,
+              help="admin, portfolio_office, programme_manager, editor eller viewer (kan upprepas)")
+@click.option("--area", "areas", multiple=True, help="Områdeskod för programledare (kan upprepas)")
+@click.option("--unit", "units", multiple=True, help="Enhetskod för redigerare (kan upprepas)")
+@click.option("--name", default=None)
+@click.option("--password", default=None, help="Utelämna för att få en fråga om lösenord")
+def users_create(email, roles, areas, units, name, password) -> None:
+    """Skapa ett konto."""
+    from portfolio.auth.services import AccountError, create_user
+    from portfolio.programme.services import sync_reference_data
+
+    if password is None:
+        password = click.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
+    sync_reference_data()
+    try:
+        user = create_user(email=email, roles=list(roles), password=password, name=name,
+                           areas=list(areas), units=list(units))
+    except AccountError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"Skapade {user.email} ({', '.join(sorted(user.roles))})")
+
+
+@main.group("programme")
+def programme() -> None:
+    """Programfilen (områden, principer, enheter, skalor)."""
+
+
+@programme.command("check")
+def programme_check() -> None:
+    """Validera programfilen (görs också vid varje start)."""
+    prog = current_app.extensions["portfolio.programme"]
+    click.echo(f"Programfilen är giltig: {prog.name}, {len(prog.priority_areas)} områden, "
+               f"{len(prog.org_units)} enheter.")
+
+
+@programme.command("sync")
+def programme_sync() -> None:
+    """Läs in programfilen i referenstabellerna."""
+    from portfolio.programme.services import sync_reference_data
+
+    sync_reference_data()
+    click.echo("Referensdata uppdaterad från programfilen.")
+
+
+@main.group("demo")
+def demo_group() -> None:
+    """Demodata."""
+
+
+@demo_group.command("load")
+def demo_load() -> None:
+    """Läs in demodata (om den inte redan finns)."""
+    from portfolio.demo.loader import load_demo
+    from portfolio.programme.services import sync_reference_data
+
+    sync_reference_data()
+    click.echo("Demodata inläst." if load_demo() else "Demodata fanns redan.")

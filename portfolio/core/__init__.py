@@ -1,0 +1,1 @@
+"""Start page, health check and language choice."""

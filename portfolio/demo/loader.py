@@ -1,0 +1,106 @@
+"""Load the demo users and initiatives through the ordinary services (so the change log and
+every rule apply to demo data too). Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from portfolio.auth import roles as R
+from portfolio.auth.models import User
+from portfolio.auth.services import create_user
+from portfolio.domain import phases as P
+from portfolio.extensions import db
+from portfolio.initiatives import services as initiative_services
+from portfolio.initiatives.models import Initiative
+from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
+
+DATA_DIR = Path(__file__).parent / "data"
+DEMO_PASSWORD = "demo-losenord"
+DEMO_NOTE_INVENTED = "Påhittat exempel för demonstration."
+
+DEMO_USERS = [
+    # email, name, roles, areas, units, description
+    ("admin@exempel.se", "Alva Admin", [R.ADMIN], [], [], "administratör"),
+    ("projektkontoret@exempel.se", "Petra Projektkontor", [R.PORTFOLIO_OFFICE], [], [],
+     "projektkontoret (alla initiativ)"),
+    ("programledare.valfard@exempel.se", "Paul Programledare", [R.PROGRAMME_MANAGER],
+     ["valfard"], [], "programledare, Smart och individanpassad välfärd"),
+    ("programledare.stad@exempel.se", "Stina Stadsledare", [R.PROGRAMME_MANAGER],
+     ["stad-landsbygd"], [], "programledare, Digitalt hållbar stad och landsbygd"),
+    ("programledare.service@exempel.se", "Sam Servicesson", [R.PROGRAMME_MANAGER],
+     ["service"], [], "programledare, Självklar service"),
+    ("programledare.stod@exempel.se", "Sara Stödprocess", [R.PROGRAMME_MANAGER],
+     ["stodprocesser"], [], "programledare, Effektiva stödprocesser"),
+    ("redigerare.sbf@exempel.se", "Erik Redigerare", [R.EDITOR], [], ["SBN"],
+     "redigerare för stadsbyggnadsnämnden/-förvaltningen"),
+    ("redigerare.kff@exempel.se", "Karin Kulturfritid", [R.EDITOR], [], ["KFN"],
+     "redigerare för kultur- och fritidsnämnden/-förvaltningen"),
+    ("ks@exempel.se", "Kim Kommunstyrelse", [R.VIEWER], [], [], "läsare (KS-ledamot)"),
+]
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    return [(email, description) for email, _, _, _, _, description in DEMO_USERS]
+
+
+def _read(name: str) -> dict:
+    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def load_demo() -> bool:
+    """Create demo users and initiatives unless they are there already. True if created."""
+    if db.session.scalar(db.select(User.id).where(User.email == DEMO_USERS[0][0])):
+        return False
+    for email, name, roles, areas, units, _ in DEMO_USERS:
+        create_user(email=email, name=name, roles=roles, areas=areas, units=units,
+                    password=DEMO_PASSWORD)
+    office = db.session.scalar(db.select(User).where(User.email == DEMO_USERS[1][0]))
+    _load_initiatives(office)
+    return True
+
+
+def _ids(model, codes) -> list[int]:
+    by_code = dict(db.session.execute(db.select(model.code, model.id)).tuples())
+    return [by_code[c] for c in codes]
+
+
+def _load_initiatives(office: User) -> None:
+    data = _read("initiatives.yaml")
+    sources = dict(db.session.execute(db.select(FundingSource.code, FundingSource.id)).tuples())
+    for item in data["initiatives"]:
+        if db.session.scalar(db.select(Initiative.id).where(Initiative.ref == item["ref"])):
+            continue
+        note = item.get("seed_note") if item.get("source") == "seed" else DEMO_NOTE_INVENTED
+        target_phase = item["phase"]
+        payload = initiative_services.InitiativeInput(
+            ref=item["ref"], title=item["title"], description=item.get("description") or "",
+            owning_unit_id=_ids(OrgUnit, [item["owning_unit"]])[0],
+            participating_unit_ids=_ids(OrgUnit, item.get("participating_units") or []),
+            primary_area_id=_ids(PriorityArea, [item["primary_area"]])[0],
+            secondary_area_ids=_ids(PriorityArea, item.get("secondary_areas") or []),
+            principle_ids=_ids(Principle, item.get("principles") or []),
+            phase=target_phase if target_phase in P.MAIN_FLOW else P.IDE,
+            start_date=_date(item.get("start_date")), end_date=_date(item.get("end_date")),
+            need_owner=item.get("need_owner"), project_lead=item.get("project_lead"),
+            benefit_owner=item.get("benefit_owner"),
+            funding=[initiative_services.FundingInput(f["year"], sources[f["source"]],
+                                                      Decimal(str(f["amount"])), i)
+                     for i, f in enumerate(item.get("funding") or [])],
+            staffing=[initiative_services.StaffingInput(s["year"], Decimal(str(s["fte"])), i)
+                      for i, s in enumerate(item.get("staffing") or [])],
+            is_demo=True, demo_note=note)
+        ini = initiative_services.create_initiative(payload, office)
+        if target_phase not in P.MAIN_FLOW:
+            initiative_services.change_phase(ini, target_phase, office,
+                                             expected_version=ini.version,
+                                             reason="Demodata: fas enligt demoscenariot.")

@@ -1,0 +1,1 @@
+"""Pure domain rules and calculations: no Flask, no database."""

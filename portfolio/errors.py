@@ -1,0 +1,47 @@
+"""Error pages in the user's language; JSON for API-style requests."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portfolio.extensions import db
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Felaktig begäran"), _("Begäran kunde inte tolkas. Kontrollera uppgifterna och försök igen.")),
+        403: (_("Åtkomst nekad"), _("Du har inte behörighet att göra detta. Kontakta projektkontoret om du behöver ändrad behörighet.")),
+        404: (_("Sidan finns inte"), _("Sidan eller posten du söker finns inte, eller har flyttats.")),
+        405: (_("Metoden är inte tillåten"), _("Åtgärden går inte att göra på det här sättet.")),
+        413: (_("För stor fil"), _("Det du skickade är för stort.")),
+        429: (_("För många försök"), _("Vänta en stund och försök igen.")),
+        500: (_("Något gick fel"), _("Ett oväntat fel inträffade. Ingenting har sparats. Försök igen, och kontakta förvaltningen av systemet om felet kvarstår.")),
+    }
+
+
+def render_error(code: int, detail: str | None = None):
+    title, text = _messages().get(code, (str(code), ""))
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(status=code, title=title, message=detail or text), code
+    return render_template("errors/error.html", code=code, title=title,
+                           text=detail or text), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(err):
+        return render_error(400, _("Formuläret har gått ut eller saknar säkerhetstoken. "
+                                   "Ladda om sidan och försök igen."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        return render_error(err.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(err: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error", exc_info=err)
+        return render_error(InternalServerError.code)

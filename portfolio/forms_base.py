@@ -1,0 +1,127 @@
+"""Form building blocks shared by every feature: the base form that refuses control characters,
+checkbox groups, and Swedish-friendly decimal input."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, SelectMultipleField, StringField, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+FORBIDDEN_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
+
+
+def strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """Rejects NUL and other control characters in any text field, with a message by the field."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):
+                filters = list(unbound_field.kwargs.get("filters", []))
+                if strip_text not in filters:
+                    unbound_field.kwargs["filters"] = [*filters, strip_text]
+            return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self._all_fields(self):
+            raw = field.raw_data or []
+            if any(isinstance(v, str) and FORBIDDEN_CHARS & set(v) for v in raw):
+                field.errors = list(field.errors) + [
+                    _l("Texten innehåller otillåtna tecken (t.ex. NUL). Ta bort dem och försök igen.")]
+                ok = False
+        return ok
+
+    @staticmethod
+    def _all_fields(form):
+        for field in form:
+            if hasattr(field, "entries"):  # FieldList
+                for entry in field.entries:
+                    if hasattr(entry, "form"):
+                        yield from BaseForm._all_fields(entry.form)
+                    else:
+                        yield entry
+            elif hasattr(field, "form") and field.type == "FormField":
+                yield from BaseForm._all_fields(field.form)
+            else:
+                yield field
+
+    def attach_errors(self, errors: dict[str, str]) -> None:
+        """Put service-level validation errors on their fields ("funding-0-year" style keys
+        address list rows); unknown keys go to the form-level errors."""
+        for key, message in errors.items():
+            field = self._find(key)
+            if field is None:
+                self.form_errors.append(message)
+            else:
+                field.errors = list(field.errors) + [message]
+
+    def _find(self, key: str):
+        for field in self._all_fields(self):
+            if field.id == key or field.name == key:
+                return field
+        return None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (rendered in a fieldset with a legend by the form macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        valid = {self.coerce(choice[0]) for choice in self.choices or []}
+        if any(value not in valid for value in self.data or []):
+            raise ValidationError(_l("Ett av de valda alternativen finns inte."))
+
+
+class LocalDecimalField(Field):
+    """A decimal typed the Swedish way ("1 234,50") or the English way ("1234.50").
+
+    Refuses more decimals than `places` instead of rounding silently."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, places: int = 2, minimum=None, maximum=None,
+                 **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(label, validators, **kwargs)
+        self.places = places
+        self.minimum = None if minimum is None else Decimal(minimum)
+        self.maximum = None if maximum is None else Decimal(maximum)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format(self.data, "f").replace(".", ",")
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            number = Decimal(text)
+            if not number.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            self.data = None
+            raise ValueError(_l("Ange ett tal, t.ex. 1 234,50.")) from None
+        if -number.as_tuple().exponent > self.places:
+            self.data = None
+            raise ValueError(_l("Högst %(places)d decimaler.", places=self.places))
+        if self.minimum is not None and number < self.minimum:
+            self.data = None
+            raise ValueError(_l("Talet får inte vara mindre än %(min)s.", min=self.minimum))
+        if self.maximum is not None and number > self.maximum:
+            self.data = None
+            raise ValueError(_l("Talet får inte vara större än %(max)s.", max=self.maximum))
+        self.data = number

@@ -1,0 +1,15 @@
+"""Language: Swedish by default; a user may switch to English for the session."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, session
+from flask_babel import Babel
+
+
+def select_locale() -> str:
+    lang = session.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_i18n(app: Flask, babel: Babel) -> None:
+    babel.init_app(app, locale_selector=select_locale)

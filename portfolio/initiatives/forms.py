@@ -1,0 +1,154 @@
+"""Forms for the initiative register. They parse and check types; the service checks the rules."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (DateField, FieldList, FormField, HiddenField, IntegerField, SelectField,
+                     StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portfolio.domain import phases as P
+from portfolio.forms_base import FORBIDDEN_CHARS, BaseForm, LocalDecimalField, MultiCheckboxField
+from portfolio.initiatives.labels import PHASE_LABELS
+from portfolio.initiatives.queries import SORTS, RegisterFilter
+from portfolio.initiatives.services import FundingInput, InitiativeInput, StaffingInput
+from portfolio.programme import queries as ref
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+EMPTY_ROWS = 2
+TITLE_MAX = 200
+NAME_MAX = 200
+
+
+class FundingRowForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("År"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX,
+                        _l("Ange ett år mellan %(min)s och %(max)s."))])
+    source = SelectField(_l("Källa"), coerce=int, validate_choice=False)
+    amount = LocalDecimalField(_l("Belopp (kr)"), places=2, minimum=0, maximum=10**11)
+
+
+class StaffingRowForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("År"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX,
+                        _l("Ange ett år mellan %(min)s och %(max)s."))])
+    fte = LocalDecimalField(_l("Årsarbetare"), places=2, minimum=0, maximum=10000)
+
+
+def _optional_name(label):
+    return StringField(label, validators=[Optional(), Length(max=NAME_MAX)])
+
+
+class InitiativeForm(BaseForm):
+    title = StringField(_l("Titel"), validators=[
+        DataRequired(_l("Ange en titel.")),
+        Length(max=TITLE_MAX, message=_l("Titeln får vara högst %(max)d tecken."))])
+    description = TextAreaField(_l("Beskrivning"), validators=[
+        Optional(), Length(max=10000, message=_l("Beskrivningen får vara högst %(max)d tecken."))])
+    owning_unit = SelectField(_l("Ägande enhet"), coerce=int, validators=[
+        InputRequired(_l("Välj ägande enhet."))])
+    participating_units = MultiCheckboxField(_l("Deltagande enheter (samverkan)"), coerce=int)
+    primary_area = SelectField(_l("Primärt prioriterat område"), coerce=int, validators=[
+        InputRequired(_l("Välj ett prioriterat område."))])
+    secondary_areas = MultiCheckboxField(_l("Sekundära prioriterade områden"), coerce=int)
+    principles = MultiCheckboxField(_l("Möjliggörande principer"), coerce=int)
+    phase = SelectField(_l("Fas"), validate_choice=True)
+    start_date = DateField(_l("Startdatum"), validators=[Optional()])
+    end_date = DateField(_l("Slutdatum"), validators=[Optional()])
+    need_owner = _optional_name(_l("Behovsägare"))
+    project_lead = _optional_name(_l("Projektledare"))
+    benefit_owner = _optional_name(_l("Nyttoägare"))
+    funding = FieldList(FormField(FundingRowForm), min_entries=0)
+    staffing = FieldList(FormField(StaffingRowForm), min_entries=0)
+    version = HiddenField()
+
+    def setup(self, *, creating: bool) -> InitiativeForm:
+        units = ref.org_units()
+        areas = ref.areas()
+        unit_choices = [(u.id, u.label) for u in units]
+        self.owning_unit.choices = [(-1, _l("– Välj enhet –"))] + unit_choices
+        self.participating_units.choices = unit_choices
+        self.primary_area.choices = [(-1, _l("– Välj område –"))] + [(a.id, a.name) for a in areas]
+        self.secondary_areas.choices = [(a.id, a.name) for a in areas]
+        self.principles.choices = [(p.id, p.name) for p in ref.principles()]
+        if creating:
+            self.phase.choices = [(p, PHASE_LABELS[p]) for p in (P.IDE, P.BEHOVSANALYS)]
+        else:
+            del self.phase
+        sources = [(-1, _l("– Välj källa –"))] + [(s.id, s.name) for s in ref.funding_sources()]
+        while len([e for e in self.funding.entries if _filled(e)]) + EMPTY_ROWS > len(self.funding.entries):
+            self.funding.append_entry()
+        while len([e for e in self.staffing.entries if _filled(e)]) + EMPTY_ROWS > len(self.staffing.entries):
+            self.staffing.append_entry()
+        for entry in self.funding.entries:
+            entry.form.source.choices = sources
+        return self
+
+    def to_input(self) -> InitiativeInput:
+        return InitiativeInput(
+            title=self.title.data,
+            description=self.description.data or "",
+            owning_unit_id=self.owning_unit.data,
+            participating_unit_ids=list(self.participating_units.data or []),
+            primary_area_id=self.primary_area.data,
+            secondary_area_ids=list(self.secondary_areas.data or []),
+            principle_ids=list(self.principles.data or []),
+            phase=self.phase.data if "phase" in self else None,
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            need_owner=self.need_owner.data or None,
+            project_lead=self.project_lead.data or None,
+            benefit_owner=self.benefit_owner.data or None,
+            funding=[FundingInput(e.form.year.data, e.form.source.data, e.form.amount.data, i)
+                     for i, e in enumerate(self.funding.entries) if _filled(e)],
+            staffing=[StaffingInput(e.form.year.data, e.form.fte.data, i)
+                      for i, e in enumerate(self.staffing.entries) if _filled(e)],
+        )
+
+
+def _filled(entry) -> bool:
+    """A list row counts when any of its inputs holds something (blank rows are ignored)."""
+    for field in entry.form:
+        raw = field.raw_data
+        if raw and str(raw[0]).strip() not in ("", "-1"):
+            return True
+        if not raw and field.data not in (None, "", -1):
+            return True
+    return False
+
+
+class PhaseForm(BaseForm):
+    phase = SelectField(_l("Ny fas"), validate_choice=False)
+    reason = TextAreaField(_l("Kommentar (valfri)"), validators=[Optional(), Length(max=2000)])
+    version = HiddenField()
+
+
+class RestoreForm(BaseForm):
+    version = HiddenField()
+
+
+class ArchiveForm(BaseForm):
+    reason = TextAreaField(_l("Skäl"), validators=[
+        DataRequired(_l("Ange varför initiativet arkiveras.")), Length(max=2000)])
+    version = HiddenField()
+
+
+def _positive_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and 0 < int(value) < 2**31 else None
+
+
+def register_filter_from_args(args) -> tuple[RegisterFilter, int]:
+    """Read the register's filters from the query string; unknown values are ignored."""
+    phase = args.get("phase")
+    sort = args.get("sort", "updated")
+    q = (args.get("q") or "").strip()[:200]
+    q = "".join(ch for ch in q if ch not in FORBIDDEN_CHARS)
+    flt = RegisterFilter(
+        q=q, area=_positive_int(args.get("area")), unit=_positive_int(args.get("unit")),
+        phase=phase if phase in P.ALL_PHASES else None, source=_positive_int(args.get("source")),
+        archived=args.get("archived") == "1", sort=sort if sort in SORTS else "updated")
+    return flt, _positive_int(args.get("page")) or 1

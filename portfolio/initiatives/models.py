@@ -1,0 +1,116 @@
+"""Initiatives (initiativ/projekt) with their funding and staffing per year."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portfolio.auth.models import User
+from portfolio.extensions import db
+from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
+from portfolio.types import FixedDecimal, Money
+
+initiative_participant = Table(
+    "initiative_participant", db.metadata,
+    Column("initiative_id", ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("org_unit.id"), primary_key=True),
+)
+initiative_secondary_area = Table(
+    "initiative_secondary_area", db.metadata,
+    Column("initiative_id", ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("priority_area.id"), primary_key=True),
+)
+initiative_principle = Table(
+    "initiative_principle", db.metadata,
+    Column("initiative_id", ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True),
+    Column("principle_id", ForeignKey("principle.id"), primary_key=True),
+)
+
+
+class Initiative(db.Model):
+    __tablename__ = "initiative"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+                        name="dates_in_order"),
+        Index("ix_initiative_list", "archived", "phase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owning_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    primary_area_id: Mapped[int] = mapped_column(ForeignKey("priority_area.id"), index=True)
+    phase: Mapped[str] = mapped_column(String(20), index=True)
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    need_owner: Mapped[str | None] = mapped_column(String(200))
+    project_lead: Mapped[str | None] = mapped_column(String(200))
+    benefit_owner: Mapped[str | None] = mapped_column(String(200))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    # What is true and what is invented, for demo records (e.g. "named in the audit; figures invented").
+    demo_note: Mapped[str | None] = mapped_column(String(500))
+    archived: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    owning_unit: Mapped[OrgUnit] = relationship(lazy="joined")
+    primary_area: Mapped[PriorityArea] = relationship(lazy="joined")
+    participating_units: Mapped[list[OrgUnit]] = relationship(
+        secondary=initiative_participant, order_by=OrgUnit.sort_order)
+    secondary_areas: Mapped[list[PriorityArea]] = relationship(
+        secondary=initiative_secondary_area, order_by=PriorityArea.sort_order)
+    principles: Mapped[list[Principle]] = relationship(
+        secondary=initiative_principle, order_by=Principle.sort_order)
+    funding: Mapped[list[FundingLine]] = relationship(
+        cascade="all, delete-orphan", order_by="(FundingLine.year, FundingLine.id)",
+        back_populates="initiative")
+    staffing: Mapped[list[StaffingLine]] = relationship(
+        cascade="all, delete-orphan", order_by="StaffingLine.year", back_populates="initiative")
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def total_funding(self) -> Decimal:
+        return sum((f.amount for f in self.funding), Decimal(0))
+
+
+class FundingLine(db.Model):
+    """Funding for one year from one source (kronor, exact)."""
+
+    __tablename__ = "funding_line"
+    __table_args__ = (
+        UniqueConstraint("initiative_id", "year", "source_id"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int]
+    source_id: Mapped[int] = mapped_column(ForeignKey("funding_source.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+
+    initiative: Mapped[Initiative] = relationship(back_populates="funding")
+    source: Mapped[FundingSource] = relationship(lazy="joined")
+
+
+class StaffingLine(db.Model):
+    """Staff need for one year in full-time equivalents (two decimals)."""
+
+    __tablename__ = "staffing_line"
+    __table_args__ = (
+        UniqueConstraint("initiative_id", "year"),
+        CheckConstraint("fte >= 0", name="fte_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    fte: Mapped[Decimal] = mapped_column(FixedDecimal(2))
+
+    initiative: Mapped[Initiative] = relationship(back_populates="staffing")

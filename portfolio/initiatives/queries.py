@@ -1,0 +1,90 @@
+"""Read side of the register: filtered, sorted, paginated lists and the detail view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, or_
+from sqlalchemy.orm import selectinload
+
+from portfolio.domain import phases as P
+from portfolio.extensions import db
+from portfolio.initiatives.models import FundingLine, Initiative
+from portfolio.programme.models import OrgUnit
+from portfolio.programme.queries import unit_scope
+from portfolio.types import Money
+
+SORTS = {
+    "updated": lambda: Initiative.updated_at.desc(),
+    "title": lambda: func.lower(Initiative.title),
+    "ref": lambda: Initiative.ref,
+    "phase": lambda: case({p: i for i, p in enumerate(P.ALL_PHASES)}, value=Initiative.phase),
+    "start": lambda: Initiative.start_date,
+    "unit": lambda: OrgUnit.name,
+}
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    q: str = ""
+    area: int | None = None
+    unit: int | None = None
+    phase: str | None = None
+    source: int | None = None
+    archived: bool = False
+    sort: str = "updated"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def register_query(f: RegisterFilter):
+    stmt = db.select(Initiative).join(Initiative.owning_unit).where(
+        Initiative.archived.is_(f.archived))
+    if f.q:
+        pattern = f"%{_escape_like(f.q.lower())}%"
+        stmt = stmt.where(or_(func.lower(Initiative.title).like(pattern, escape="\\"),
+                              func.lower(Initiative.ref).like(pattern, escape="\\"),
+                              func.lower(Initiative.description).like(pattern, escape="\\")))
+    if f.area:
+        stmt = stmt.where(Initiative.primary_area_id == f.area)
+    if f.unit:
+        stmt = stmt.where(Initiative.owning_unit_id.in_(unit_scope({f.unit})))
+    if f.phase:
+        stmt = stmt.where(Initiative.phase == f.phase)
+    if f.source:
+        stmt = stmt.where(db.select(FundingLine.id).where(
+            FundingLine.initiative_id == Initiative.id, FundingLine.source_id == f.source).exists())
+    order = SORTS.get(f.sort, SORTS["updated"])()
+    return stmt.order_by(order, Initiative.id.desc())
+
+
+def register_page(f: RegisterFilter, page: int, per_page: int):
+    return db.paginate(register_query(f), page=page, per_page=per_page, error_out=False,
+                       max_per_page=100)
+
+
+def get_initiative(initiative_id: int) -> Initiative | None:
+    if not 0 < initiative_id < 2**31:
+        return None
+    return db.session.scalar(
+        db.select(Initiative).where(Initiative.id == initiative_id).options(
+            selectinload(Initiative.participating_units),
+            selectinload(Initiative.secondary_areas),
+            selectinload(Initiative.principles),
+            selectinload(Initiative.funding).joinedload(FundingLine.source),
+            selectinload(Initiative.staffing)))
+
+
+def funding_totals(initiative_ids: list[int]) -> dict[int, object]:
+    """Total funding per initiative for a page of the register, in one query."""
+    if not initiative_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(FundingLine.initiative_id, func.sum(FundingLine.amount))
+        .where(FundingLine.initiative_id.in_(initiative_ids))
+        .group_by(FundingLine.initiative_id))
+    money = Money()
+    return {i: money.process_result_value(total, None) for i, total in rows}
+

@@ -1,0 +1,163 @@
+"""Thin views for the register: parse → one service or query → render or redirect."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace as NS
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portfolio.auth import permissions
+from portfolio.changelog.queries import history
+from portfolio.domain import phases as P
+from portfolio.initiatives import queries, services
+from portfolio.forms_base import BaseForm
+from portfolio.initiatives.forms import (ArchiveForm, InitiativeForm, PhaseForm, RestoreForm,
+                                         register_filter_from_args)
+from portfolio.initiatives.labels import PHASE_LABELS
+from portfolio.programme import queries as ref
+from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
+
+bp = Blueprint("initiatives", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of the register needs a logged-in user (viewers included)."""
+
+
+def _load(initiative_id: int):
+    ini = queries.get_initiative(initiative_id)
+    if ini is None:
+        abort(404)
+    return ini
+
+
+@bp.route("/")
+def index():
+    flt, page = register_filter_from_args(request.args)
+    pagination = queries.register_page(flt, page, current_app.config["PAGE_SIZE"])
+    totals = queries.funding_totals([i.id for i in pagination.items])
+    return render_template(
+        "initiatives/index.html", pagination=pagination, flt=flt, totals=totals,
+        areas=ref.areas(), units=ref.org_units(), sources=ref.funding_sources(),
+        phases=PHASE_LABELS, can_create=permissions.can_create_initiative(current_user))
+
+
+@bp.route("/<int:initiative_id>")
+def detail(initiative_id: int):
+    return _render_detail(_load(initiative_id))
+
+
+def _render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
+                   status: int = 200):
+    phase_form = phase_form or PhaseForm(version=ini.version)
+    phase_form.phase.choices = [(p, PHASE_LABELS[p]) for p in
+                                P.allowed_targets(ini.phase, office=current_user.is_office)]
+    return render_template(
+        "initiatives/detail.html", ini=ini, phase_form=phase_form,
+        can_edit=permissions.can_edit_initiative(current_user, ini),
+        archive_form=archive_form or ArchiveForm(version=ini.version),
+        restore_form=restore_form or RestoreForm(version=ini.version),
+        history=history(services.ENTITY, ini.id)), status
+
+
+def _save(form: InitiativeForm, action, template: str, **context):
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                ini = action(form.to_input())
+            except ServiceValidationError as err:
+                form.attach_errors(err.errors)
+            except ConflictError:
+                form.form_errors.append(_("Någon annan har sparat initiativet medan du redigerade. "
+                                          "Ladda om sidan för att se den senaste versionen; dina "
+                                          "ändringar är inte sparade."))
+                status = 409
+            except PermissionDenied:
+                abort(403)
+            else:
+                flash(_("Initiativet är sparat."), "success")
+                return redirect(url_for(".detail", initiative_id=ini.id))
+    return render_template(template, form=form, **context), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    permissions.require(permissions.can_create_initiative(current_user))
+    form = InitiativeForm(phase="ide").setup(creating=True)
+    return _save(form, lambda data: services.create_initiative(data, current_user),
+                 "initiatives/form.html", ini=None)
+
+
+@bp.route("/<int:initiative_id>/edit", methods=["GET", "POST"])
+def edit(initiative_id: int):
+    ini = _load(initiative_id)
+    permissions.require(permissions.can_edit_initiative(current_user, ini))
+    form = InitiativeForm(obj=_form_object(ini)).setup(creating=False)
+    return _save(form, lambda data: services.update_initiative(
+        ini, data, current_user, expected_version=form.version.data),
+        "initiatives/form.html", ini=ini)
+
+
+def _form_object(ini):
+    """The initiative as the form expects it (ids for selects, rows for lists)."""
+    return NS(
+        title=ini.title, description=ini.description, owning_unit=ini.owning_unit_id,
+        participating_units=[u.id for u in ini.participating_units],
+        primary_area=ini.primary_area_id, secondary_areas=[a.id for a in ini.secondary_areas],
+        principles=[p.id for p in ini.principles], start_date=ini.start_date,
+        end_date=ini.end_date, need_owner=ini.need_owner, project_lead=ini.project_lead,
+        benefit_owner=ini.benefit_owner, version=ini.version,
+        funding=[NS(year=f.year, source=f.source_id, amount=f.amount) for f in ini.funding],
+        staffing=[NS(year=s.year, fte=s.fte) for s in ini.staffing])
+
+
+def _post_action(initiative_id: int, form: BaseForm, action, success: str, slot: str):
+    """Run a one-button action from the detail page; on error show the page again with the
+    message by the field and a 4xx status."""
+    ini = _load(initiative_id)
+    permissions.require(permissions.can_edit_initiative(current_user, ini))
+    status = 422
+    if form.validate_on_submit():
+        try:
+            action(ini, form)
+        except ServiceValidationError as err:
+            form.attach_errors(err.errors)
+        except ConflictError:
+            form.form_errors.append(_("Initiativet har ändrats av någon annan. Ladda om sidan och "
+                                      "försök igen."))
+            status = 409
+        except PermissionDenied:
+            abort(403)
+        else:
+            flash(success, "success")
+            return redirect(url_for(".detail", initiative_id=ini.id))
+    ini = _load(initiative_id)
+    return _render_detail(ini, status=status, **{slot: form})
+
+
+@bp.route("/<int:initiative_id>/phase", methods=["POST"])
+def change_phase(initiative_id: int):
+    form = PhaseForm()
+    return _post_action(initiative_id, form, lambda ini, f: services.change_phase(
+        ini, f.phase.data, current_user, expected_version=f.version.data, reason=f.reason.data),
+        _("Fasen är ändrad."), "phase_form")
+
+
+@bp.route("/<int:initiative_id>/archive", methods=["POST"])
+def archive(initiative_id: int):
+    return _post_action(initiative_id, ArchiveForm(), lambda ini, f: services.set_archived(
+        ini, True, current_user, expected_version=f.version.data, reason=f.reason.data),
+        _("Initiativet är arkiverat. Det finns kvar med all historik."), "archive_form")
+
+
+@bp.route("/<int:initiative_id>/restore", methods=["POST"])
+def restore(initiative_id: int):
+    return _post_action(initiative_id, RestoreForm(), lambda ini, f: services.set_archived(
+        ini, False, current_user, expected_version=f.version.data),
+        _("Initiativet är återställt."), "restore_form")

@@ -1,0 +1,6 @@
+"""Imports every feature's models so the metadata (and Alembic) sees all tables."""
+
+from portfolio.auth.models import LoginThrottle, User, UserRole  # noqa: F401
+from portfolio.changelog.models import ChangeLogEntry  # noqa: F401
+from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine  # noqa: F401
+from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea  # noqa: F401

@@ -1,0 +1,1 @@
+"""The programme: priority areas, principles, org units, scales, periods and defaults."""

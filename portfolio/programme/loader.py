@@ -1,0 +1,292 @@
+"""Read and validate the programme file. Pure: no Flask, no database.
+
+Every problem is reported with the key path where it was found, e.g.
+``org_units[3].parent: okänd enhet 'XYZ'``, so a broken file can be fixed without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+UNIT_KINDS = ("namnd", "forvaltning", "bolag")
+
+
+class ProgrammeError(ValueError):
+    """The programme file is missing, unreadable or invalid. `problems` lists every finding."""
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"Programfilen {path} är ogiltig:\n{lines}")
+
+
+@dataclass(frozen=True)
+class NamedCode:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class OrgUnitDef:
+    code: str
+    name: str
+    kind: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class RiskBand:
+    code: str
+    name: str
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class RiskScale:
+    probability_labels: tuple[str, ...]
+    consequence_labels: tuple[str, ...]
+    bands: tuple[RiskBand, ...]
+    acceptable_max_score: int
+
+
+@dataclass(frozen=True)
+class FollowupPeriodDef:
+    code: str
+    name: str
+    month: int
+    day: int
+
+
+@dataclass(frozen=True)
+class Defaults:
+    hourly_cost_sek: Decimal
+    discount_rate: Decimal
+    benefit_horizon_years: int
+
+
+@dataclass(frozen=True)
+class Programme:
+    name: str
+    municipality: str
+    priority_areas: tuple[NamedCode, ...]
+    principles: tuple[NamedCode, ...]
+    org_units: tuple[OrgUnitDef, ...]
+    funding_sources: tuple[NamedCode, ...]
+    risk: RiskScale
+    followup_periods: tuple[FollowupPeriodDef, ...]
+    defaults: Defaults
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.append(f"{key}: {message}")
+
+    def mapping(self, data: Any, key: str) -> dict:
+        if not isinstance(data, dict):
+            self.fail(key, "ska vara en mappning (nyckel: värde)")
+            return {}
+        return data
+
+    def text(self, data: dict, name: str, key: str, required: bool = True) -> str | None:
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(f"{key}.{name}", "saknas")
+            return None
+        if not isinstance(value, (str, int)):
+            self.fail(f"{key}.{name}", "ska vara text")
+            return None
+        return str(value).strip()
+
+    def integer(self, data: dict, name: str, key: str, lo: int, hi: int) -> int | None:
+        value = data.get(name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"{key}.{name}", f"ska vara ett heltal mellan {lo} och {hi}")
+            return None
+        if not lo <= value <= hi:
+            self.fail(f"{key}.{name}", f"ska vara mellan {lo} och {hi}, är {value}")
+            return None
+        return value
+
+    def decimal(self, data: dict, name: str, key: str, lo: Decimal, hi: Decimal) -> Decimal | None:
+        value = data.get(name)
+        try:
+            if isinstance(value, float) or isinstance(value, bool):
+                raise InvalidOperation
+            number = Decimal(str(value))
+        except (InvalidOperation, TypeError, ValueError):
+            self.fail(f"{key}.{name}", 'ska vara ett decimaltal inom citattecken, t.ex. "0.03"')
+            return None
+        if not lo <= number <= hi:
+            self.fail(f"{key}.{name}", f"ska vara mellan {lo} och {hi}, är {number}")
+            return None
+        return number
+
+    def code_list(self, raw: Any, key: str) -> list[NamedCode]:
+        if not isinstance(raw, list) or not raw:
+            self.fail(key, "ska vara en lista med minst ett element")
+            return []
+        items: list[NamedCode] = []
+        seen: set[str] = set()
+        for i, entry in enumerate(raw):
+            ikey = f"{key}[{i}]"
+            entry = self.mapping(entry, ikey)
+            code = self.text(entry, "code", ikey)
+            name = self.text(entry, "name", ikey)
+            if code is not None and not CODE_RE.match(code):
+                self.fail(f"{ikey}.code", f"'{code}' får bara innehålla bokstäver a–z, siffror, - och _")
+                code = None
+            if code is not None and code in seen:
+                self.fail(f"{ikey}.code", f"koden '{code}' förekommer flera gånger")
+                code = None
+            if code and name:
+                seen.add(code)
+                items.append(NamedCode(code, name))
+        return items
+
+
+def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
+    """Validate already-parsed YAML data and build a `Programme`, or raise `ProgrammeError`."""
+    c = _Checker()
+    root = c.mapping(data, "(roten)")
+    head = c.mapping(root.get("programme", {}), "programme")
+    name = c.text(head, "name", "programme")
+    municipality = c.text(head, "municipality", "programme")
+
+    areas = c.code_list(root.get("priority_areas"), "priority_areas")
+    principles = c.code_list(root.get("principles"), "principles")
+    funding = c.code_list(root.get("funding_sources"), "funding_sources")
+
+    units: list[OrgUnitDef] = []
+    raw_units = root.get("org_units")
+    if not isinstance(raw_units, list) or not raw_units:
+        c.fail("org_units", "ska vara en lista med minst en enhet")
+        raw_units = []
+    unit_codes = [u.get("code") for u in raw_units if isinstance(u, dict)]
+    seen_units: set[str] = set()
+    for i, entry in enumerate(raw_units):
+        key = f"org_units[{i}]"
+        entry = c.mapping(entry, key)
+        code = c.text(entry, "code", key)
+        uname = c.text(entry, "name", key)
+        kind = c.text(entry, "kind", key)
+        parent = c.text(entry, "parent", key, required=False)
+        if code and not CODE_RE.match(code):
+            c.fail(f"{key}.code", f"'{code}' får bara innehålla bokstäver a–z, siffror, - och _")
+            continue
+        if code in seen_units:
+            c.fail(f"{key}.code", f"koden '{code}' förekommer flera gånger")
+            continue
+        if kind and kind not in UNIT_KINDS:
+            c.fail(f"{key}.kind", f"'{kind}' är inte en av {', '.join(UNIT_KINDS)}")
+            continue
+        if parent is not None and (parent not in unit_codes or parent == code):
+            c.fail(f"{key}.parent", f"okänd enhet '{parent}'")
+            continue
+        if code and uname and kind:
+            seen_units.add(code)
+            units.append(OrgUnitDef(code, uname, kind, parent))
+
+    risk = _parse_risk(c, c.mapping(root.get("risk", {}), "risk"))
+    periods = _parse_periods(c, root.get("followup_periods"))
+    defaults = _parse_defaults(c, c.mapping(root.get("defaults", {}), "defaults"))
+
+    if c.problems:
+        raise ProgrammeError(path, c.problems)
+    known = {"programme", "priority_areas", "principles", "org_units", "funding_sources", "risk",
+             "followup_periods", "defaults"}
+    return Programme(
+        name=name, municipality=municipality, priority_areas=tuple(areas),
+        principles=tuple(principles), org_units=tuple(units), funding_sources=tuple(funding),
+        risk=risk, followup_periods=tuple(periods), defaults=defaults,
+        extra={k: v for k, v in root.items() if k not in known},
+    )
+
+
+def _parse_risk(c: _Checker, raw: dict) -> RiskScale | None:
+    labels = {}
+    for name in ("probability_labels", "consequence_labels"):
+        value = raw.get(name)
+        if not isinstance(value, list) or len(value) != 5 or not all(isinstance(v, str) for v in value):
+            c.fail(f"risk.{name}", "ska vara en lista med exakt fem texter (skala 1–5)")
+            value = []
+        labels[name] = tuple(value)
+    bands: list[RiskBand] = []
+    raw_bands = raw.get("bands")
+    if not isinstance(raw_bands, list) or not raw_bands:
+        c.fail("risk.bands", "ska vara en lista med riskband")
+        raw_bands = []
+    for i, entry in enumerate(raw_bands):
+        key = f"risk.bands[{i}]"
+        entry = c.mapping(entry, key)
+        code = c.text(entry, "code", key)
+        name = c.text(entry, "name", key)
+        lo = c.integer(entry, "min", key, 1, 25)
+        hi = c.integer(entry, "max", key, 1, 25)
+        if lo is not None and hi is not None and lo > hi:
+            c.fail(key, f"min ({lo}) är större än max ({hi})")
+        elif code and name and lo is not None and hi is not None:
+            bands.append(RiskBand(code, name, lo, hi))
+    covered = sorted(n for b in bands for n in range(b.min, b.max + 1))
+    if bands and covered != list(range(1, 26)):
+        c.fail("risk.bands", "banden ska täcka poängen 1–25 exakt en gång, utan luckor eller överlapp")
+    acceptable = c.integer(raw, "acceptable_max_score", "risk", 1, 25)
+    if c.problems:
+        return None
+    return RiskScale(labels["probability_labels"], labels["consequence_labels"], tuple(bands),
+                     acceptable)
+
+
+def _parse_periods(c: _Checker, raw: Any) -> list[FollowupPeriodDef]:
+    if not isinstance(raw, list) or not raw:
+        c.fail("followup_periods", "ska vara en lista med minst en period")
+        return []
+    periods = []
+    for i, entry in enumerate(raw):
+        key = f"followup_periods[{i}]"
+        entry = c.mapping(entry, key)
+        code = c.text(entry, "code", key)
+        name = c.text(entry, "name", key)
+        month = c.integer(entry, "month", key, 1, 12)
+        day = c.integer(entry, "day", key, 1, 31)
+        if code and name and month and day:
+            periods.append(FollowupPeriodDef(code, name, month, day))
+    return periods
+
+
+def _parse_defaults(c: _Checker, raw: dict) -> Defaults | None:
+    hourly = c.decimal(raw, "hourly_cost_sek", "defaults", Decimal(0), Decimal(100000))
+    rate = c.decimal(raw, "discount_rate", "defaults", Decimal(0), Decimal("0.5"))
+    horizon = c.integer(raw, "benefit_horizon_years", "defaults", 1, 30)
+    if hourly is None or rate is None or horizon is None:
+        return None
+    return Defaults(hourly, rate, horizon)
+
+
+def load_programme(path: str | Path) -> Programme:
+    """Read the programme file at `path`, or raise `ProgrammeError` naming what is wrong."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProgrammeError(str(path), [f"(filen): kan inte läsas: {exc.strerror}"]) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else "okänd plats"
+        raise ProgrammeError(str(path), [f"(YAML, {where}): {getattr(exc, 'problem', exc)}"]) from exc
+    return parse_programme(data, str(path))

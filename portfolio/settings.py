@@ -1,0 +1,71 @@
+"""Settings: defaults, then the file named by PORTFOLIO_CONFIG, then PORTFOLIO_* environment
+variables, then explicit overrides (tests, `serve --demo`). Read when an app is created, never at
+import."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROGRAMME = PROJECT_ROOT / "config" / "programme.yaml"
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+class SettingsError(RuntimeError):
+    """The settings do not allow the app to start; the message says what to do."""
+
+
+ENV_KEYS = {
+    "PORTFOLIO_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "PORTFOLIO_SECRET_KEY": "SECRET_KEY",
+    "PORTFOLIO_PROGRAMME": "PROGRAMME_FILE",
+}
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'portfolio.db'}",
+        "SECRET_KEY": None,
+        "PROGRAMME_FILE": str(DEFAULT_PROGRAMME),
+        "DEMO": False,
+        "CLI": False,
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "LANGUAGES": ["sv", "en"],
+        "PAGE_SIZE": 25,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_WINDOW_MINUTES": 15,
+        "LOGIN_LOCK_MINUTES": 15,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    }
+
+
+def apply_environment(config: dict, environ: os._Environ | dict) -> None:
+    for env_key, setting in ENV_KEYS.items():
+        if environ.get(env_key):
+            config[setting] = environ[env_key]
+
+
+def ensure_secret_key(config: dict, instance_path: str) -> None:
+    """Demo keeps a random key in the instance folder; CLI and tests may use a throwaway key;
+    anything that serves real users must set PORTFOLIO_SECRET_KEY."""
+    if config.get("SECRET_KEY"):
+        return
+    if config.get("DEMO"):
+        key_file = Path(instance_path) / "demo-secret-key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_hex(32))
+        config["SECRET_KEY"] = key_file.read_text().strip()
+    elif config.get("TESTING") or config.get("CLI"):
+        config["SECRET_KEY"] = secrets.token_hex(32)
+    else:
+        raise SettingsError(
+            "PORTFOLIO_SECRET_KEY är inte satt. Sätt en lång slumpmässig nyckel i miljön, t.ex. "
+            "`export PORTFOLIO_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`, "
+            "eller starta demoläget med `portfolio serve --demo`.")

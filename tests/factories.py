@@ -1,0 +1,41 @@
+"""Build test data through the real services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from portfolio.extensions import db
+from portfolio.initiatives import services
+from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
+
+
+def ref_id(model, code: str) -> int:
+    return db.session.scalar(db.select(model.id).where(model.code == code))
+
+
+def unit_id(code: str) -> int:
+    return ref_id(OrgUnit, code)
+
+
+def area_id(code: str) -> int:
+    return ref_id(PriorityArea, code)
+
+
+def source_id(code: str) -> int:
+    return ref_id(FundingSource, code)
+
+
+def initiative_input(**overrides) -> services.InitiativeInput:
+    data = dict(title="Digital ansökan om bygglov", owning_unit_id=unit_id("SBF"),
+                primary_area_id=area_id("service"), phase="ide",
+                funding=[services.FundingInput(2025, source_id("centrala-medel"), Decimal("450000"))])
+    for key in ("owning_unit", "primary_area"):
+        if key in overrides:
+            code = overrides.pop(key)
+            data[f"{key}_id"] = unit_id(code) if key == "owning_unit" else area_id(code)
+    data.update(overrides)
+    return services.InitiativeInput(**data)
+
+
+def make_initiative(actor, **overrides):
+    return services.create_initiative(initiative_input(**overrides), actor)
