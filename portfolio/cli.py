@@ -61,7 +61,9 @@ def serve(demo: bool, host: str, port: int) -> None:
             for email, description in demo_logins():
                 click.echo(f"  {email:<38} {description}")
     click.echo(f"\nÖppna http://{host}:{port}/ i webbläsaren. Avsluta med Ctrl+C.\n")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @main.group("users")

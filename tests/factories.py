@@ -33,6 +33,10 @@ def initiative_input(**overrides) -> services.InitiativeInput:
         if key in overrides:
             code = overrides.pop(key)
             data[f"{key}_id"] = unit_id(code) if key == "owning_unit" else area_id(code)
+    if "participating_units" in overrides:
+        data["participating_unit_ids"] = [unit_id(c) for c in overrides.pop("participating_units")]
+    if "secondary_areas" in overrides:
+        data["secondary_area_ids"] = [area_id(c) for c in overrides.pop("secondary_areas")]
     data.update(overrides)
     return services.InitiativeInput(**data)
 

@@ -24,7 +24,7 @@ def record_changes(*, entity_type: str, entity_id: int, action: str, before: Sna
     """Add one row per changed field (and one row for an action that changed no field)."""
     at = at or now()
     rows = []
-    for field in after.keys() | before.keys():
+    for field in list(after) + [k for k in before if k not in after]:
         old, new = before.get(field), after.get(field)
         if (old or None) != (new or None):
             rows.append(ChangeLogEntry(
@@ -34,6 +34,5 @@ def record_changes(*, entity_type: str, entity_id: int, action: str, before: Sna
     if not rows:
         rows.append(ChangeLogEntry(changed_at=at, user_id=user_id, entity_type=entity_type,
                                    entity_id=entity_id, action=action, reason=reason))
-    rows.sort(key=lambda r: r.field or "")
     db.session.add_all(rows)
     return rows

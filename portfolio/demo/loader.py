@@ -70,13 +70,13 @@ def load_demo() -> bool:
 
 
 def _ids(model, codes) -> list[int]:
-    by_code = dict(db.session.execute(db.select(model.code, model.id)).tuples())
+    by_code = dict(db.session.execute(db.select(model.code, model.id)).tuples().all())
     return [by_code[c] for c in codes]
 
 
 def _load_initiatives(office: User) -> None:
     data = _read("initiatives.yaml")
-    sources = dict(db.session.execute(db.select(FundingSource.code, FundingSource.id)).tuples())
+    sources = dict(db.session.execute(db.select(FundingSource.code, FundingSource.id)).tuples().all())
     for item in data["initiatives"]:
         if db.session.scalar(db.select(Initiative.id).where(Initiative.ref == item["ref"])):
             continue

@@ -12,7 +12,6 @@ from portfolio.extensions import db
 from portfolio.initiatives.models import FundingLine, Initiative
 from portfolio.programme.models import OrgUnit
 from portfolio.programme.queries import unit_scope
-from portfolio.types import Money
 
 SORTS = {
     "updated": lambda: Initiative.updated_at.desc(),
@@ -85,6 +84,5 @@ def funding_totals(initiative_ids: list[int]) -> dict[int, object]:
         db.select(FundingLine.initiative_id, func.sum(FundingLine.amount))
         .where(FundingLine.initiative_id.in_(initiative_ids))
         .group_by(FundingLine.initiative_id))
-    money = Money()
-    return {i: money.process_result_value(total, None) for i, total in rows}
+    return dict(rows.tuples().all())  # sum() keeps the column's money type: already Decimal kronor
 

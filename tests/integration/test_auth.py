@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from portfolio.auth.models import User
+from portfolio.extensions import db
+from tests.conftest import PASSWORD, csrf_token_from, login
+
+
+def test_login_and_logout(client, make_user):
+    _, email = make_user("viewer")
+    page = client.get("/login").data.decode()
+    assert 'name="email"' in page and 'name="password"' in page
+    response = login(client, email)
+    assert response.status_code == 302
+    assert client.get("/initiatives/").status_code == 200
+    assert client.post("/logout").status_code == 302
+    assert client.get("/initiatives/").status_code == 302
+
+
+def test_wrong_password_is_refused_with_message(client, make_user):
+    _, email = make_user("viewer")
+    response = login(client, email, "fel-losenord")
+    assert response.status_code == 401
+    assert "Fel e-postadress eller lösenord." in response.data.decode()
+    assert client.get("/initiatives/").status_code == 302
+
+
+def test_passwords_are_hashed(app, make_user):
+    user_id, _ = make_user("viewer")
+    with app.app_context():
+        stored = db.session.get(User, user_id).password_hash
+    assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_repeated_failures_lock_the_address(client, make_user):
+    _, email = make_user("viewer")
+    statuses = [login(client, email, "fel").status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 401, 429]
+    locked = login(client, email)  # even the right password waits
+    assert locked.status_code == 429
+    assert "För många misslyckade inloggningar" in locked.data.decode()
+
+
+def test_open_redirect_is_not_followed(client, make_user):
+    _, email = make_user("viewer")
+    response = client.post("/login", data={"email": email, "password": PASSWORD,
+                                           "next": "//evil.example/steal"})
+    assert response.headers["Location"].endswith("/initiatives/")
+
+
+def test_csrf_is_required_on_forms(app, make_user, database_url):
+    from portfolio import create_app
+
+    strict = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    _, email = make_user("viewer")
+    client = strict.test_client()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 400
+    token = csrf_token_from(client.get("/login").data.decode())
+    ok = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert ok.status_code == 302
+    assert client.post("/logout").status_code == 400  # logout is a form too
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_error_pages_are_swedish(client, login_as):
+    login_as("viewer")
+    response = client.get("/finns-inte")
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.data.decode()
+    assert client.get("/initiatives/new").status_code == 403
+    assert "Åtkomst nekad" in client.get("/initiatives/new").data.decode()
+
+
+def test_english_is_available(client, login_as):
+    login_as("viewer")
+    html = client.get("/initiatives/").data.decode()
+    assert '<html lang="sv">' in html and "Initiativ" in html
+    client.post("/language", data={"lang": "en", "next": "/initiatives/"})
+    html = client.get("/initiatives/").data.decode()
+    assert '<html lang="en">' in html
+    assert "Initiatives" in html and "Log out" in html
