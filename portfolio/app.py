@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portfolio.auth.views import bp as auth_bp
+    from portfolio.cli import register_commands
     from portfolio.core.views import bp as core_bp
     from portfolio.errors import register_error_handlers
     from portfolio.initiatives.views import bp as initiatives_bp
@@ -60,3 +61,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(initiatives_bp, url_prefix="/initiatives")
     register_error_handlers(app)
+    register_commands(app)

@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from portfolio.app import create_app
 from portfolio.programme.loader import ProgrammeError
@@ -66,7 +66,7 @@ def serve(demo: bool, host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
-@main.group("users")
+@click.group("users", cls=AppGroup)
 def users() -> None:
     """Hantera användarkonton."""
 
@@ -96,7 +96,7 @@ def users_create(email, roles, areas, units, name, password) -> None:
     click.echo(f"Skapade {user.email} ({', '.join(sorted(user.roles))})")
 
 
-@main.group("programme")
+@click.group("programme", cls=AppGroup)
 def programme() -> None:
     """Programfilen (områden, principer, enheter, skalor)."""
 
@@ -118,7 +118,7 @@ def programme_sync() -> None:
     click.echo("Referensdata uppdaterad från programfilen.")
 
 
-@main.group("demo")
+@click.group("demo", cls=AppGroup)
 def demo_group() -> None:
     """Demodata."""
 
@@ -131,3 +131,9 @@ def demo_load() -> None:
 
     sync_reference_data()
     click.echo("Demodata inläst." if load_demo() else "Demodata fanns redan.")
+
+
+def register_commands(app) -> None:
+    """Commands that work on an app (so `app.test_cli_runner()` sees them too)."""
+    for group in (users, programme, demo_group):
+        app.cli.add_command(group)

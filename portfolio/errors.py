@@ -13,12 +13,14 @@ from portfolio.extensions import db
 def _messages() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Felaktig begäran"), _("Begäran kunde inte tolkas. Kontrollera uppgifterna och försök igen.")),
-        403: (_("Åtkomst nekad"), _("Du har inte behörighet att göra detta. Kontakta projektkontoret om du behöver ändrad behörighet.")),
+        403: (_("Åtkomst nekad"), _("Du har inte behörighet att göra detta. "
+                                    "Kontakta projektkontoret om du behöver ändrad behörighet.")),
         404: (_("Sidan finns inte"), _("Sidan eller posten du söker finns inte, eller har flyttats.")),
         405: (_("Metoden är inte tillåten"), _("Åtgärden går inte att göra på det här sättet.")),
         413: (_("För stor fil"), _("Det du skickade är för stort.")),
         429: (_("För många försök"), _("Vänta en stund och försök igen.")),
-        500: (_("Något gick fel"), _("Ett oväntat fel inträffade. Ingenting har sparats. Försök igen, och kontakta förvaltningen av systemet om felet kvarstår.")),
+        500: (_("Något gick fel"), _("Ett oväntat fel inträffade. Ingenting har sparats. Försök igen, "
+                                     "och kontakta förvaltningen av systemet om felet kvarstår.")),
     }
 
 

@@ -70,13 +70,14 @@ def load_demo() -> bool:
 
 
 def _ids(model, codes) -> list[int]:
-    by_code = dict(db.session.execute(db.select(model.code, model.id)).tuples().all())
+    by_code = {code: id_ for code, id_ in db.session.execute(db.select(model.code, model.id))}
     return [by_code[c] for c in codes]
 
 
 def _load_initiatives(office: User) -> None:
     data = _read("initiatives.yaml")
-    sources = dict(db.session.execute(db.select(FundingSource.code, FundingSource.id)).tuples().all())
+    sources = {code: id_ for code, id_ in db.session.execute(
+        db.select(FundingSource.code, FundingSource.id))}
     for item in data["initiatives"]:
         if db.session.scalar(db.select(Initiative.id).where(Initiative.ref == item["ref"])):
             continue

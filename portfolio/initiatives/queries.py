@@ -84,5 +84,5 @@ def funding_totals(initiative_ids: list[int]) -> dict[int, object]:
         db.select(FundingLine.initiative_id, func.sum(FundingLine.amount))
         .where(FundingLine.initiative_id.in_(initiative_ids))
         .group_by(FundingLine.initiative_id))
-    return dict(rows.tuples().all())  # sum() keeps the column's money type: already Decimal kronor
+    return {ini_id: total for ini_id, total in rows}  # sum() keeps the money type: Decimal kronor
 

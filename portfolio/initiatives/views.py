@@ -11,10 +11,15 @@ from flask_login import current_user, login_required
 from portfolio.auth import permissions
 from portfolio.changelog.queries import history
 from portfolio.domain import phases as P
-from portfolio.initiatives import queries, services
 from portfolio.forms_base import BaseForm
-from portfolio.initiatives.forms import (ArchiveForm, InitiativeForm, PhaseForm, RestoreForm,
-                                         register_filter_from_args)
+from portfolio.initiatives import queries, services
+from portfolio.initiatives.forms import (
+    ArchiveForm,
+    InitiativeForm,
+    PhaseForm,
+    RestoreForm,
+    register_filter_from_args,
+)
 from portfolio.initiatives.labels import PHASE_LABELS
 from portfolio.programme import queries as ref
 from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError

@@ -1,0 +1,112 @@
+"""Browser tests: Playwright driving the system Chromium against a live server on 127.0.0.1.
+
+No browser download ever happens: we use Debian's `chromium` (or PORTFOLIO_CHROMIUM). Without
+one, these tests skip with the reason, except under CI=true, where that is a failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from portfolio import create_app
+from tests.conftest import PASSWORD
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+def find_chromium() -> str | None:
+    candidates = [os.environ.get("PORTFOLIO_CHROMIUM"), shutil.which("chromium"),
+                  shutil.which("chromium-browser"), "/usr/bin/chromium"]
+    return next((c for c in candidates if c and os.path.exists(c)), None)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        message = ("Ingen Chromium hittades (installera Debian-paketet: apt-get install -y "
+                   "chromium, eller sätt PORTFOLIO_CHROMIUM)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " – i CI måste webbläsartesterna köras.", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, headless=True,
+                                    args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(app, database_url):
+    """The app with CSRF switched on, as users get it, served from a thread."""
+    served = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                         "WTF_CSRF_ENABLED": True})
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+class DialogGuard:
+    """Records any JavaScript dialog: an alert() means injected script ran."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def __call__(self, dialog):
+        self.messages.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="sv-SE",
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    guard = DialogGuard()
+    page.on("dialog", guard)
+    page.dialogs = guard.messages
+    yield page
+    context.close()
+    assert guard.messages == [], f"a dialog opened: {guard.messages}"
+
+
+def assert_accessible(page) -> None:
+    """axe-core: no serious or critical violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    details = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} – "
+                        f"{[n['target'] for n in v['nodes']][:5]}" for v in bad)
+    assert not bad, f"axe violations on {page.url}:\n{details}"
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    assert_accessible(page)
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/initiatives/")
