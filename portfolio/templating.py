@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from portfolio.initiatives.labels import ACTION_LABELS, FIELD_LABELS, phase_label
+from portfolio.initiatives.labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, phase_label
 
 ROLE_LABELS = {
     "admin": _l("administratör"),
@@ -51,6 +52,8 @@ def init_templating(app: Flask) -> None:
             "phase_label": phase_label,
             "field_label": lambda name: FIELD_LABELS.get(name, name),
             "action_label": lambda name: ACTION_LABELS.get(name, name),
+            "entity_label": lambda name: ENTITY_LABELS.get(name, name),
+            "now_date": lambda: date.today().isoformat(),
         }
 
     app.add_template_filter(format_kronor, "kronor")

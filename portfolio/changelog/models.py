@@ -13,13 +13,19 @@ class ChangeLogEntry(db.Model):
     """One changed field of one entity. Rows written in one save share `changed_at` and `action`."""
 
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_entity", "entity_type", "entity_id", "changed_at"),)
+    __table_args__ = (
+        Index("ix_change_log_entity", "entity_type", "entity_id", "changed_at"),
+        Index("ix_change_log_initiative", "initiative_id", "changed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     changed_at: Mapped[datetime]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int]
+    # The initiative a change belongs to (itself, or the owner of a risk, benefit, …), so an
+    # initiative's history shows its whole decision basis.
+    initiative_id: Mapped[int | None]
     action: Mapped[str] = mapped_column(String(20))
     field: Mapped[str | None] = mapped_column(String(60))
     old_value: Mapped[str | None] = mapped_column(Text)

@@ -6,10 +6,11 @@ from portfolio.changelog.models import ChangeLogEntry
 from portfolio.extensions import db
 
 
-def history(entity_type: str, entity_id: int) -> list[list[ChangeLogEntry]]:
-    """Change-log rows of one entity, newest first, grouped per save."""
+def initiative_history(initiative_id: int) -> list[list[ChangeLogEntry]]:
+    """Every change of an initiative and its decision basis, newest first, grouped per save."""
     rows = db.session.scalars(
         db.select(ChangeLogEntry)
-        .where(ChangeLogEntry.entity_type == entity_type, ChangeLogEntry.entity_id == entity_id)
+        .where(ChangeLogEntry.initiative_id == initiative_id)
         .order_by(ChangeLogEntry.changed_at.desc(), ChangeLogEntry.id)).all()
-    return [list(g) for _, g in groupby(rows, key=lambda r: (r.changed_at, r.action, r.user_id))]
+    key = lambda r: (r.changed_at, r.action, r.user_id, r.entity_type, r.entity_id)  # noqa: E731
+    return [list(g) for _, g in groupby(rows, key=key)]

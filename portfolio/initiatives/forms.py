@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FormField,
@@ -131,8 +132,10 @@ def _filled(entry) -> bool:
 
 class PhaseForm(BaseForm):
     phase = SelectField(_l("Ny fas"), validate_choice=False)
-    reason = TextAreaField(_l("Kommentar (valfri)"), validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Kommentar"), validators=[Optional(), Length(max=2000)])
+    override = BooleanField(_l("Gör undantag från fasgrinden (endast projektkontoret)"))
     version = HiddenField()
+    gate_missing: list[str] = []
 
 
 class RestoreForm(BaseForm):
@@ -158,5 +161,6 @@ def register_filter_from_args(args) -> tuple[RegisterFilter, int]:
     flt = RegisterFilter(
         q=q, area=_positive_int(args.get("area")), unit=_positive_int(args.get("unit")),
         phase=phase if phase in P.ALL_PHASES else None, source=_positive_int(args.get("source")),
-        archived=args.get("archived") == "1", sort=sort if sort in SORTS else "updated")
+        archived=args.get("archived") == "1", sort=sort if sort in SORTS else "updated",
+        basis=args.get("basis") if args.get("basis") in ("now", "next") else None)
     return flt, _positive_int(args.get("page")) or 1

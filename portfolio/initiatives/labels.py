@@ -35,6 +35,44 @@ FIELD_LABELS = {
     "funding": _l("Finansiering"),
     "staffing": _l("Personalbehov (årsarbetare)"),
     "archived": _l("Arkiverad"),
+    # needs analysis
+    "status": _l("Status"), "problem": _l("Problem eller behov"), "target_groups": _l("Målgrupper"),
+    "needs_capture": _l("Hur behoven har fångats"), "involvement_who": _l("Involverade användare"),
+    "involvement_how": _l("Hur de involverades"), "involvement_when": _l("När de involverades"),
+    "inclusion_considered": _l("Digital inkludering beaktad"),
+    "inclusion_how": _l("Hur digital inkludering beaktats"), "current_state": _l("Nuläge"),
+    "desired_state": _l("Önskat läge"), "alternatives": _l("Alternativ"),
+    "architecture": _l("Arkitektur"), "tech_debt": _l("Teknisk skuld"),
+    "infosec_class": _l("Informationssäkerhetsklass"), "personal_data": _l("Personuppgifter"),
+    "dpia_needed": _l("DPIA behövs"),
+    # risks
+    "kind": _l("Typ"), "category": _l("Kategori"), "cause": _l("Orsak"), "event": _l("Händelse"),
+    "consequence_text": _l("Konsekvens (beskrivning)"), "probability": _l("Sannolikhet"),
+    "consequence": _l("Konsekvens"), "mitigation": _l("Åtgärd"), "owner": _l("Ägare"),
+    "due_date": _l("Klar senast"), "residual_probability": _l("Sannolikhet efter åtgärd"),
+    "residual_consequence": _l("Konsekvens efter åtgärd"), "review_date": _l("Nästa översyn"),
+    "no_significant_risks": _l("Inga väsentliga risker"), "reason": _l("Motivering"),
+    # benefit case and benefits
+    "start_year": _l("Startår"), "horizon": _l("Kalkylperiod"), "discount_rate": _l("Kalkylränta"),
+    "hourly_cost": _l("Timkostnad"), "recurring": _l("Löpande"), "first_year": _l("Första år"),
+    "last_year": _l("Sista år"), "amount": _l("Belopp per år"), "hours": _l("Timmar per år"),
+    "beneficiary": _l("Vem får nyttan"), "indicator": _l("Indikator"), "unit": _l("Enhet"),
+    "direction": _l("Riktning"), "data_source": _l("Datakälla"), "baseline": _l("Utgångsläge"),
+    "baseline_date": _l("Datum för utgångsläge"), "target": _l("Målvärde"),
+    "target_date": _l("Måldatum"), "frequency": _l("Mätfrekvens"), "certainty": _l("Säkerhet"),
+    "volume": _l("Volym per år"), "minutes_saved": _l("Sparade minuter"),
+    "realisation_share": _l("Realiseringsgrad (%)"), "ramp_up": _l("Upptrappning"),
+    "comment": _l("Kommentar"),
+}
+
+ENTITY_LABELS = {
+    "initiative": _l("Initiativ"),
+    "needs_analysis": _l("Behovsanalys"),
+    "risk": _l("Risk"),
+    "risk_assessment": _l("Riskbedömning"),
+    "benefit_case": _l("Nyttokalkyl"),
+    "cost_line": _l("Kostnadsrad"),
+    "benefit": _l("Nytta"),
 }
 
 ACTION_LABELS = {
@@ -43,6 +81,7 @@ ACTION_LABELS = {
     "phase": _l("Bytte fas"),
     "archive": _l("Arkiverade"),
     "restore": _l("Återställde"),
+    "remove": _l("Tog bort"),
 }
 
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, or_
 from sqlalchemy.orm import selectinload
 
+from portfolio.decision_basis.requirements import basis_missing_condition
 from portfolio.domain import phases as P
 from portfolio.extensions import db
 from portfolio.initiatives.models import FundingLine, Initiative
 from portfolio.programme.models import OrgUnit
 from portfolio.programme.queries import unit_scope
+from portfolio.programme.services import current_programme
 
 SORTS = {
     "updated": lambda: Initiative.updated_at.desc(),
@@ -31,6 +33,7 @@ class RegisterFilter:
     phase: str | None = None
     source: int | None = None
     archived: bool = False
+    basis: str | None = None     # "now": lacks what the current phase needs; "next": the next
     sort: str = "updated"
 
 
@@ -55,6 +58,10 @@ def register_query(f: RegisterFilter):
     if f.source:
         stmt = stmt.where(db.select(FundingLine.id).where(
             FundingLine.initiative_id == Initiative.id, FundingLine.source_id == f.source).exists())
+    if f.basis in ("now", "next"):
+        programme = current_programme()
+        stmt = stmt.where(basis_missing_condition(
+            programme.gates, programme.risk.acceptable_max_score, ahead=f.basis == "next"))
     order = SORTS.get(f.sort, SORTS["updated"])()
     return stmt.order_by(order, Initiative.id.desc())
 

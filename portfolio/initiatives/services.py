@@ -19,6 +19,7 @@ from portfolio.extensions import db
 from portfolio.forms_base import FORBIDDEN_CHARS
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
+from portfolio.text_rules import check_texts
 from portfolio.transactions import atomic
 from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
 
@@ -270,9 +271,30 @@ def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected
     return ini
 
 
+class GateRefused(ServiceValidationError):
+    """The target phase's gate is not passed; `missing` lists the requirement codes."""
+
+    def __init__(self, missing: list[str], message: str):
+        self.missing = missing
+        super().__init__({"phase": message})
+
+
+def _gate_applies(current: str, target: str) -> bool:
+    """Gates guard moves forward along the main flow (and resuming from pausad)."""
+    if target not in P.MAIN_FLOW:
+        return False
+    return current not in P.MAIN_FLOW or P.MAIN_FLOW.index(target) > P.MAIN_FLOW.index(current)
+
+
 @atomic
 def change_phase(ini: Initiative, target: str, actor, *, expected_version,
-                 reason: str | None = None) -> Initiative:
+                 reason: str | None = None, override: bool = False) -> Initiative:
+    """Move an initiative to another phase through the programme's gates. The portfolio office
+    may pass a gate that is not met, with a written reason that lands in the history."""
+    from portfolio.decision_basis.queries import requirement_status
+    from portfolio.domain.completeness import check_gate
+    from portfolio.programme.services import current_programme
+
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
     _check_version(ini, expected_version)
@@ -285,14 +307,34 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
             "closed": _("Ett avslutat, avslaget eller avbrutet initiativ kan bara återöppnas av projektkontoret."),
         }
         raise ServiceValidationError({"phase": messages[check.reason]})
-    if reason and (FORBIDDEN_CHARS & set(reason) or len(reason) > 2000):
-        raise ServiceValidationError({"reason": _("Kommentaren innehåller otillåtna tecken eller är för lång.")})
+    errors: dict[str, str] = {}
+    check_texts({"reason": reason}, {"reason": 2000}, errors)
+    if errors:
+        raise ServiceValidationError(errors)
+    reason = (reason or "").strip() or None
+    if override and not actor.is_office:
+        raise PermissionDenied()
+    log_reason = reason
+    if _gate_applies(ini.phase, target):
+        verdict = check_gate(target, current_programme().gates, requirement_status(ini.id))
+        if not verdict.passes:
+            if not override:
+                raise GateRefused(list(verdict.missing), _(
+                    "Underlaget räcker inte för fasen. Det som saknas är listat nedan."))
+            if not reason:
+                raise ServiceValidationError({"reason": _(
+                    "Ett undantag från fasgrinden kräver en skriftlig motivering.")})
+            from portfolio.decision_basis.labels import REQUIREMENT_LABELS
+
+            missing_text = "; ".join(str(REQUIREMENT_LABELS[c]) for c in verdict.missing)
+            log_reason = _("Undantag från fasgrinden (saknas: %(missing)s). Motivering: %(reason)s",
+                           missing=missing_text, reason=reason)
     before = {"phase": ini.phase}
     ini.phase = target
     ini.version += 1
     ini.updated_at = now()
     record_changes(entity_type=ENTITY, entity_id=ini.id, action="phase", before=before,
-                   after={"phase": target}, user_id=actor.id, reason=reason or None,
+                   after={"phase": target}, user_id=actor.id, reason=log_reason,
                    at=ini.updated_at)
     db.session.commit()
     return ini

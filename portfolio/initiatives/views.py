@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace as NS
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portfolio.auth import permissions
-from portfolio.changelog.queries import history
+from portfolio.changelog.queries import initiative_history
+from portfolio.decision_basis.labels import REQUIREMENT_LABELS
+from portfolio.decision_basis.queries import summary
 from portfolio.domain import phases as P
 from portfolio.forms_base import BaseForm
 from portfolio.initiatives import queries, services
@@ -22,7 +24,7 @@ from portfolio.initiatives.forms import (
 )
 from portfolio.initiatives.labels import PHASE_LABELS
 from portfolio.programme import queries as ref
-from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
+from portfolio.viewkit import run_form
 
 bp = Blueprint("initiatives", __name__, template_folder="templates")
 
@@ -66,29 +68,14 @@ def _render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None
         can_edit=permissions.can_edit_initiative(current_user, ini),
         archive_form=archive_form or ArchiveForm(version=ini.version),
         restore_form=restore_form or RestoreForm(version=ini.version),
-        history=history(services.ENTITY, ini.id)), status
+        history=initiative_history(ini.id), basis=summary(ini),
+        requirement_labels=REQUIREMENT_LABELS), status
 
 
 def _save(form: InitiativeForm, action, template: str, **context):
-    status = 200
-    if form.is_submitted():
-        status = 422
-        if form.validate():
-            try:
-                ini = action(form.to_input())
-            except ServiceValidationError as err:
-                form.attach_errors(err.errors)
-            except ConflictError:
-                form.form_errors.append(_("Någon annan har sparat initiativet medan du redigerade. "
-                                          "Ladda om sidan för att se den senaste versionen; dina "
-                                          "ändringar är inte sparade."))
-                status = 409
-            except PermissionDenied:
-                abort(403)
-            else:
-                flash(_("Initiativet är sparat."), "success")
-                return redirect(url_for(".detail", initiative_id=ini.id))
-    return render_template(template, form=form, **context), status
+    return run_form(form, lambda: action(form.to_input()), success=_("Initiativet är sparat."),
+                    redirect_to=lambda ini: url_for(".detail", initiative_id=ini.id),
+                    render=lambda status: (render_template(template, form=form, **context), status))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -123,35 +110,24 @@ def _form_object(ini):
 
 
 def _post_action(initiative_id: int, form: BaseForm, action, success: str, slot: str):
-    """Run a one-button action from the detail page; on error show the page again with the
-    message by the field and a 4xx status."""
+    """A one-button action from the detail page; on error the page again, with the message by
+    the field and a 4xx status."""
     ini = _load(initiative_id)
     permissions.require(permissions.can_edit_initiative(current_user, ini))
-    status = 422
-    if form.validate_on_submit():
-        try:
-            action(ini, form)
-        except ServiceValidationError as err:
-            form.attach_errors(err.errors)
-        except ConflictError:
-            form.form_errors.append(_("Initiativet har ändrats av någon annan. Ladda om sidan och "
-                                      "försök igen."))
-            status = 409
-        except PermissionDenied:
-            abort(403)
-        else:
-            flash(success, "success")
-            return redirect(url_for(".detail", initiative_id=ini.id))
-    ini = _load(initiative_id)
-    return _render_detail(ini, status=status, **{slot: form})
+    if not form.is_submitted():
+        abort(405)
+    return run_form(form, lambda: action(ini, form), success=success,
+                    redirect_to=lambda _: url_for(".detail", initiative_id=initiative_id),
+                    render=lambda status: _render_detail(_load(initiative_id), status=status,
+                                                         **{slot: form}))
 
 
 @bp.route("/<int:initiative_id>/phase", methods=["POST"])
 def change_phase(initiative_id: int):
     form = PhaseForm()
     return _post_action(initiative_id, form, lambda ini, f: services.change_phase(
-        ini, f.phase.data, current_user, expected_version=f.version.data, reason=f.reason.data),
-        _("Fasen är ändrad."), "phase_form")
+        ini, f.phase.data, current_user, expected_version=f.version.data, reason=f.reason.data,
+        override=bool(f.override.data)), _("Fasen är ändrad."), "phase_form")
 
 
 @bp.route("/<int:initiative_id>/archive", methods=["POST"])

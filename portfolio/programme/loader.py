@@ -14,6 +14,9 @@ from typing import Any
 
 import yaml
 
+from portfolio.domain.completeness import REQUIREMENT_CODES
+from portfolio.domain.phases import MAIN_FLOW
+
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 UNIT_KINDS = ("namnd", "forvaltning", "bolag")
 
@@ -84,6 +87,9 @@ class Programme:
     risk: RiskScale
     followup_periods: tuple[FollowupPeriodDef, ...]
     defaults: Defaults
+    infosec_classes: tuple[NamedCode, ...] = ()
+    risk_categories: tuple[NamedCode, ...] = ()
+    gates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -204,14 +210,20 @@ def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
     periods = _parse_periods(c, root.get("followup_periods"))
     defaults = _parse_defaults(c, c.mapping(root.get("defaults", {}), "defaults"))
 
+    basis = c.mapping(root.get("decision_basis", {}), "decision_basis")
+    infosec = c.code_list(basis.get("infosec_classes"), "decision_basis.infosec_classes")
+    categories = c.code_list(basis.get("risk_categories"), "decision_basis.risk_categories")
+    gates = _parse_gates(c, root.get("gates", {}))
+
     if c.problems:
         raise ProgrammeError(path, c.problems)
     known = {"programme", "priority_areas", "principles", "org_units", "funding_sources", "risk",
-             "followup_periods", "defaults"}
+             "followup_periods", "defaults", "decision_basis", "gates"}
     return Programme(
         name=name, municipality=municipality, priority_areas=tuple(areas),
         principles=tuple(principles), org_units=tuple(units), funding_sources=tuple(funding),
         risk=risk, followup_periods=tuple(periods), defaults=defaults,
+        infosec_classes=tuple(infosec), risk_categories=tuple(categories), gates=gates,
         extra={k: v for k, v in root.items() if k not in known},
     )
 
@@ -248,6 +260,25 @@ def _parse_risk(c: _Checker, raw: dict) -> RiskScale | None:
         return None
     return RiskScale(labels["probability_labels"], labels["consequence_labels"], tuple(bands),
                      acceptable)
+
+
+def _parse_gates(c: _Checker, raw: Any) -> dict[str, tuple[str, ...]]:
+    raw = c.mapping(raw, "gates")
+    gates = {}
+    for phase, codes in raw.items():
+        key = f"gates.{phase}"
+        if phase not in MAIN_FLOW:
+            c.fail(key, f"okänd fas '{phase}'; välj bland {', '.join(MAIN_FLOW)}")
+            continue
+        if not isinstance(codes, list):
+            c.fail(key, "ska vara en lista med krav")
+            continue
+        unknown = [code for code in codes if code not in REQUIREMENT_CODES]
+        if unknown:
+            c.fail(key, f"okänt krav {', '.join(map(str, unknown))}; välj bland {', '.join(REQUIREMENT_CODES)}")
+            continue
+        gates[phase] = tuple(codes)
+    return gates
 
 
 def _parse_periods(c: _Checker, raw: Any) -> list[FollowupPeriodDef]:

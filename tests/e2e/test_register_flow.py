@@ -58,7 +58,7 @@ def test_create_with_errors_fix_filter_change_phase_history(page, make_user):
 
     # Change phase with a comment, then see it in the history.
     page.get_by_label("Ny fas").select_option(label="Behovsanalys")
-    page.get_by_label("Kommentar (valfri)").fill("Behovet är bekräftat")
+    page.get_by_label("Kommentar", exact=True).fill("Behovet är bekräftat")
     page.get_by_role("button", name="Byt fas").click()
     expect(page.get_by_role("status")).to_contain_text("Fasen är ändrad.")
     history = page.locator("section", has=page.get_by_role("heading", name="Historik"))

@@ -1,0 +1,1 @@
+"""Beslutsunderlag as a whole: requirements, completeness, phase gates, decision document."""

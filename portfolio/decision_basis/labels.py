@@ -1,0 +1,18 @@
+"""What each requirement asks for, in words a förvaltning reads."""
+
+from flask_babel import lazy_gettext as _l
+
+REQUIREMENT_LABELS = {
+    "priority_area": _l("Kopplat till ett prioriterat område"),
+    "needs_analysis_complete": _l("Behovsanalysen är markerad som klar"),
+    "user_involvement": _l("Tidig involvering av användare är dokumenterad (vilka och hur)"),
+    "digital_inclusion": _l("Digital inkludering är beaktad och beskriven"),
+    "benefit_case": _l("Nyttokalkyl med minst en nytta"),
+    "benefit_owner": _l("Varje nytta har en nyttoägare"),
+    "risk_analysis": _l("Riskanalys (minst en risk, eller motiverat att inga väsentliga risker finns)"),
+    "risks_handled": _l("Inga öppna risker över acceptabel nivå utan åtgärd, ägare och datum"),
+    "need_owner": _l("Namngiven behovsägare"),
+    "project_lead": _l("Namngiven projektledare"),
+    "initiative_benefit_owner": _l("Namngiven nyttoägare för initiativet"),
+    "funding": _l("Finansiering angiven"),
+}

@@ -1,0 +1,1 @@
+"""Behovsanalys: the needs analysis of an initiative."""

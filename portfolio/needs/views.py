@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portfolio.auth import permissions
+from portfolio.needs import services
+from portfolio.needs.forms import NeedsAnalysisForm
+from portfolio.viewkit import load_initiative, run_form
+
+bp = Blueprint("needs", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Logged-in users only."""
+
+
+@bp.route("/<int:initiative_id>/needs", methods=["GET", "POST"])
+def edit(initiative_id: int):
+    ini = load_initiative(initiative_id)
+    analysis = services.get(ini.id)
+    can_edit = permissions.can_edit_initiative(current_user, ini) and not ini.archived
+    if request.method == "POST":
+        permissions.require(can_edit)
+    form = NeedsAnalysisForm(data=NeedsAnalysisForm.from_model(analysis)).setup()
+    complete = request.form.get("action") == "complete"
+    return run_form(
+        form, lambda: services.save(ini, form.values(), current_user, complete=complete,
+                                    expected_version=form.version.data),
+        success=_("Behovsanalysen är markerad som klar.") if complete else _("Utkastet är sparat."),
+        redirect_to=lambda _: url_for(".edit", initiative_id=ini.id),
+        render=lambda status: (render_template("needs/edit.html", ini=ini, form=form,
+                                               analysis=analysis, can_edit=can_edit), status))

@@ -1,0 +1,1 @@
+"""Riskanalys: the risk register of an initiative."""

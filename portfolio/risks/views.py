@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portfolio.auth import permissions
+from portfolio.programme.services import current_programme
+from portfolio.risks import queries, services
+from portfolio.risks.forms import KIND_LABELS, STATUS_LABELS, NoRisksForm, RiskForm
+from portfolio.risks.models import Risk
+from portfolio.viewkit import load_child, load_initiative, run_form
+
+bp = Blueprint("risks", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Logged-in users only."""
+
+
+def _render_index(ini, status: int = 200, no_risks_form=None):
+    assessment = services.get_assessment(ini.id)
+    form = no_risks_form or NoRisksForm(
+        no_significant_risks=bool(assessment and assessment.no_significant_risks),
+        reason=assessment.reason if assessment else None)
+    return render_template(
+        "risks/index.html", ini=ini, ov=queries.overview(ini.id), assessment=assessment,
+        no_risks_form=form, scale=current_programme().risk, kinds=KIND_LABELS,
+        statuses=STATUS_LABELS, categories={c.code: c.name for c in current_programme().risk_categories},
+        can_edit=permissions.can_edit_initiative(current_user, ini) and not ini.archived), status
+
+
+@bp.route("/<int:initiative_id>/risks/")
+def index(initiative_id: int):
+    return _render_index(load_initiative(initiative_id))
+
+
+@bp.route("/<int:initiative_id>/risks/assessment", methods=["POST"])
+def assessment(initiative_id: int):
+    ini = load_initiative(initiative_id, edit=True)
+    form = NoRisksForm()
+    return run_form(form, lambda: services.set_no_significant_risks(
+        ini, bool(form.no_significant_risks.data), form.reason.data, current_user),
+        success=_("Riskbedömningen är sparad."),
+        redirect_to=lambda _: url_for(".index", initiative_id=ini.id),
+        render=lambda status: _render_index(ini, status, form))
+
+
+def _risk_form(ini, risk: Risk | None):
+    form = RiskForm(obj=risk).setup()
+    return run_form(form, lambda: services.save_risk(
+        ini, form.values(), current_user, risk=risk, expected_version=form.version.data),
+        success=_("Risken är sparad."),
+        redirect_to=lambda _: url_for(".index", initiative_id=ini.id),
+        render=lambda status: (render_template("risks/form.html", ini=ini, form=form, risk=risk),
+                               status))
+
+
+@bp.route("/<int:initiative_id>/risks/new", methods=["GET", "POST"])
+def create(initiative_id: int):
+    return _risk_form(load_initiative(initiative_id, edit=True), None)
+
+
+@bp.route("/<int:initiative_id>/risks/<int:risk_id>/edit", methods=["GET", "POST"])
+def edit(initiative_id: int, risk_id: int):
+    ini = load_initiative(initiative_id, edit=True)
+    return _risk_form(ini, load_child(Risk, risk_id, ini))

@@ -1,0 +1,66 @@
+"""The one pattern every form view follows: validate the form, call one service, then redirect
+on success or show the form again with messages by the fields and a 4xx status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect
+from flask_babel import gettext as _
+
+from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
+
+
+def conflict_message() -> str:
+    return _("Någon annan har sparat ändringar medan du redigerade. Ladda om sidan för att se den "
+             "senaste versionen; dina ändringar är inte sparade.")
+
+
+def run_form(form, save: Callable[[], object], *, success: str, redirect_to: Callable[[object], str],
+             render: Callable[[int], object]):
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                result = save()
+            except ServiceValidationError as err:
+                form.attach_errors(err.errors)
+                form.gate_missing = getattr(err, "missing", [])
+            except ConflictError:
+                form.form_errors.append(conflict_message())
+                status = 409
+            except PermissionDenied:
+                abort(403)
+            else:
+                flash(success, "success")
+                return redirect(redirect_to(result))
+    return render(status)
+
+
+def load_initiative(initiative_id: int, *, edit: bool = False):
+    """The initiative or 404; with edit=True also 403 unless the user may edit it."""
+    from flask_login import current_user
+
+    from portfolio.auth import permissions
+    from portfolio.initiatives.queries import get_initiative
+
+    ini = get_initiative(initiative_id)
+    if ini is None:
+        abort(404)
+    if edit:
+        permissions.require(permissions.can_edit_initiative(current_user, ini) and not ini.archived)
+    return ini
+
+
+def load_child(model, child_id: int, ini):
+    """A risk, benefit or cost line of this initiative, or 404 (never another initiative's)."""
+    from portfolio.extensions import db
+
+    obj = db.session.get(model, child_id) if 0 < child_id < 2**31 else None
+    owner = getattr(obj, "initiative_id", None)
+    if owner is None and obj is not None and hasattr(obj, "case"):
+        owner = obj.case.initiative_id
+    if obj is None or owner != ini.id:
+        abort(404)
+    return obj
