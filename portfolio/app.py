@@ -53,18 +53,22 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portfolio.auth.views import bp as auth_bp
     from portfolio.benefits.views import bp as benefits_bp
+    from portfolio.charts import bp as charts_bp
     from portfolio.cli import register_commands
     from portfolio.core.views import bp as core_bp
     from portfolio.decision_basis.views import bp as decision_basis_bp
     from portfolio.errors import register_error_handlers
+    from portfolio.followups.views import bp as followups_bp
     from portfolio.initiatives.views import bp as initiatives_bp
     from portfolio.needs.views import bp as needs_bp
     from portfolio.risks.views import bp as risks_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(charts_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(initiatives_bp, url_prefix="/initiatives")
     for feature_bp in (needs_bp, risks_bp, benefits_bp, decision_basis_bp):
         app.register_blueprint(feature_bp, url_prefix="/initiatives")
+    app.register_blueprint(followups_bp)
     register_error_handlers(app)
     register_commands(app)

@@ -22,6 +22,8 @@ ROLE_LABELS = {
 # (endpoint, label); features add their entry here as they land.
 NAV = [
     ("initiatives.index", _l("Initiativ")),
+    ("followups.todo", _l("Att göra")),
+    ("followups.lessons", _l("Erfarenheter")),
 ]
 
 

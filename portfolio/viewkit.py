@@ -64,3 +64,13 @@ def load_child(model, child_id: int, ini):
     if obj is None or owner != ini.id:
         abort(404)
     return obj
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A local path to continue to after a form, never another site."""
+    from urllib.parse import urlsplit
+
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:
+        return target
+    return default

@@ -1,21 +1,18 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from portfolio.auth.forms import LoginForm
 from portfolio.auth.services import authenticate
+from portfolio.viewkit import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("initiatives.index")
+    return safe_next(target, url_for("initiatives.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ BENEFICIARIES = ("invanare", "medarbetare", "organisationen", "samhallet")
 DIRECTIONS = ("hogre", "lagre")
 FREQUENCIES = ("manad", "kvartal", "halvar", "ar")
 CERTAINTIES = ("saker", "trolig", "osaker")
+BENEFIT_STATUSES = ("aktiv", "verifierad", "avskriven")
 
 
 class BenefitCase(db.Model):
@@ -110,6 +111,11 @@ class Benefit(db.Model):
     realisation_share: Mapped[Decimal] = mapped_column(FixedDecimal(2), default=Decimal(100))
     ramp_up: Mapped[str | None] = mapped_column(String(100))  # "50;80" = 50 %, 80 %, then 100 %
     comment: Mapped[str | None] = mapped_column(Text)
+    # Follow-up: a benefit stays active (also after its initiative closes) until it is verified
+    # or written off with a reason.
+    status: Mapped[str] = mapped_column(String(12), default="aktiv", server_default="aktiv",
+                                        index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -15,4 +15,5 @@ REQUIREMENT_LABELS = {
     "project_lead": _l("Namngiven projektledare"),
     "initiative_benefit_owner": _l("Namngiven nyttoägare för initiativet"),
     "funding": _l("Finansiering angiven"),
+    "evaluation": _l("Utvärdering gjord (mål, nyttor, fortsatt mätning, lärdomar)"),
 }

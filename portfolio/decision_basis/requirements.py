@@ -10,6 +10,7 @@ from sqlalchemy import and_, exists, false, not_, or_, select
 from portfolio.benefits.models import Benefit, BenefitCase
 from portfolio.domain import completeness
 from portfolio.domain import phases as P
+from portfolio.followups.models import Evaluation
 from portfolio.initiatives.models import FundingLine, Initiative
 from portfolio.needs.models import COMPLETE, NeedsAnalysis
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk, RiskAssessment
@@ -52,6 +53,7 @@ def conditions(acceptable_max: int) -> dict:
         "project_lead": Initiative.project_lead.is_not(None),
         "initiative_benefit_owner": Initiative.benefit_owner.is_not(None),
         "funding": exists(select(FundingLine.id).where(FundingLine.initiative_id == Initiative.id)),
+        "evaluation": exists(select(Evaluation.id).where(Evaluation.initiative_id == Initiative.id)),
     }
 
 

@@ -66,6 +66,7 @@ def load_demo() -> bool:
                     password=DEMO_PASSWORD)
     office = db.session.scalar(db.select(User).where(User.email == DEMO_USERS[1][0]))
     _load_initiatives(office)
+    _load_decision_bases(office)
     return True
 
 
@@ -105,3 +106,55 @@ def _load_initiatives(office: User) -> None:
             initiative_services.change_phase(ini, target_phase, office,
                                              expected_version=ini.version,
                                              reason="Demodata: fas enligt demoscenariot.")
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _load_decision_bases(office: User) -> None:
+    """Needs analyses, risks and benefit cases in varied states of completeness, written
+    through the services as the project office."""
+    from portfolio.benefits import services as benefits
+    from portfolio.needs import services as needs
+    from portfolio.risks import services as risks
+
+    path = DATA_DIR / "decision_basis.yaml"
+    if not path.exists():
+        return
+    for item in yaml.safe_load(path.read_text(encoding="utf-8"))["decision_bases"]:
+        ini = db.session.scalar(db.select(Initiative).where(Initiative.ref == item["ref"]))
+        if ini is None:
+            continue
+        if analysis := item.get("needs_analysis"):
+            values = {k: v for k, v in analysis.items() if k != "status"}
+            values["involvement_when"] = _date(values.get("involvement_when"))
+            needs.save(ini, values, office, complete=analysis.get("status") == "klar",
+                       expected_version=None)
+        if reason := item.get("no_significant_risks"):
+            risks.set_no_significant_risks(ini, True, reason, office)
+        for risk in item.get("risks") or []:
+            values = dict(risk)
+            for key in ("due_date", "review_date"):
+                values[key] = _date(values.get(key))
+            risks.save_risk(ini, values, office)
+        if case := item.get("benefit_case"):
+            benefits.save_case(ini, {
+                "start_year": case["start_year"], "horizon": case["horizon"],
+                "discount_rate": Decimal(str(case["discount_rate"])),
+                "hourly_cost": Decimal(str(case["hourly_cost"]))}, office)
+            for cost in case.get("costs") or []:
+                benefits.save_cost_line(ini, {
+                    **cost, "amount": _decimal(cost.get("amount")),
+                    "hours": _decimal(cost.get("hours")),
+                    "last_year": cost.get("last_year"), "hourly_cost": None}, office)
+            for benefit in case.get("benefits") or []:
+                values = dict(benefit)
+                for key in ("baseline", "target", "amount", "volume", "minutes_saved",
+                            "realisation_share", "hourly_cost"):
+                    values[key] = _decimal(values.get(key))
+                for key in ("baseline_date", "target_date"):
+                    values[key] = _date(values.get(key))
+                if values.get("ramp_up") is not None:
+                    values["ramp_up"] = str(values["ramp_up"])
+                benefits.save_benefit(ini, values, office)

@@ -12,7 +12,7 @@ from portfolio.domain import phases as P
 REQUIREMENT_CODES = (
     "priority_area", "needs_analysis_complete", "user_involvement", "digital_inclusion",
     "benefit_case", "benefit_owner", "risk_analysis", "risks_handled", "need_owner",
-    "project_lead", "initiative_benefit_owner", "funding",
+    "project_lead", "initiative_benefit_owner", "funding", "evaluation",
 )
 
 

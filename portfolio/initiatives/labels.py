@@ -63,6 +63,14 @@ FIELD_LABELS = {
     "volume": _l("Volym per år"), "minutes_saved": _l("Sparade minuter"),
     "realisation_share": _l("Realiseringsgrad (%)"), "ramp_up": _l("Upptrappning"),
     "comment": _l("Kommentar"),
+    # follow-up
+    "benefit": _l("Nytta"), "measured_on": _l("Mätdatum"), "value": _l("Värde"),
+    "realised_amount": _l("Realiserat belopp"), "year": _l("År"), "period": _l("Period"),
+    "progress": _l("Färdigt (%)"), "cost_to_date": _l("Kostnad hittills"),
+    "achievements": _l("Uppnått"), "next_steps": _l("Nästa steg"), "goals_met": _l("Mål uppnådda"),
+    "goals_comment": _l("Kommentar om målen"), "benefits_realised": _l("Realiserade nyttor"),
+    "measured_after": _l("Mätning efter avslut"), "lessons_learned": _l("Lärdomar"),
+    "evaluated_on": _l("Utvärderad"), "status_reason": _l("Motivering för status"),
 }
 
 ENTITY_LABELS = {
@@ -73,6 +81,9 @@ ENTITY_LABELS = {
     "benefit_case": _l("Nyttokalkyl"),
     "cost_line": _l("Kostnadsrad"),
     "benefit": _l("Nytta"),
+    "measurement": _l("Mätning"),
+    "follow_up": _l("Uppföljning"),
+    "evaluation": _l("Utvärdering"),
 }
 
 ACTION_LABELS = {

@@ -38,7 +38,7 @@ class OrgUnit(_Reference, db.Model):
 
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
-    parent: Mapped[OrgUnit | None] = relationship(remote_side="OrgUnit.id")
+    parent: Mapped[OrgUnit | None] = relationship(remote_side="OrgUnit.id", lazy="joined", join_depth=1)
 
     @property
     def committee(self) -> OrgUnit:

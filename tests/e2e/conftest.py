@@ -56,11 +56,16 @@ def browser(chromium_path):
 
 
 @pytest.fixture(scope="session")
-def live_server(app, database_url):
-    """The app with CSRF switched on, as users get it, served from a thread."""
-    served = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                         "WTF_CSRF_ENABLED": True})
-    server = make_server("127.0.0.1", 0, served, threaded=True)
+def served_app(app, database_url):
+    """The app with CSRF switched on, as users get it."""
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                       "WTF_CSRF_ENABLED": True})
+
+
+@pytest.fixture(scope="session")
+def live_server(served_app):
+    """The served app on 127.0.0.1, from a thread."""
+    server = make_server("127.0.0.1", 0, served_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -91,7 +91,7 @@ def test_needs_risks_case_and_gate(app, page, make_user):
 
     # Fix it and pass the gate.
     page.get_by_role("link", name="Nyttokalkyl").click()
-    page.get_by_role("link", name="Frigjord handläggartid").click()
+    page.get_by_role("link", name="ändra Frigjord handläggartid").click()
     page.get_by_label("Nyttoägare (linjechef som äger nyttan efter projektet)").fill("Bygglovschef")
     page.get_by_role("button", name="Spara nytta").click()
     page.get_by_role("link", name="Översikt").click()

@@ -1,0 +1,1 @@
+"""Uppföljning: benefit measurements, periodic follow-ups, evaluations and the to-do list."""

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from portfolio.forms_base import BaseForm, LocalDecimalField
+from portfolio.programme.services import current_programme
+
+STATUS_LABELS = {"gron": _l("Grön – enligt plan"), "gul": _l("Gul – avvikelse som hanteras"),
+                 "rod": _l("Röd – allvarlig avvikelse")}
+GOALS_LABELS = {"ja": _l("Ja"), "delvis": _l("Delvis"), "nej": _l("Nej")}
+BENEFIT_STATUS_LABELS = {"aktiv": _l("Aktiv (följs upp)"), "verifierad": _l("Verifierad"),
+                         "avskriven": _l("Avskriven")}
+
+
+class MeasurementForm(BaseForm):
+    measured_on = DateField(_l("Mätdatum"), validators=[InputRequired(_l("Ange mätdatum."))])
+    value = LocalDecimalField(_l("Uppmätt värde"), places=4, minimum=-10**11, maximum=10**11,
+                              validators=[InputRequired(_l("Ange uppmätt värde som ett tal."))])
+    realised_amount = LocalDecimalField(_l("Realiserat belopp sedan förra mätningen (kr, valfritt)"),
+                                        places=2, minimum=0, maximum=10**11)
+    comment = TextAreaField(_l("Kommentar"), validators=[Optional(), Length(max=5000)])
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in
+                ("measured_on", "value", "realised_amount", "comment")}
+
+
+class BenefitStatusForm(BaseForm):
+    status = SelectField(_l("Status"), choices=list(BENEFIT_STATUS_LABELS.items()))
+    reason = TextAreaField(_l("Motivering (krävs vid avskrivning)"),
+                           validators=[Optional(), Length(max=5000)])
+
+
+class FollowUpForm(BaseForm):
+    year = IntegerField(_l("År"), validators=[InputRequired(_l("Ange år.")),
+                                              NumberRange(2000, 2100, _l("Ange ett rimligt år."))])
+    period = SelectField(_l("Period"))
+    status = RadioField(_l("Status"), choices=list(STATUS_LABELS.items()),
+                        validators=[InputRequired(_l("Välj status."))])
+    comment = TextAreaField(_l("Kommentar (krävs om status inte är grön)"),
+                            validators=[Optional(), Length(max=5000)])
+    progress = IntegerField(_l("Färdigt (%)"), validators=[
+        InputRequired(_l("Ange hur långt arbetet har kommit, 0–100 %.")),
+        NumberRange(0, 100, _l("Ange 0–100 %%."))])
+    cost_to_date = LocalDecimalField(_l("Kostnad hittills (kr)"), places=2, minimum=0, maximum=10**11)
+    achievements = TextAreaField(_l("Vad har uppnåtts"), validators=[Optional(), Length(max=5000)])
+    next_steps = TextAreaField(_l("Nästa steg"), validators=[Optional(), Length(max=5000)])
+    version = HiddenField()
+
+    def setup(self) -> FollowUpForm:
+        self.period.choices = [(p.code, p.name) for p in current_programme().followup_periods]
+        self.progress.render_kw = {"inputmode": "numeric"}
+        return self
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "year", "period", "status", "comment", "progress", "cost_to_date", "achievements",
+            "next_steps")}
+
+
+class EvaluationForm(BaseForm):
+    goals_met = RadioField(_l("Har initiativets mål uppnåtts?"), choices=list(GOALS_LABELS.items()),
+                           validators=[InputRequired(_l("Ange om målen har uppnåtts."))])
+    goals_comment = TextAreaField(_l("Kommentar om målen"), validators=[Optional(), Length(max=10000)])
+    benefits_realised = TextAreaField(_l("Nyttor som har realiserats hittills"),
+                                      validators=[Optional(), Length(max=10000)])
+    measured_after = TextAreaField(_l("Vad mäts efter avslut, och av vem"),
+                                   validators=[Optional(), Length(max=10000)])
+    lessons_learned = TextAreaField(_l("Lärdomar (erfarenheter för andra)"),
+                                    validators=[Optional(), Length(max=10000)])
+    evaluated_on = DateField(_l("Datum för utvärderingen"), validators=[Optional()])
+    version = HiddenField()
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "goals_met", "goals_comment", "benefits_realised", "measured_after", "lessons_learned",
+            "evaluated_on")}

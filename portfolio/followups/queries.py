@@ -1,0 +1,142 @@
+"""Read side of the follow-up: a benefit's measurements and the to-do list (Att göra)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, extract, func, not_, select
+
+from portfolio.auth.permissions import editable_initiatives_condition
+from portfolio.benefits.models import Benefit
+from portfolio.domain import phases as P
+from portfolio.domain import schedule
+from portfolio.extensions import db
+from portfolio.followups.models import Evaluation, FollowUp, Measurement
+from portfolio.initiatives.models import Initiative
+from portfolio.programme.services import current_programme
+from portfolio.risks.models import OPEN_STATUSES, Risk
+
+MEASURED_PHASES = (P.GENOMFORANDE, P.UPPFOLJNING, P.AVSLUTAD)
+FOLLOWED_UP_PHASES = (P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)
+
+
+def measurements(benefit_id: int) -> list[Measurement]:
+    return list(db.session.scalars(select(Measurement).where(Measurement.benefit_id == benefit_id)
+                                   .order_by(Measurement.measured_on, Measurement.id)))
+
+
+def realised_share(baseline: Decimal | None, target: Decimal | None,
+                   latest: Decimal | None) -> Decimal | None:
+    """How far from baseline to target the latest value has come (0–1, may pass 1)."""
+    if baseline is None or target is None or latest is None or target == baseline:
+        return None
+    return ((latest - baseline) / (target - baseline)).quantize(Decimal("0.001"))
+
+
+def realised_per_year(benefit_id: int) -> dict[int, Decimal]:
+    """Realised kronor per calendar year, summed in SQL."""
+    year = extract("year", Measurement.measured_on)
+    rows = db.session.execute(
+        select(year, func.sum(Measurement.realised_amount))
+        .where(Measurement.benefit_id == benefit_id, Measurement.realised_amount.is_not(None))
+        .group_by(year))
+    return {int(y): total for y, total in rows}
+
+
+@dataclass
+class TodoItem:
+    kind: str            # measurement | followup | risk | evaluation
+    initiative: Initiative
+    committee: str
+    due: date | None = None
+    overdue: bool = False
+    title: str = ""
+    target_id: int | None = None
+    detail: str = ""
+
+
+@dataclass
+class TodoList:
+    today: date
+    period: schedule.Period
+    items: list[TodoItem] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[TodoItem]:
+        return [i for i in self.items if i.kind == kind]
+
+    def per_committee(self) -> list[tuple[str, Counter]]:
+        counts: dict[str, Counter] = {}
+        for item in self.items:
+            counts.setdefault(item.committee, Counter())[item.kind] += 1
+        return sorted(counts.items())
+
+
+def _committee_name(ini: Initiative) -> str:
+    return ini.owning_unit.committee.name
+
+
+def todo(user, today: date) -> TodoList:
+    """What needs doing in the user's scope: measurements due or overdue, follow-ups missing for
+    the current period, risks past their review date, evaluations missing."""
+    programme = current_programme()
+    period = schedule.current_period(today, programme.followup_periods)
+    scope = and_(editable_initiatives_condition(user), Initiative.archived.is_(False))
+    result = TodoList(today=today, period=period)
+
+    last = (select(Measurement.benefit_id, func.max(Measurement.measured_on).label("last"))
+            .group_by(Measurement.benefit_id).subquery())
+    rows = db.session.execute(
+        select(Benefit, Initiative, last.c.last)
+        .join(Initiative, Initiative.id == Benefit.initiative_id)
+        .outerjoin(last, last.c.benefit_id == Benefit.id)
+        .where(scope, Benefit.status == "aktiv", Benefit.kind != "negativ",
+               Initiative.phase.in_(MEASURED_PHASES))
+        .order_by(Initiative.id, Benefit.id))
+    for benefit, ini, last_measured in rows:
+        anchor = schedule.measurement_anchor(last_measured, benefit.baseline_date,
+                                             benefit.first_year, benefit.created_at.date())
+        state = schedule.due_state(schedule.next_measurement_due(anchor, benefit.frequency), today)
+        if state.overdue or state.due_soon:
+            result.items.append(TodoItem("measurement", ini, _committee_name(ini), state.due,
+                                         state.overdue, benefit.title, benefit.id))
+
+    has_followup = select(FollowUp.id).where(
+        FollowUp.initiative_id == Initiative.id, FollowUp.year == period.year,
+        FollowUp.period == period.code).exists()
+    for ini in db.session.scalars(select(Initiative).where(
+            scope, Initiative.phase.in_(FOLLOWED_UP_PHASES), not_(has_followup))
+            .order_by(Initiative.ref)):
+        result.items.append(TodoItem("followup", ini, _committee_name(ini), period.ends, True,
+                                     ini.title))
+
+    for risk, ini in db.session.execute(
+            select(Risk, Initiative).join(Initiative, Initiative.id == Risk.initiative_id)
+            .where(scope, Risk.status.in_(OPEN_STATUSES), Risk.review_date < today)
+            .order_by(Risk.review_date)):
+        result.items.append(TodoItem("risk", ini, _committee_name(ini), risk.review_date, True,
+                                     risk.title, risk.id))
+
+    has_evaluation = select(Evaluation.id).where(Evaluation.initiative_id == Initiative.id).exists()
+    for ini in db.session.scalars(select(Initiative).where(
+            scope, Initiative.phase == P.AVSLUTAD, not_(has_evaluation)).order_by(Initiative.ref)):
+        result.items.append(TodoItem("evaluation", ini, _committee_name(ini), ini.end_date, True,
+                                     ini.title))
+    result.items.sort(key=lambda i: (not i.overdue, i.due or today))
+    return result
+
+
+def lessons(q: str, page: int, per_page: int = 20):
+    """Evaluations with lessons learned, searchable across the portfolio (erfarenheter)."""
+    stmt = (select(Evaluation, Initiative).join(Initiative, Initiative.id == Evaluation.initiative_id)
+            .where(Evaluation.lessons_learned.is_not(None)))
+    if q:
+        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(func.lower(Evaluation.lessons_learned).like(pattern, escape="\\")
+                          | func.lower(Initiative.title).like(pattern, escape="\\"))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(stmt.order_by(Evaluation.evaluated_on.desc())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portfolio.auth import permissions
+from portfolio.benefits import services as benefit_services
+from portfolio.benefits.forms import BENEFIT_KIND_LABELS, FREQUENCY_LABELS
+from portfolio.benefits.models import Benefit
+from portfolio.clock import today
+from portfolio.domain import schedule
+from portfolio.extensions import db
+from portfolio.followups import queries, services
+from portfolio.followups.benefit_chart import benefit_figure, benefit_summary
+from portfolio.followups.forms import (
+    BENEFIT_STATUS_LABELS,
+    GOALS_LABELS,
+    STATUS_LABELS,
+    BenefitStatusForm,
+    EvaluationForm,
+    FollowUpForm,
+    MeasurementForm,
+)
+from portfolio.followups.models import FollowUp
+from portfolio.programme.services import current_programme
+from portfolio.viewkit import load_child, load_initiative, run_form, safe_next
+
+bp = Blueprint("followups", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Logged-in users only."""
+
+
+def _can_edit(ini) -> bool:
+    return permissions.can_edit_initiative(current_user, ini)
+
+
+# --- a benefit and its measurements ---------------------------------------------------------
+
+def _render_benefit(ini, benefit, status=200, measurement_form=None, status_form=None):
+    rows = queries.measurements(benefit.id)
+    latest = rows[-1].value if rows else None
+    share = queries.realised_share(benefit.baseline, benefit.target, latest)
+    case = benefit.case
+    return render_template(
+        "followups/benefit.html", ini=ini, benefit=benefit, measurements=rows, share=share,
+        figure=benefit_figure(benefit, rows), summary=benefit_summary(benefit, rows, share),
+        planned=benefit_services.planned_per_year(benefit, case) if case else {},
+        realised=queries.realised_per_year(benefit.id), kinds=BENEFIT_KIND_LABELS,
+        frequencies=FREQUENCY_LABELS, statuses=BENEFIT_STATUS_LABELS,
+        form=measurement_form or MeasurementForm(measured_on=today()),
+        status_form=status_form or BenefitStatusForm(status=benefit.status),
+        can_edit=_can_edit(ini), today=today()), status
+
+
+@bp.route("/initiatives/<int:initiative_id>/benefits/<int:benefit_id>", methods=["GET", "POST"])
+def benefit(initiative_id: int, benefit_id: int):
+    ini = load_initiative(initiative_id)
+    item = load_child(Benefit, benefit_id, ini)
+    form = MeasurementForm()
+    if not form.is_submitted():
+        return _render_benefit(ini, item)
+    permissions.require(_can_edit(ini))
+    return run_form(form, lambda: services.log_measurement(ini, item, form.values(), current_user),
+                    success=_("Mätningen är sparad."),
+                    redirect_to=lambda _: safe_next(request.form.get("next"), url_for(
+                        ".benefit", initiative_id=ini.id, benefit_id=item.id)),
+                    render=lambda status: _render_benefit(ini, item, status, measurement_form=form))
+
+
+@bp.route("/initiatives/<int:initiative_id>/benefits/<int:benefit_id>/status", methods=["POST"])
+def benefit_status(initiative_id: int, benefit_id: int):
+    ini = load_initiative(initiative_id)
+    permissions.require(_can_edit(ini))
+    item = load_child(Benefit, benefit_id, ini)
+    form = BenefitStatusForm()
+    return run_form(form, lambda: services.set_benefit_status(ini, item, form.status.data,
+                                                              form.reason.data, current_user),
+                    success=_("Nyttans status är ändrad."),
+                    redirect_to=lambda _: url_for(".benefit", initiative_id=ini.id, benefit_id=item.id),
+                    render=lambda status: _render_benefit(ini, item, status, status_form=form))
+
+
+# --- period follow-ups ----------------------------------------------------------------------
+
+def _render_followups(ini, form, status=200, followup=None):
+    rows = list(db.session.scalars(db.select(FollowUp).where(FollowUp.initiative_id == ini.id)
+                                   .order_by(FollowUp.year.desc(), FollowUp.period.desc())))
+    return render_template(
+        "followups/followups.html", ini=ini, rows=rows, form=form, followup=followup,
+        statuses=STATUS_LABELS, periods={p.code: p.name for p in current_programme().followup_periods},
+        budget=ini.total_funding, can_edit=_can_edit(ini)), status
+
+
+@bp.route("/initiatives/<int:initiative_id>/followups", methods=["GET", "POST"])
+def followups(initiative_id: int):
+    ini = load_initiative(initiative_id)
+    period = schedule.current_period(today(), current_programme().followup_periods)
+    form = FollowUpForm(year=period.year, period=period.code).setup()
+    if not form.is_submitted():
+        latest = db.session.scalar(db.select(FollowUp).where(FollowUp.initiative_id == ini.id)
+                                   .order_by(FollowUp.updated_at.desc()).limit(1))
+        if latest:  # start from the previous values
+            form.progress.data, form.cost_to_date.data = latest.progress, latest.cost_to_date
+        return _render_followups(ini, form)
+    permissions.require(_can_edit(ini))
+    return run_form(form, lambda: services.save_followup(ini, form.values(), current_user),
+                    success=_("Uppföljningen är sparad."),
+                    redirect_to=lambda _: safe_next(request.form.get("next"),
+                                                    url_for(".followups", initiative_id=ini.id)),
+                    render=lambda status: _render_followups(ini, form, status))
+
+
+@bp.route("/initiatives/<int:initiative_id>/followups/<int:followup_id>/edit", methods=["GET", "POST"])
+def edit_followup(initiative_id: int, followup_id: int):
+    ini = load_initiative(initiative_id)
+    permissions.require(_can_edit(ini))
+    row = load_child(FollowUp, followup_id, ini)
+    form = FollowUpForm(obj=row).setup()
+    return run_form(form, lambda: services.save_followup(ini, form.values(), current_user,
+                                                         followup=row, expected_version=form.version.data),
+                    success=_("Uppföljningen är sparad."),
+                    redirect_to=lambda _: url_for(".followups", initiative_id=ini.id),
+                    render=lambda status: _render_followups(ini, form, status, followup=row))
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+@bp.route("/initiatives/<int:initiative_id>/evaluation", methods=["GET", "POST"])
+def evaluation(initiative_id: int):
+    ini = load_initiative(initiative_id)
+    existing = services.get_evaluation(ini.id)
+    form = EvaluationForm(obj=existing)
+    if form.is_submitted():
+        permissions.require(_can_edit(ini))
+    return run_form(form, lambda: services.save_evaluation(ini, form.values(), current_user,
+                                                           expected_version=form.version.data),
+                    success=_("Utvärderingen är sparad."),
+                    redirect_to=lambda _: url_for(".evaluation", initiative_id=ini.id),
+                    render=lambda status: (render_template(
+                        "followups/evaluation.html", ini=ini, form=form, evaluation=existing,
+                        goals=GOALS_LABELS, can_edit=_can_edit(ini)), status))
+
+
+# --- to-do list and lessons -----------------------------------------------------------------
+
+@bp.route("/todo")
+def todo():
+    return render_template("followups/todo.html", todo=queries.todo(current_user, today()),
+                           periods={p.code: p.name for p in current_programme().followup_periods},
+                           measurement_form=MeasurementForm(measured_on=today()),
+                           frequencies=FREQUENCY_LABELS)
+
+
+@bp.route("/lessons")
+def lessons():
+    q = (request.args.get("q") or "").strip()[:200]
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    rows, total = queries.lessons(q, page, current_app.config["PAGE_SIZE"])
+    return render_template("followups/lessons.html", rows=rows, total=total, q=q, page=page,
+                           per_page=current_app.config["PAGE_SIZE"], goals=GOALS_LABELS)
