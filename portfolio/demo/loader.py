@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from portfolio.clock import today
+
 from portfolio.auth import roles as R
 from portfolio.auth.models import User
 from portfolio.auth.services import create_user
@@ -67,6 +69,7 @@ def load_demo() -> bool:
     office = db.session.scalar(db.select(User).where(User.email == DEMO_USERS[1][0]))
     _load_initiatives(office)
     _load_decision_bases(office)
+    _load_followups(office, today())
     return True
 
 
@@ -158,3 +161,92 @@ def _load_decision_bases(office: User) -> None:
                 if values.get("ramp_up") is not None:
                     values["ramp_up"] = str(values["ramp_up"])
                 benefits.save_benefit(ini, values, office)
+
+
+LESSONS = [
+    "Involvera användarna redan i behovsanalysen – de hittade brister som kravställningen missat.",
+    "Utse nyttoägaren i linjen innan genomförandet startar, annars blir ingen kvar som mäter.",
+    "Planera för förvaltningen från början: licens- och driftkostnader underskattades.",
+    "Samverkan med serviceförvaltningen tidigt sparade tid vid integrationerna.",
+    "Mät utgångsläget innan införandet – i efterhand gick det inte att rekonstruera.",
+    "Ett mindre pilotområde gav snabbare lärande än ett brett införande.",
+]
+FOLLOWUP_TEXTS = {
+    "gron": (None, "Arbetet följer planen."),
+    "gul": ("Leveransen från leverantören är försenad en månad.", "Ny tidplan tas fram med leverantören."),
+    "rod": ("Nyckelperson har slutat och budgeten är överskriden.", "Eskaleras till styrgruppen."),
+}
+
+
+def _load_followups(office: User, today_: dt.date) -> None:
+    """Several years of measurements and period follow-ups, some late or missing, and closed
+    initiatives with and without evaluation. Deterministic (seeded per initiative)."""
+    import random
+
+    from portfolio.benefits.models import Benefit
+    from portfolio.domain import schedule
+    from portfolio.followups import services as followups
+    from portfolio.programme.services import current_programme
+
+    periods = current_programme().followup_periods
+    initiatives = db.session.scalars(db.select(Initiative).where(Initiative.phase.in_(
+        (P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING, P.AVSLUTAD))).order_by(Initiative.ref)).all()
+    for ini in initiatives:
+        rng = random.Random(ini.ref)
+        start = ini.start_date or dt.date(today_.year - 1, 1, 1)
+        stop = min(ini.end_date or today_, today_) if ini.phase == P.AVSLUTAD else today_
+        # Period follow-ups: most periods done, some skipped, the current one often missing.
+        progress = 0
+        for year in range(start.year, stop.year + 1):
+            for period in schedule.periods_for_year(year, periods):
+                if period.ends < start or period.ends > stop or rng.random() < 0.15:
+                    continue
+                if period == schedule.current_period(today_, periods) and rng.random() < 0.5:
+                    continue
+                status = rng.choices(["gron", "gul", "rod"], [6, 3, 1])[0]
+                progress = min(100, progress + rng.randint(10, 35))
+                comment, next_steps = FOLLOWUP_TEXTS[status]
+                followups.save_followup(ini, {
+                    "year": year, "period": period.code, "status": status, "comment": comment,
+                    "progress": progress, "cost_to_date": (ini.total_funding * progress / 100)
+                    .quantize(Decimal(1)) if ini.funding else None,
+                    "achievements": "Demodata: delleverans enligt plan." if status == "gron" else None,
+                    "next_steps": next_steps}, office)
+        # Measurements for benefits with a baseline and a target.
+        for benefit in db.session.scalars(db.select(Benefit).where(
+                Benefit.initiative_id == ini.id, Benefit.baseline.is_not(None),
+                Benefit.target.is_not(None))).all():
+            if ini.phase == P.PLANERING:
+                continue
+            anchor = benefit.baseline_date or start
+            months = schedule.FREQUENCY_MONTHS[benefit.frequency]
+            span = max(1, (benefit.target_date or today_) .toordinal() - anchor.toordinal())
+            last_allowed = today_ - dt.timedelta(days=rng.choice([5, 40, 120, 200]))
+            day = schedule.add_months(anchor, months)
+            while day <= last_allowed:
+                progress_share = min(1.2, (day.toordinal() - anchor.toordinal()) / span)
+                noise = Decimal(str(round(rng.uniform(-0.08, 0.08), 3)))
+                share = Decimal(str(round(progress_share * rng.uniform(0.6, 1.0), 3))) + noise
+                value = (benefit.baseline + (benefit.target - benefit.baseline) * share).quantize(Decimal("0.1"))
+                realised = None
+                if benefit.kind in ("finansiell", "omfordelning") and benefit.case:
+                    from portfolio.benefits.services import planned_per_year
+
+                    planned = planned_per_year(benefit, benefit.case).get(day.year)
+                    if planned:
+                        realised = (planned * max(Decimal(0), share) * months / 12).quantize(Decimal(1))
+                followups.log_measurement(ini, benefit, {
+                    "measured_on": day, "value": value, "realised_amount": realised,
+                    "comment": "Demodata"}, office)
+                day = schedule.add_months(day, months)
+            if ini.phase == P.AVSLUTAD and rng.random() < 0.4:
+                followups.set_benefit_status(ini, benefit, "verifierad",
+                                             "Demodata: effekten bekräftad i helårsuppföljningen.", office)
+        if ini.phase == P.AVSLUTAD and rng.random() < 0.6:
+            followups.save_evaluation(ini, {
+                "goals_met": rng.choice(["ja", "delvis", "delvis", "nej"]),
+                "goals_comment": "Demodata.",
+                "benefits_realised": "Delar av de planerade nyttorna syns i mätningarna (demodata).",
+                "measured_after": f"{ini.benefit_owner or 'Nyttoägaren'} mäter indikatorerna årligen.",
+                "lessons_learned": rng.choice(LESSONS),
+                "evaluated_on": min(ini.end_date or today_, today_)}, office)
