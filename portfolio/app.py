@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portfolio.audits.views import bp as audits_bp
     from portfolio.auth.views import bp as auth_bp
     from portfolio.benefits.views import bp as benefits_bp
     from portfolio.charts import bp as charts_bp
@@ -61,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.followups.views import bp as followups_bp
     from portfolio.initiatives.views import bp as initiatives_bp
     from portfolio.needs.views import bp as needs_bp
+    from portfolio.plans.views import bp as plans_bp
     from portfolio.risks.views import bp as risks_bp
 
     app.register_blueprint(core_bp)
@@ -70,5 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     for feature_bp in (needs_bp, risks_bp, benefits_bp, decision_basis_bp):
         app.register_blueprint(feature_bp, url_prefix="/initiatives")
     app.register_blueprint(followups_bp)
+    app.register_blueprint(plans_bp, url_prefix="/plans")
+    app.register_blueprint(audits_bp, url_prefix="/audits")
     register_error_handlers(app)
     register_commands(app)

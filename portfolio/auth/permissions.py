@@ -61,3 +61,19 @@ def editable_initiatives_condition(user):
     if units := editable_unit_ids(user):
         clauses.append(Initiative.owning_unit_id.in_(units))
     return or_(*clauses) if clauses else false()
+
+
+def can_manage_plans(user) -> bool:
+    """Plans, audits and recommendations are the project office's (and admin's) to edit."""
+    return user.is_authenticated and user.is_office
+
+
+def answering_committee_ids(user) -> set[int]:
+    """Committees an editor may answer recommendations for: their units' committees."""
+    if not user.has_role(R.EDITOR):
+        return set()
+    return {u.committee.id for u in user.units}
+
+
+def can_answer_for(user, committee_id: int) -> bool:
+    return user.is_authenticated and (user.is_office or committee_id in answering_committee_ids(user))

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from portfolio.clock import today
-
 from portfolio.auth import roles as R
 from portfolio.auth.models import User
 from portfolio.auth.services import create_user
+from portfolio.clock import today
 from portfolio.domain import phases as P
 from portfolio.extensions import db
 from portfolio.initiatives import services as initiative_services

@@ -35,6 +35,7 @@ FIELD_LABELS = {
     "funding": _l("Finansiering"),
     "staffing": _l("Personalbehov (årsarbetare)"),
     "archived": _l("Arkiverad"),
+    "plan_goals": _l("Mål i nämndernas planer"),
     # needs analysis
     "status": _l("Status"), "problem": _l("Problem eller behov"), "target_groups": _l("Målgrupper"),
     "needs_capture": _l("Hur behoven har fångats"), "involvement_who": _l("Involverade användare"),

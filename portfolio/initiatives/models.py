@@ -82,6 +82,8 @@ class Initiative(db.Model):
     staffing: Mapped[list[StaffingLine]] = relationship(
         cascade="all, delete-orphan", order_by="StaffingLine.year", back_populates="initiative")
     created_by: Mapped[User | None] = relationship()
+    plan_goals = relationship("PlanGoal", secondary="initiative_plan_goal",
+                              back_populates="initiatives")
 
     @property
     def total_funding(self) -> Decimal:

@@ -55,11 +55,15 @@ def index():
 
 @bp.route("/<int:initiative_id>")
 def detail(initiative_id: int):
-    return _render_detail(_load(initiative_id))
+    return render_detail(_load(initiative_id))
 
 
-def _render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
-                   status: int = 200):
+def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
+                  goal_form=None, status: int = 200):
+    """The initiative page; forms passed in are shown with their errors."""
+    from portfolio.plans.forms import GoalLinkForm
+    from portfolio.plans.queries import all_goals
+
     phase_form = phase_form or PhaseForm(version=ini.version)
     phase_form.phase.choices = [(p, PHASE_LABELS[p]) for p in
                                 P.allowed_targets(ini.phase, office=current_user.is_office)]
@@ -69,7 +73,8 @@ def _render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None
         archive_form=archive_form or ArchiveForm(version=ini.version),
         restore_form=restore_form or RestoreForm(version=ini.version),
         history=initiative_history(ini.id), basis=summary(ini),
-        requirement_labels=REQUIREMENT_LABELS), status
+        requirement_labels=REQUIREMENT_LABELS, goal_form=goal_form or GoalLinkForm(),
+        linkable_goals=[g for g in all_goals() if g not in ini.plan_goals]), status
 
 
 def _save(form: InitiativeForm, action, template: str, **context):
@@ -118,7 +123,7 @@ def _post_action(initiative_id: int, form: BaseForm, action, success: str, slot:
         abort(405)
     return run_form(form, lambda: action(ini, form), success=success,
                     redirect_to=lambda _: url_for(".detail", initiative_id=initiative_id),
-                    render=lambda status: _render_detail(_load(initiative_id), status=status,
+                    render=lambda status: render_detail(_load(initiative_id), status=status,
                                                          **{slot: form}))
 
 

@@ -1,0 +1,1 @@
+"""Audits (revisionsgranskningar), their recommendations and each committee's response."""

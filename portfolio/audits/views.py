@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portfolio.audits import services
+from portfolio.audits.forms import RESPONSE_STATUS_LABELS, ActionForm, AuditForm, RecommendationForm, ResponseForm
+from portfolio.audits.models import Audit, RecommendationResponse, ResponseAction
+from portfolio.auth import permissions
+from portfolio.clock import today
+from portfolio.extensions import db
+from portfolio.forms_base import BaseForm
+from portfolio.plans.queries import committees
+from portfolio.viewkit import run_form
+
+bp = Blueprint("audits", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Logged-in users only."""
+
+
+def _get(model, object_id: int):
+    obj = db.session.get(model, object_id) if 0 < object_id < 2**31 else None
+    if obj is None:
+        abort(404)
+    return obj
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    form = AuditForm()
+    if form.is_submitted():
+        permissions.require(permissions.can_manage_plans(current_user))
+    audits = list(db.session.scalars(db.select(Audit).order_by(Audit.report_date.desc())))
+    return run_form(form, lambda: services.save_audit(form.values(), current_user),
+                    success=_("Granskningen är registrerad."),
+                    redirect_to=lambda audit: url_for(".audit", audit_id=audit.id),
+                    render=lambda status: (render_template(
+                        "audits/index.html", audits=audits, form=form,
+                        can_edit=permissions.can_manage_plans(current_user)), status))
+
+
+def _recommendation_form() -> RecommendationForm:
+    form = RecommendationForm()
+    form.committee_ids.choices = [(c.id, c.name) for c in committees()]
+    return form
+
+
+def _render_audit(audit, status=200, rec_form=None):
+    return render_template(
+        "audits/audit.html", audit=audit, today=today(), labels=RESPONSE_STATUS_LABELS,
+        rec_form=rec_form or _recommendation_form(),
+        can_edit=permissions.can_manage_plans(current_user),
+        can_answer=lambda r: permissions.can_answer_for(current_user, r.committee_id)), status
+
+
+@bp.route("/<int:audit_id>")
+def audit(audit_id: int):
+    return _render_audit(_get(Audit, audit_id))
+
+
+@bp.route("/<int:audit_id>/recommendations", methods=["POST"])
+def add_recommendation(audit_id: int):
+    item = _get(Audit, audit_id)
+    permissions.require(permissions.can_manage_plans(current_user))
+    form = _recommendation_form()
+    return run_form(form, lambda: services.add_recommendation(item, form.values(), current_user),
+                    success=_("Rekommendationen är tillagd."),
+                    redirect_to=lambda _: url_for(".audit", audit_id=item.id),
+                    render=lambda status: _render_audit(item, status, rec_form=form))
+
+
+def _render_response(response, status=200, form=None, action_form=None):
+    return render_template(
+        "audits/response.html", response=response, today=today(), labels=RESPONSE_STATUS_LABELS,
+        form=form or ResponseForm(obj=response), action_form=action_form or ActionForm()), status
+
+
+@bp.route("/responses/<int:response_id>", methods=["GET", "POST"])
+def response(response_id: int):
+    item = _get(RecommendationResponse, response_id)
+    permissions.require(permissions.can_answer_for(current_user, item.committee_id))
+    form = ResponseForm()
+    if not form.is_submitted():
+        return _render_response(item)
+    return run_form(form, lambda: services.update_response(item, form.values(), current_user,
+                                                           expected_version=form.version.data),
+                    success=_("Svaret är sparat."),
+                    redirect_to=lambda _: url_for(".audit", audit_id=item.recommendation.audit_id)
+                    + f"#response-{item.id}",
+                    render=lambda status: _render_response(item, status, form=form))
+
+
+@bp.route("/responses/<int:response_id>/actions", methods=["POST"])
+def add_action(response_id: int):
+    item = _get(RecommendationResponse, response_id)
+    permissions.require(permissions.can_answer_for(current_user, item.committee_id))
+    form = ActionForm()
+    return run_form(form, lambda: services.save_action(item, form.values(), current_user),
+                    success=_("Åtgärden är sparad."),
+                    redirect_to=lambda _: url_for(".response", response_id=item.id),
+                    render=lambda status: _render_response(item, status, action_form=form))
+
+
+@bp.route("/actions/<int:action_id>/done", methods=["POST"])
+def action_done(action_id: int):
+    action = _get(ResponseAction, action_id)
+    item = action.response
+    permissions.require(permissions.can_answer_for(current_user, item.committee_id))
+    if not BaseForm().validate_on_submit():  # the CSRF token
+        abort(400)
+    services.save_action(item, {"text": action.text, "owner": action.owner,
+                                "due_date": action.due_date, "done": True}, current_user, action=action)
+    flash(_("Åtgärden är markerad som genomförd."), "success")
+    return redirect(url_for(".response", response_id=item.id))

@@ -1,0 +1,1 @@
+"""Committee plans for digital transformation, their goals and goal follow-ups."""
