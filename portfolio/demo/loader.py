@@ -69,6 +69,7 @@ def load_demo() -> bool:
     _load_initiatives(office)
     _load_decision_bases(office)
     _load_followups(office, today())
+    _load_plans_and_audit(office)
     return True
 
 
@@ -249,3 +250,119 @@ def _load_followups(office: User, today_: dt.date) -> None:
                 "measured_after": f"{ini.benefit_owner or 'Nyttoägaren'} mäter indikatorerna årligen.",
                 "lessons_learned": rng.choice(LESSONS),
                 "evaluated_on": min(ini.end_date or today_, today_)}, office)
+
+
+# Plausible later plan states (2023 onward), marked as demo data: (committee, title, status,
+# period, started, decided, diarienummer, revision month, next revision).
+LATER_PLANS = [
+    ("SOCN", "Socialnämndens plan för digital transformation 2023–2024", "beslutad", (2023, 2024),
+     "2023-01-10", "2023-02-22", "SOCN/2023:12", 2, None),
+    ("VON", "Vård- och omsorgsnämndens plan för digital transformation 2023", "beslutad", (2023, 2023),
+     "2023-01-10", "2023-03-21", "VON/2023:31", 3, None),
+    ("KFN", "Kultur- och fritidsnämndens plan för digital transformation 2024–2026", "beslutad",
+     (2024, 2026), "2023-04-01", "2024-03-20", "KFN/2024:18", 3, "2025-03-01"),
+    ("KS", "Kommunstyrelsens plan för digital transformation 2024–2026", "beslutad", (2024, 2026),
+     "2023-09-01", "2024-02-13", "KSKF/2023:611", 2, "2027-02-01"),
+    ("GSN", "Grundskolenämndens plan för digital transformation 2024–2027", "beslutad", (2024, 2027),
+     "2023-03-01", "2024-06-11", "GSN/2024:102", 6, "2027-06-01"),
+    ("GN", "Gymnasienämndens plan för digital transformation", "under_arbete", (2025, 2027),
+     "2023-03-01", None, None, None, None),
+    ("SBN", "Stadsbyggnadsnämndens plan för digitalisering 2024–2025", "beslutad", (2024, 2025),
+     "2023-11-01", "2024-04-24", "SBN/2024:77", 9, "2025-09-01"),
+]
+DEMO_GOALS = {
+    "KS": [("Alla nämnder har en beslutad plan för digital transformation", "stodprocesser",
+            "Andel nämnder med beslutad plan", 40, 100),
+           ("Fler e-tjänster som invånare använder", "service", "Antal ärenden via e-tjänst per år",
+            40000, 80000)],
+    "SOCN": [("Digitala brev till fler mottagare", "service", "Andel utskick som digital post", 20, 70)],
+    "VON": [("Välfärdsteknik i hemtjänsten", "valfard", "Antal brukare med digitala tillsyn", 150, 600),
+            ("Minskad administration för medarbetare", "stodprocesser", "Minuter administration per pass", 55, 35)],
+    "KFN": [("Enklare att söka föreningsstöd", "service", "Andel digitala ansökningar", 60, 95)],
+    "SBN": [("Digital bygglovsprocess från ansökan till beslut", "stad-landsbygd",
+             "Handläggningstid i dagar", 40, 20)],
+    "GSN": [("Moderna och sammanhållna skolsystem", "valfard", "Antal ersatta äldre system", 0, 6)],
+}
+
+
+def _load_plans_and_audit(office: User) -> None:
+    """The KPMG audit of 2022 with every recommendation and committee answer as the source
+    document gives them; plan states as the audit found them; later states marked as demo."""
+    from portfolio.audits import services as audits
+    from portfolio.audits.models import RecommendationResponse
+    from portfolio.followups.models import STATUSES
+    from portfolio.plans import services as plans
+
+    data = _read("audit.yaml")
+    units = {u.code: u for u in db.session.scalars(db.select(OrgUnit))}
+    info = data["audit"]
+    audit = audits.save_audit({
+        "title": info["title"], "auditor": info["auditor"], "report_date": _date(info["report_date"]),
+        "diarienummer": info["diarienummer"], "letter_date": _date(info["letter_date"]),
+        "answer_deadline": _date(info["answer_deadline"]), "assessment": info["assessment"]}, office)
+    answers = {a["committee"]: a for a in data["answers"]}
+    responses: dict[tuple[str, str], RecommendationResponse] = {}
+    for rec in data["recommendations"]:
+        recommendation = audits.add_recommendation(audit, {
+            "code": rec["code"], "text": rec["text"],
+            "committee_ids": [units[c].id for c in rec["addressed_to"]]}, office)
+        for response in recommendation.responses:
+            responses[(rec["code"], response.committee.code)] = response
+    for (code, committee), response in responses.items():
+        answer = answers.get(committee)
+        if not answer:
+            continue
+        # Later states are invented (demo): a deterministic mix of done, ongoing and not started.
+        demo_status = ("genomford", "pagar", "pagar", "ej_paborjad")[(int(code[1:]) + len(committee)) % 4]
+        audits.update_response(response, {
+            "answer_paragraph": answer["paragraph"], "answer_diarienummer": answer["diarienummer"],
+            "answer_date": _date(answer.get("meeting_date")), "answer_summary": answer["summary"],
+            "status": demo_status,
+            "evidence": "Demodata: redovisat i nämndens årsredovisning 2024." if demo_status == "genomford"
+            else None}, office, expected_version=response.version)
+        for action in answer.get("actions") or []:
+            if action["recommendation"] == code:
+                audits.save_action(response, {"text": action["text"], "owner": action.get("owner"),
+                                              "due_date": _date(action.get("due")),
+                                              "done": demo_status == "genomford"}, office)
+    # Plans as the audit found them at the end of 2022.
+    for plan in data["plans_2022"]:
+        committee = units[plan["committee"]]
+        if plan["status"] == "saknas":
+            plans.save_plan(committee, {
+                "status": "saknas", "title": "Ingen beslutad plan (läget enligt granskningen 2022)",
+                "note": plan.get("note")}, office)
+            continue
+        plans.save_plan(committee, {
+            "status": "beslutad", "title": plan["title"], "period_start": plan.get("period_start"),
+            "period_end": plan.get("period_end"), "decided_on": _date(plan.get("decided_date")),
+            "diarienummer": plan.get("diarienummer"), "decided_by": committee.name,
+            "note": plan.get("note")}, office)
+    # Later states (demo).
+    for code, title, status, (start, end), started, decided, dnr, month, revision in LATER_PLANS:
+        committee = units[code]
+        plan = plans.save_plan(committee, {
+            "status": status, "title": title, "period_start": start, "period_end": end,
+            "started_on": _date(started), "decided_on": _date(decided), "diarienummer": dnr,
+            "decided_by": committee.name if decided else None, "revision_month": month,
+            "next_revision": _date(revision), "is_demo": True,
+            "note": "Demodata: planens senare läge är påhittat för demonstration."}, office)
+        for text, area, indicator, baseline, target in DEMO_GOALS.get(code, []):
+            goal = plans.save_goal(plan, {
+                "text": text, "area_id": db.session.scalar(db.select(PriorityArea.id).where(
+                    PriorityArea.code == area)), "indicator": indicator,
+                "baseline": Decimal(baseline), "target": Decimal(target),
+                "target_date": dt.date(end, 12, 31), "interim_followup_on": dt.date(start, 8, 31),
+                "annual_followup_on": dt.date(start, 12, 31)}, office)
+            if decided:
+                third = (Decimal(target) - Decimal(baseline)) / 3
+                plans.add_goal_followup(goal, {
+                    "followed_on": dt.date(start, 12, 31),
+                    "value": (Decimal(baseline) + third).quantize(Decimal("0.1")),
+                    "status": STATUSES[len(text) % 3], "comment": "Demodata: helårsuppföljning."}, office)
+            owned = db.session.scalars(db.select(Initiative).join(OrgUnit, Initiative.owning_unit)
+                                       .where((OrgUnit.code == code) | (OrgUnit.parent_id == committee.id))
+                                       .order_by(Initiative.ref).limit(2)).all()
+            for ini in owned:
+                if goal not in ini.plan_goals:
+                    plans.set_goal_link(ini, goal, True, office)

@@ -154,8 +154,9 @@ def add_goal_followup(goal: PlanGoal, values: dict, actor) -> GoalFollowUp:
     if values.get("status") not in TRAFFIC:
         errors["status"] = _("Välj status.")
     value = values.get("value")
-    if value is not None and (not isinstance(value, Decimal) or abs(value) >= Decimal(10) ** 11):
-        errors["value"] = _("Ange ett tal.")
+    if value is not None and (not isinstance(value, Decimal) or abs(value) >= Decimal(10) ** 11
+                              or value.as_tuple().exponent < -4):
+        errors["value"] = _("Ange ett tal med högst fyra decimaler.")
     if errors:
         raise ServiceValidationError(errors)
     row = GoalFollowUp(goal_id=goal.id, followed_on=followed_on, value=value,
