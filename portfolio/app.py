@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.initiatives.views import bp as initiatives_bp
     from portfolio.needs.views import bp as needs_bp
     from portfolio.plans.views import bp as plans_bp
+    from portfolio.prioritisation.views import bp as prioritisation_bp
     from portfolio.risks.views import bp as risks_bp
 
     app.register_blueprint(core_bp)
@@ -74,5 +75,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(followups_bp)
     app.register_blueprint(plans_bp, url_prefix="/plans")
     app.register_blueprint(audits_bp, url_prefix="/audits")
+    app.register_blueprint(prioritisation_bp, url_prefix="/prioritisation")
     register_error_handlers(app)
     register_commands(app)

@@ -8,5 +8,6 @@ from portfolio.followups.models import Evaluation, FollowUp, Measurement  # noqa
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine  # noqa: F401
 from portfolio.needs.models import NeedsAnalysis  # noqa: F401
 from portfolio.plans.models import CommitteePlan, GoalFollowUp, PlanGoal  # noqa: F401
+from portfolio.prioritisation.models import CriteriaSet, Criterion, PortfolioDecision, Score  # noqa: F401
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea  # noqa: F401
 from portfolio.risks.models import Risk, RiskAssessment  # noqa: F401

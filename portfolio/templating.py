@@ -23,6 +23,7 @@ ROLE_LABELS = {
 NAV = [
     ("initiatives.index", _l("Initiativ")),
     ("followups.todo", _l("Att göra")),
+    ("prioritisation.index", _l("Prioritering")),
     ("plans.index", _l("Planer")),
     ("audits.index", _l("Revision")),
     ("followups.lessons", _l("Erfarenheter")),

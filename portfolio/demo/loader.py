@@ -70,6 +70,7 @@ def load_demo() -> bool:
     _load_decision_bases(office)
     _load_followups(office, today())
     _load_plans_and_audit(office)
+    _load_prioritisation(office, today())
     return True
 
 
@@ -366,3 +367,30 @@ def _load_plans_and_audit(office: User) -> None:
             for ini in owned:
                 if goal not in ini.plan_goals:
                     plans.set_goal_link(ini, goal, True, office)
+
+
+def _load_prioritisation(office: User, today_: dt.date) -> None:
+    """Scores for this year's candidates that pass the gates, and two portfolio decisions."""
+    import random
+
+    from portfolio.prioritisation import queries, services
+
+    criteria_set = services.get_set(today_.year) or services.get_set(2026)
+    if criteria_set is None:
+        return
+    ranking = queries.ranking(criteria_set)
+    ready = [row for row, _ in ranking.unscored]
+    for row in ready:
+        rng = random.Random(row.ref)
+        ini = db.session.get(Initiative, row.id)
+        services.save_scores(ini, criteria_set, {
+            c.id: (rng.randint(2, 5), f"Demodata: bedömning enligt skalan ({c.name.lower()}).")
+            for c in criteria_set.criteria}, office)
+    decided = [db.session.get(Initiative, row.id) for row in ready][:3]
+    if decided:
+        services.record_decision({
+            "year": criteria_set.year, "initiative_ids": [i.id for i in decided[:2]],
+            "body": "portfoljrad", "decided_on": min(today_, dt.date(criteria_set.year, 2, 10)),
+            "decision": "avvaktar", "reason": "Demodata: underlaget är komplett men budgeten för "
+            "året är fördelad; tas upp igen vid delårsuppföljningen.",
+            "diarienummer": f"KSKF/{criteria_set.year}:101"}, office)

@@ -85,6 +85,7 @@ ENTITY_LABELS = {
     "measurement": _l("Mätning"),
     "follow_up": _l("Uppföljning"),
     "evaluation": _l("Utvärdering"),
+    "score": _l("Poängsättning"),
 }
 
 ACTION_LABELS = {
@@ -94,6 +95,7 @@ ACTION_LABELS = {
     "archive": _l("Arkiverade"),
     "restore": _l("Återställde"),
     "remove": _l("Tog bort"),
+    "decision": _l("Portföljbeslut"),
 }
 
 

@@ -291,10 +291,6 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
                  reason: str | None = None, override: bool = False) -> Initiative:
     """Move an initiative to another phase through the programme's gates. The portfolio office
     may pass a gate that is not met, with a written reason that lands in the history."""
-    from portfolio.decision_basis.queries import requirement_status
-    from portfolio.domain.completeness import check_gate
-    from portfolio.programme.services import current_programme
-
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
     _check_version(ini, expected_version)
@@ -315,8 +311,8 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
     if override and not actor.is_office:
         raise PermissionDenied()
     log_reason = reason
-    if _gate_applies(ini.phase, target):
-        verdict = check_gate(target, current_programme().gates, requirement_status(ini.id))
+    verdict = gate_verdict(ini, target)
+    if verdict is not None:
         if not verdict.passes:
             if not override:
                 raise GateRefused(list(verdict.missing), _(
@@ -329,15 +325,30 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
             missing_text = "; ".join(str(REQUIREMENT_LABELS[c]) for c in verdict.missing)
             log_reason = _("Undantag från fasgrinden (saknas: %(missing)s). Motivering: %(reason)s",
                            missing=missing_text, reason=reason)
+    apply_phase(ini, target, actor, log_reason)
+    db.session.commit()
+    return ini
+
+
+def gate_verdict(ini: Initiative, target: str):
+    """The phase gate's verdict for moving `ini` to `target` (None when no gate applies)."""
+    from portfolio.decision_basis.queries import requirement_status
+    from portfolio.domain.completeness import check_gate
+    from portfolio.programme.services import current_programme
+
+    if not _gate_applies(ini.phase, target):
+        return None
+    return check_gate(target, current_programme().gates, requirement_status(ini.id))
+
+
+def apply_phase(ini: Initiative, target: str, actor, reason: str | None) -> None:
+    """Set the phase and log it; the caller has checked the rules and owns the commit."""
     before = {"phase": ini.phase}
     ini.phase = target
     ini.version += 1
     ini.updated_at = now()
     record_changes(entity_type=ENTITY, entity_id=ini.id, action="phase", before=before,
-                   after={"phase": target}, user_id=actor.id, reason=log_reason,
-                   at=ini.updated_at)
-    db.session.commit()
-    return ini
+                   after={"phase": target}, user_id=actor.id, reason=reason, at=ini.updated_at)
 
 
 @atomic

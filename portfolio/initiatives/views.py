@@ -63,6 +63,8 @@ def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
     """The initiative page; forms passed in are shown with their errors."""
     from portfolio.plans.forms import GoalLinkForm
     from portfolio.plans.queries import all_goals
+    from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS
+    from portfolio.prioritisation.queries import decisions
 
     phase_form = phase_form or PhaseForm(version=ini.version)
     phase_form.phase.choices = [(p, PHASE_LABELS[p]) for p in
@@ -74,7 +76,9 @@ def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
         restore_form=restore_form or RestoreForm(version=ini.version),
         history=initiative_history(ini.id), basis=summary(ini),
         requirement_labels=REQUIREMENT_LABELS, goal_form=goal_form or GoalLinkForm(),
-        linkable_goals=[g for g in all_goals() if g not in ini.plan_goals]), status
+        linkable_goals=[g for g in all_goals() if g not in ini.plan_goals],
+        initiative_decisions=decisions(initiative_id=ini.id), bodies=BODY_LABELS,
+        decision_labels=DECISION_LABELS), status
 
 
 def _save(form: InitiativeForm, action, template: str, **context):

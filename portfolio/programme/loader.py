@@ -77,6 +77,30 @@ class Defaults:
 
 
 @dataclass(frozen=True)
+class CriterionDef:
+    code: str
+    name: str
+    weight: Decimal
+    scale: tuple[str, ...]
+    prefill_from_case: bool = False
+
+
+@dataclass(frozen=True)
+class CriteriaSetDef:
+    year: int
+    budget_ceiling: Decimal | None
+    criteria: tuple[CriterionDef, ...]
+
+
+@dataclass(frozen=True)
+class PrioritisationDef:
+    gates: tuple[str, ...] = ()
+    ceiling_source: str | None = None
+    candidate_phases: tuple[str, ...] = ()
+    criteria_sets: tuple[CriteriaSetDef, ...] = ()
+
+
+@dataclass(frozen=True)
 class Programme:
     name: str
     municipality: str
@@ -90,6 +114,7 @@ class Programme:
     infosec_classes: tuple[NamedCode, ...] = ()
     risk_categories: tuple[NamedCode, ...] = ()
     gates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    prioritisation: PrioritisationDef = field(default_factory=PrioritisationDef)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -214,16 +239,19 @@ def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
     infosec = c.code_list(basis.get("infosec_classes"), "decision_basis.infosec_classes")
     categories = c.code_list(basis.get("risk_categories"), "decision_basis.risk_categories")
     gates = _parse_gates(c, root.get("gates", {}))
+    prioritisation = _parse_prioritisation(c, c.mapping(root.get("prioritisation", {}), "prioritisation"),
+                                           {f.code for f in funding})
 
     if c.problems:
         raise ProgrammeError(path, c.problems)
     known = {"programme", "priority_areas", "principles", "org_units", "funding_sources", "risk",
-             "followup_periods", "defaults", "decision_basis", "gates"}
+             "followup_periods", "defaults", "decision_basis", "gates", "prioritisation"}
     return Programme(
         name=name, municipality=municipality, priority_areas=tuple(areas),
         principles=tuple(principles), org_units=tuple(units), funding_sources=tuple(funding),
         risk=risk, followup_periods=tuple(periods), defaults=defaults,
         infosec_classes=tuple(infosec), risk_categories=tuple(categories), gates=gates,
+        prioritisation=prioritisation,
         extra={k: v for k, v in root.items() if k not in known},
     )
 
@@ -279,6 +307,55 @@ def _parse_gates(c: _Checker, raw: Any) -> dict[str, tuple[str, ...]]:
             continue
         gates[phase] = tuple(codes)
     return gates
+
+
+def _parse_prioritisation(c: _Checker, raw: dict, funding_codes: set[str]) -> PrioritisationDef:
+    if not raw:
+        return PrioritisationDef()
+    gates = raw.get("gates") or []
+    unknown = [g for g in gates if g not in REQUIREMENT_CODES]
+    if unknown:
+        c.fail("prioritisation.gates", f"okänt krav {', '.join(map(str, unknown))}")
+    phases = raw.get("candidate_phases") or []
+    if any(p not in MAIN_FLOW for p in phases):
+        c.fail("prioritisation.candidate_phases", f"faserna ska vara bland {', '.join(MAIN_FLOW)}")
+    source = raw.get("ceiling_source")
+    if source is not None and source not in funding_codes:
+        c.fail("prioritisation.ceiling_source", f"okänd finansieringskälla '{source}'")
+    sets, years = [], set()
+    for i, entry in enumerate(raw.get("criteria_sets") or []):
+        key = f"prioritisation.criteria_sets[{i}]"
+        entry = c.mapping(entry, key)
+        year = c.integer(entry, "year", key, 2000, 2100)
+        if year in years:
+            c.fail(f"{key}.year", f"året {year} förekommer flera gånger")
+        years.add(year)
+        ceiling = None
+        if entry.get("budget_ceiling") is not None:
+            ceiling = c.decimal(entry, "budget_ceiling", key, Decimal(0), Decimal(10) ** 12)
+        criteria, codes = [], set()
+        for j, crit in enumerate(entry.get("criteria") or []):
+            ckey = f"{key}.criteria[{j}]"
+            crit = c.mapping(crit, ckey)
+            code, name = c.text(crit, "code", ckey), c.text(crit, "name", ckey)
+            weight = c.decimal(crit, "weight", ckey, Decimal(0), Decimal(100))
+            scale = crit.get("scale")
+            if not isinstance(scale, list) or len(scale) != 5 or not all(isinstance(t, str) for t in scale):
+                c.fail(f"{ckey}.scale", "ska vara en lista med exakt fem texter (poäng 1–5)")
+                scale = None
+            if code in codes:
+                c.fail(f"{ckey}.code", f"koden '{code}' förekommer flera gånger")
+            codes.add(code)
+            if code and name and weight is not None and scale:
+                criteria.append(CriterionDef(code, name, weight, tuple(scale),
+                                             bool(crit.get("prefill_from_case"))))
+        if not criteria:
+            c.fail(f"{key}.criteria", "ska innehålla minst ett kriterium")
+        elif sum(cr.weight for cr in criteria) == 0:
+            c.fail(f"{key}.criteria", "minst en vikt måste vara större än noll")
+        if year:
+            sets.append(CriteriaSetDef(year, ceiling, tuple(criteria)))
+    return PrioritisationDef(tuple(gates), source, tuple(phases), tuple(sets))
 
 
 def _parse_periods(c: _Checker, raw: Any) -> list[FollowupPeriodDef]:

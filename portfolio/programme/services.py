@@ -44,3 +44,6 @@ def sync_reference_data(programme: Programme | None = None) -> None:
     for entry in programme.org_units:
         units[entry.code].parent = units[entry.parent] if entry.parent else None
     db.session.commit()
+    from portfolio.prioritisation.services import sync_criteria_sets
+
+    sync_criteria_sets(programme)

@@ -1,0 +1,1 @@
+"""Portföljstyrning: criteria sets, scoring, the ranked portfolio and the decision log."""

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portfolio.auth.models import User
+from portfolio.extensions import db
+from portfolio.types import FixedDecimal, Money
+
+DECISION_BODIES = ("projektkontor", "portfoljrad", "ks")
+DECISIONS = ("prioriterad", "avvaktar", "avslag", "avbryt")
+
+decision_initiative = Table(
+    "decision_initiative", db.metadata,
+    Column("decision_id", ForeignKey("portfolio_decision.id", ondelete="CASCADE"), primary_key=True),
+    Column("initiative_id", ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class CriteriaSet(db.Model):
+    """The criteria, weights and scales for one year. Frozen once used in a decision."""
+
+    __tablename__ = "criteria_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    budget_ceiling: Mapped[Decimal | None] = mapped_column(Money())
+    frozen: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(20), default="programfil")
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="criteria_set", order_by="Criterion.sort_order", cascade="all, delete-orphan")
+
+
+class Criterion(db.Model):
+    __tablename__ = "criterion"
+    __table_args__ = (UniqueConstraint("set_id", "code"),
+                      CheckConstraint("weight >= 0", name="weight_not_negative"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("criteria_set.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[Decimal] = mapped_column(FixedDecimal(2))
+    scale: Mapped[str] = mapped_column(Text)   # five lines, one per score 1–5
+    prefill_from_case: Mapped[bool] = mapped_column(default=False)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    criteria_set: Mapped[CriteriaSet] = relationship(back_populates="criteria")
+
+    @property
+    def scale_texts(self) -> list[str]:
+        return self.scale.split("\n")
+
+
+class Score(db.Model):
+    __tablename__ = "criterion_score"
+    __table_args__ = (UniqueConstraint("initiative_id", "criterion_id"),
+                      CheckConstraint("score BETWEEN 1 AND 5", name="score_1_5"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"),
+                                               index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"),
+                                              index=True)
+    score: Mapped[int]
+    motivation: Mapped[str | None] = mapped_column(Text)
+    scored_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    scored_at: Mapped[datetime]
+
+
+class PortfolioDecision(db.Model):
+    """A portfolio decision; never changed once saved (a correction is a new entry that
+    references the old)."""
+
+    __tablename__ = "portfolio_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    body: Mapped[str] = mapped_column(String(20))
+    decided_on: Mapped[date]
+    decision: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    diarienummer: Mapped[str | None] = mapped_column(String(60))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("portfolio_decision.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime]
+
+    initiatives = relationship("Initiative", secondary=decision_initiative, order_by="Initiative.ref")
+    corrects: Mapped[PortfolioDecision | None] = relationship(remote_side="PortfolioDecision.id")
+    created_by: Mapped[User | None] = relationship()

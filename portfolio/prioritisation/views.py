@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portfolio.auth import permissions
+from portfolio.clock import today
+from portfolio.decision_basis.labels import REQUIREMENT_LABELS
+from portfolio.domain.scoring import ScoringError, check_weights
+from portfolio.forms_base import BaseForm
+from portfolio.plans.queries import committees
+from portfolio.prioritisation import queries, services
+from portfolio.prioritisation.chart import bubble_figure
+from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS, CopySetForm, DecisionForm, parse_amount
+from portfolio.prioritisation.models import CriteriaSet
+from portfolio.programme import queries as ref
+from portfolio.validation import ServiceValidationError
+from portfolio.viewkit import load_initiative, run_form
+
+bp = Blueprint("prioritisation", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Logged-in users only; writing is the project office's."""
+
+
+def _year() -> int:
+    arg = request.args.get("year", "")
+    return int(arg) if arg.isdigit() and 2000 <= int(arg) <= 2100 else today().year
+
+
+def _set_or_404(year: int) -> CriteriaSet:
+    criteria_set = services.get_set(year)
+    if criteria_set is None:
+        abort(404)
+    return criteria_set
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+
+
+def _what_if(criteria_set) -> tuple[dict[str, Decimal] | None, Decimal | None, list[str]]:
+    """Weights and ceiling from the query string (nothing is saved)."""
+    errors, weights, ceiling = [], None, None
+    if any(k.startswith("w-") for k in request.args):
+        weights = {}
+        for c in criteria_set.criteria:
+            try:
+                value = parse_amount(request.args.get(f"w-{c.code}", str(c.weight)))
+            except ValueError:
+                errors.append(_("Vikten för %(name)s är inte ett tal.", name=c.name))
+                continue
+            weights[c.code] = value if value is not None else Decimal(0)
+        try:
+            check_weights(weights)
+        except ScoringError as err:
+            errors.append(str(err))
+    if "ceiling" in request.args:
+        try:
+            ceiling = parse_amount(request.args["ceiling"])
+            if ceiling is not None and ceiling < 0:
+                raise ValueError
+        except ValueError:
+            errors.append(_("Budgettaket måste vara ett belopp i kronor, t.ex. 15 000 000."))
+    return weights, ceiling, errors
+
+
+def _ranking_page(template: str, **extra):
+    year = _year()
+    criteria_set = services.get_set(year)
+    context = dict(year=year, criteria_set=criteria_set, areas=ref.areas(), committees=committees(),
+                   area=_int_arg("area"), committee=_int_arg("committee"), labels=REQUIREMENT_LABELS,
+                   years=queries.set_years(),
+                   can_edit=permissions.can_manage_plans(current_user), **extra)
+    if criteria_set is None:
+        return render_template(template, ranking=None, **context)
+    weights, ceiling, errors = _what_if(criteria_set)
+    what_if = (weights is not None or "ceiling" in request.args) and not errors
+    result = queries.ranking(criteria_set, area=context["area"], committee=context["committee"],
+                             weights=weights if what_if else None, ceiling=ceiling, what_if=what_if)
+    return render_template(template, ranking=result, errors=errors, figure=bubble_figure(result),
+                           decisions=queries.decisions(year), bodies=BODY_LABELS,
+                           decision_labels=DECISION_LABELS, **context), 400 if errors else 200
+
+
+@bp.route("/")
+def index():
+    """The ranked portfolio with the budget line, the bubble chart and the what-if mode."""
+    return _ranking_page("prioritisation/ranking.html")
+
+
+@bp.route("/transparency")
+def transparency():
+    """For everyone: this year's criteria, weights and scales, the ranking and the decisions."""
+    return _ranking_page("prioritisation/transparency.html")
+
+
+@bp.route("/criteria", methods=["GET", "POST"])
+def criteria():
+    year = _year()
+    criteria_set = _set_or_404(year)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        permissions.require(permissions.can_manage_plans(current_user))
+        if not BaseForm().validate_on_submit():
+            abort(400)
+        weights = {}
+        for c in criteria_set.criteria:
+            try:
+                weights[c.id] = parse_amount(request.form.get(f"weight-{c.id}"))
+            except ValueError:
+                errors[f"weight-{c.id}"] = _("Ange vikten som ett tal.")
+        try:
+            ceiling = parse_amount(request.form.get("ceiling"))
+        except ValueError:
+            errors["ceiling"] = _("Budgettaket måste vara ett belopp i kronor, t.ex. 15 000 000.")
+            ceiling = None
+        if not errors:
+            try:
+                services.update_weights(criteria_set, weights, ceiling, current_user)
+            except ServiceValidationError as err:
+                errors = err.errors
+            else:
+                flash(_("Vikter och budgettak är sparade."), "success")
+                return redirect(url_for(".criteria", year=year))
+        status = 422
+    return render_template("prioritisation/criteria.html", criteria_set=criteria_set, errors=errors,
+                           form_values=request.form, copy_form=CopySetForm(year=year + 1),
+                           can_edit=permissions.can_manage_plans(current_user)), status
+
+
+@bp.route("/criteria/copy", methods=["POST"])
+def copy_criteria():
+    permissions.require(permissions.can_manage_plans(current_user))
+    source = _set_or_404(_year())
+    form = CopySetForm()
+    return run_form(form, lambda: services.copy_set(source, form.year.data, current_user),
+                    success=_("Ett nytt års kriterier har skapats från %(year)d.", year=source.year),
+                    redirect_to=lambda new: url_for(".criteria", year=new.year),
+                    render=lambda status: (render_template(
+                        "prioritisation/criteria.html", criteria_set=source, errors={}, form_values={},
+                        copy_form=form, can_edit=True), status))
+
+
+@bp.route("/score/<int:initiative_id>", methods=["GET", "POST"])
+def score(initiative_id: int):
+    ini = load_initiative(initiative_id)
+    year = _year()
+    criteria_set = _set_or_404(year)
+    can_edit = permissions.can_manage_plans(current_user)
+    current = queries.scores_detail(criteria_set, ini.id)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        permissions.require(can_edit)
+        if not BaseForm().validate_on_submit():
+            abort(400)
+        entries = {}
+        for c in criteria_set.criteria:
+            raw = request.form.get(f"score-{c.id}", "").strip()
+            if raw and not raw.isdigit():
+                errors[f"score-{c.id}"] = _("Poängen ska vara ett heltal 1–5.")
+                continue
+            entries[c.id] = (int(raw) if raw else None, request.form.get(f"motivation-{c.id}", ""))
+        if not errors:
+            try:
+                services.save_scores(ini, criteria_set, entries, current_user)
+            except ServiceValidationError as err:
+                errors = err.errors
+            else:
+                flash(_("Poängen är sparade."), "success")
+                return redirect(url_for(".index", year=year))
+        status = 422
+    return render_template("prioritisation/score.html", ini=ini, criteria_set=criteria_set,
+                           current=current, errors=errors, form_values=request.form,
+                           suggestion=queries.economics_suggestion(ini), can_edit=can_edit), status
+
+
+@bp.route("/decisions", methods=["GET", "POST"])
+def decisions():
+    year = _year()
+    criteria_set = _set_or_404(year)
+    form = DecisionForm(decided_on=today())
+    candidates = queries.decision_candidates()
+    form.initiative_ids.choices = [(i.id, f"{i.ref} {i.title}") for i in candidates]
+    previous = queries.decisions(year)
+    form.corrects_id.choices = [(0, _("– Inget –"))] + [
+        (d.id, f"{d.decided_on} {DECISION_LABELS[d.decision]}: {d.reason[:60]}") for d in previous]
+    if form.is_submitted():
+        permissions.require(permissions.can_manage_plans(current_user))
+    return run_form(form, lambda: services.record_decision(form.values(year), current_user),
+                    success=_("Beslutet är registrerat."),
+                    redirect_to=lambda _: url_for(".decisions", year=year),
+                    render=lambda status: (render_template(
+                        "prioritisation/decisions.html", criteria_set=criteria_set, form=form,
+                        decisions=previous, bodies=BODY_LABELS, decision_labels=DECISION_LABELS,
+                        can_edit=permissions.can_manage_plans(current_user)), status))
