@@ -57,6 +57,8 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.charts import bp as charts_bp
     from portfolio.cli import register_commands
     from portfolio.core.views import bp as core_bp
+    from portfolio.dashboards.registry import init_dashboards
+    from portfolio.dashboards.views import bp as dashboards_bp
     from portfolio.decision_basis.views import bp as decision_basis_bp
     from portfolio.errors import register_error_handlers
     from portfolio.followups.views import bp as followups_bp
@@ -76,5 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp, url_prefix="/plans")
     app.register_blueprint(audits_bp, url_prefix="/audits")
     app.register_blueprint(prioritisation_bp, url_prefix="/prioritisation")
+    app.register_blueprint(dashboards_bp, url_prefix="/dashboards")
+    init_dashboards(app)
     register_error_handlers(app)
     register_commands(app)

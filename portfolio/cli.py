@@ -135,5 +135,40 @@ def demo_load() -> None:
 
 def register_commands(app) -> None:
     """Commands that work on an app (so `app.test_cli_runner()` sees them too)."""
-    for group in (users, programme, demo_group):
+    for group in (users, programme, demo_group, dashboards_group):
         app.cli.add_command(group)
+
+
+@click.group("dashboards", cls=AppGroup)
+def dashboards_group() -> None:
+    """Dashboard-pluginer."""
+
+
+@dashboards_group.command("list")
+def dashboards_list() -> None:
+    """Visa installerade och godkända pluginer."""
+    from portfolio.dashboards.host import plugins
+
+    found = plugins()
+    if not found:
+        click.echo("Inga dashboard-pluginer är installerade.")
+    for plugin_id, plugin in sorted(found.items()):
+        click.echo(f"{plugin_id:<30} {plugin.title} ({plugin.audience}, API {plugin.api_version})")
+
+
+@dashboards_group.command("check")
+@click.option("--year", type=int, default=None)
+def dashboards_check(year) -> None:
+    """Kör varje plugin mot databasen och rapportera tid och fel."""
+    from portfolio.clock import today
+    from portfolio.dashboards.contract import Filters
+    from portfolio.dashboards.host import plugins, run_dashboard
+
+    failures = 0
+    for plugin_id, plugin in sorted(plugins().items()):
+        result = run_dashboard(plugin, Filters(year=year or today().year))
+        status = "FEL: " + result.panels[0].error if result.failed else f"{len(result.panels)} paneler"
+        failures += result.failed
+        click.echo(f"{plugin_id:<30} {result.seconds * 1000:7.1f} ms  {status}")
+    if failures:
+        sys.exit(1)

@@ -42,6 +42,8 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Dashboard plugins to enable (entry-point names); None enables every valid plugin.
+        "DASHBOARD_PLUGINS": None,
     }
 
 

@@ -25,6 +25,7 @@ NAV = [
     ("followups.todo", _l("Att göra")),
     ("prioritisation.index", _l("Prioritering")),
     ("plans.index", _l("Planer")),
+    ("dashboards.index", _l("Uppföljning KS")),
     ("audits.index", _l("Revision")),
     ("followups.lessons", _l("Erfarenheter")),
 ]

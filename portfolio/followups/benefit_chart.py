@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 
-from portfolio.charts import DASHES, SYMBOLS, base_layout, figure_dict, safe
+from portfolio.plotting import DASHES, SYMBOLS, base_layout, figure_dict, safe
 
 
 def benefit_figure(benefit, measurements) -> dict:

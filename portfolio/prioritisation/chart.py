@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from portfolio.charts import PALETTE, SYMBOLS, base_layout, safe
+from portfolio.plotting import PALETTE, SYMBOLS, base_layout, safe
 
 
 def bubble_figure(ranking) -> dict:

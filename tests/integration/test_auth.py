@@ -84,3 +84,20 @@ def test_english_is_available(client, login_as):
     html = client.get("/initiatives/").data.decode()
     assert '<html lang="en">' in html
     assert "Initiatives" in html and "Log out" in html
+
+
+def test_unexpected_error_is_a_swedish_500_page_and_nothing_is_saved(database_url):
+    from portfolio import create_app
+
+    broken = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                         "PROPAGATE_EXCEPTIONS": False})
+
+    @broken.route("/boom")
+    def boom():
+        raise RuntimeError("simulated failure")
+
+    response = broken.test_client().get("/boom")
+    assert response.status_code == 500
+    html = response.data.decode()
+    assert "Något gick fel" in html and "Ingenting har sparats" in html
+    assert "simulated failure" not in html

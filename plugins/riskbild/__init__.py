@@ -1,0 +1,52 @@
+"""Riskbild: the portfolio's 5×5 matrix before and after mitigation, and unhandled risks."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from portfolio.dashboards.contract import API_VERSION, Panel, Table
+from portfolio.plotting import base_layout, safe
+
+
+def matrix_figure(cells, title):
+    counts = {(c.probability, c.consequence): c.count for c in cells}
+    z = [[counts.get((p, c), 0) for c in range(1, 6)] for p in range(1, 6)]
+    fig = go.Figure(go.Heatmap(z=z, x=[f"K{c}" for c in range(1, 6)], y=[f"S{p}" for p in range(1, 6)],
+                               text=z, texttemplate="%{text}", colorscale="Reds", showscale=False,
+                               hovertemplate="%{y} %{x}: %{z} risker<extra></extra>"),
+                    layout=base_layout(title, "Konsekvens", "Sannolikhet"))
+    return fig, Table(("Sannolikhet", "Konsekvens", "Antal"),
+                      tuple((p, c, counts.get((p, c), 0)) for p in range(5, 0, -1) for c in range(1, 6)
+                            if counts.get((p, c), 0)))
+
+
+class RiskPicture:
+    id = "riskbild"
+    title = "Riskbild"
+    description = "Portföljens öppna risker i en 5×5-matris före och efter åtgärd, och risker utan åtgärd."
+    audience = "alla"
+    api_version = API_VERSION
+
+    def build(self, ctx):
+        before = ctx.reader.risk_matrix(residual=False)
+        after = ctx.reader.risk_matrix(residual=True)
+        fig1, t1 = matrix_figure(before, "Före åtgärd")
+        fig2, t2 = matrix_figure(after, "Efter åtgärd")
+        unhandled = ctx.reader.unhandled_risks_by_committee()
+        fig3 = go.Figure(go.Bar(x=[u.count for u in unhandled], y=[safe(u.name) for u in unhandled],
+                                orientation="h"),
+                         layout=base_layout("Öppna risker över acceptabel nivå utan åtgärd", "Antal"))
+        n = sum(c.count for c in before)
+        return [
+            Panel("Riskmatris före åtgärd", f"{n} öppna risker fördelade på sannolikhet och konsekvens.",
+                  fig1, t1),
+            Panel("Riskmatris efter åtgärd", "Samma risker med bedömning efter åtgärd där sådan finns.",
+                  fig2, t2),
+            Panel("Risker utan åtgärd per nämnd",
+                  f"{sum(u.count for u in unhandled)} öppna risker över acceptabel nivå saknar åtgärd, "
+                  "ägare eller datum.", fig3,
+                  Table(("Nämnd", "Antal"), tuple((u.name, u.count) for u in unhandled)), "full"),
+        ]
+
+
+plugin = RiskPicture()

@@ -1,0 +1,1 @@
+"""The dashboard plugin host: a small versioned contract, discovery, isolation, pages."""

@@ -1,0 +1,110 @@
+"""The contract between the host and dashboard plugins (API version 1).
+
+A plugin is any object with:
+    id           kebab-case, equal to its entry-point name (group ``portfolio.dashboards``)
+    title        Swedish title
+    description  one or two sentences
+    audience     "alla" (every logged-in user) or "projektkontoret" (office and admin)
+    api_version  must equal API_VERSION
+    build(ctx)   returns a list of Panel
+
+It never gets the Flask app, the request or the database session: only `ctx`, whose `reader`
+returns frozen rows aggregated in SQL and whose `filters` are already validated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+API_VERSION = 1
+AUDIENCES = ("alla", "projektkontoret")
+WIDTHS = ("half", "full")
+ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int
+    committee_id: int | None = None
+    area_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A plotly figure (a plotly Figure or its JSON dict) and/or a table, with a one-sentence
+    summary for people who cannot see the chart. A figure always needs a table too."""
+
+    title: str
+    summary: str
+    figure: Any = None
+    table: Table | None = None
+    width: str = "half"
+    error: str | None = None          # set by the host for a failed plugin
+    details: str | None = None        # error details, shown to admins only
+
+
+@dataclass(frozen=True)
+class DashboardContext:
+    reader: Any
+    filters: Filters
+    api_version: int = API_VERSION
+    labels: dict = field(default_factory=dict)
+
+
+class Plugin(Protocol):
+    id: str
+    title: str
+    description: str
+    audience: str
+    api_version: int
+
+    def build(self, ctx: DashboardContext) -> list[Panel]: ...
+
+
+def validate_plugin(plugin, name: str) -> str | None:
+    """Why a plugin is refused, or None when it is valid."""
+    for attr in ("id", "title", "description", "audience", "api_version", "build"):
+        if not hasattr(plugin, attr):
+            return f"saknar attributet {attr}"
+    if plugin.api_version != API_VERSION:
+        return f"api_version {plugin.api_version!r} stöds inte (värden: {API_VERSION})"
+    if not isinstance(plugin.id, str) or not ID_RE.match(plugin.id):
+        return f"id {plugin.id!r} är inte kebab-case"
+    if plugin.id != name:
+        return f"id {plugin.id!r} är inte samma som entry point-namnet {name!r}"
+    if plugin.audience not in AUDIENCES:
+        return f"audience {plugin.audience!r} ska vara en av {', '.join(AUDIENCES)}"
+    if not callable(plugin.build):
+        return "build är inte anropbar"
+    return None
+
+
+def validate_panels(result) -> list[Panel]:
+    """The plugin's return value as panels, or ValueError describing the garbage."""
+    if not isinstance(result, (list, tuple)):
+        raise ValueError(f"build() gav {type(result).__name__}, inte en lista med paneler")
+    panels = []
+    for i, panel in enumerate(result):
+        if not isinstance(panel, Panel):
+            raise ValueError(f"panel {i} är {type(panel).__name__}, inte Panel")
+        if not panel.title or not panel.summary:
+            raise ValueError(f"panel {i} saknar titel eller sammanfattning")
+        if panel.figure is None and panel.table is None:
+            raise ValueError(f"panel {i} har varken diagram eller tabell")
+        if panel.figure is not None and panel.table is None:
+            raise ValueError(f"panel {i} har ett diagram utan tabell")
+        if panel.width not in WIDTHS:
+            raise ValueError(f"panel {i} har okänd bredd {panel.width!r}")
+        if panel.table is not None and any(len(r) != len(panel.table.columns) for r in panel.table.rows):
+            raise ValueError(f"panel {i}: tabellraderna har fel antal kolumner")
+        panels.append(panel)
+    return panels

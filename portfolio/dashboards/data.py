@@ -1,0 +1,212 @@
+"""The read-only data reader for dashboard plugins: every method aggregates in SQL and returns
+frozen rows (named tuples). Filters (year, committee, area) are applied here, once."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, case, extract, func, literal, select
+from sqlalchemy.orm import aliased
+
+from portfolio.benefits.models import Benefit
+from portfolio.dashboards.contract import Filters
+from portfolio.decision_basis.requirements import conditions, unhandled_risk_condition
+from portfolio.domain import phases as P
+from portfolio.extensions import db
+from portfolio.followups.models import FollowUp, Measurement
+from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
+from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
+from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
+
+AreaPhase = namedtuple("AreaPhase", "area phase count")
+Named = namedtuple("Named", "name count")
+Money3 = namedtuple("Money3", "group source amount")
+Span = namedtuple("Span", "ref title start end area")
+Systematics = namedtuple("Systematics", "committee initiatives needs involvement risks risks_handled "
+                                        "benefit_case benefit_owner closed evaluated followed_up")
+Cell = namedtuple("Cell", "probability consequence count")
+YearMoney = namedtuple("YearMoney", "year kind planned realised")
+YearValue = namedtuple("YearValue", "year value")
+
+
+class DashboardReader:
+    """What plugins may read. Only SELECTs; results are immutable tuples."""
+
+    def __init__(self, filters: Filters, acceptable_risk: int, today: date):
+        self.filters = filters
+        self.acceptable = acceptable_risk
+        self.today = today
+        self._unit = aliased(OrgUnit)
+        self._committee = func.coalesce(self._unit.parent_id, self._unit.id)
+
+    # -- scope ---------------------------------------------------------------------------------
+    def _scoped(self, stmt):
+        f = self.filters
+        stmt = stmt.select_from(Initiative).join(
+            self._unit, self._unit.id == Initiative.owning_unit_id).where(
+            Initiative.archived.is_(False))
+        if f.committee_id:
+            stmt = stmt.where(self._committee == f.committee_id)
+        if f.area_id:
+            stmt = stmt.where(Initiative.primary_area_id == f.area_id)
+        return stmt
+
+    def _committee_name(self):
+        parent = aliased(OrgUnit)
+        return parent, func.coalesce(parent.name, self._unit.name)
+
+    # -- portfolio -----------------------------------------------------------------------------
+    def count_by_area_phase(self) -> tuple[AreaPhase, ...]:
+        stmt = self._scoped(select(PriorityArea.name, Initiative.phase, func.count(Initiative.id))
+                            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id))
+        rows = db.session.execute(stmt.group_by(PriorityArea.name, Initiative.phase))
+        return tuple(AreaPhase(*r) for r in rows)
+
+    def count_by_committee(self) -> tuple[Named, ...]:
+        parent, name = self._committee_name()
+        stmt = self._scoped(select(name, func.count(Initiative.id))).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(Named(*r) for r in db.session.execute(stmt.group_by(name).order_by(name)))
+
+    def funding_by_area_and_source(self) -> tuple[Money3, ...]:
+        stmt = self._scoped(
+            select(PriorityArea.name, FundingSource.name, func.sum(FundingLine.amount))
+            .join(FundingLine, FundingLine.initiative_id == Initiative.id)
+            .join(FundingSource, FundingSource.id == FundingLine.source_id)
+            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
+            .where(FundingLine.year == self.filters.year))
+        rows = db.session.execute(stmt.group_by(PriorityArea.name, FundingSource.name))
+        return tuple(Money3(*r) for r in rows)
+
+    def funding_by_committee_and_source(self) -> tuple[Money3, ...]:
+        parent, name = self._committee_name()
+        stmt = self._scoped(
+            select(name, FundingSource.name, func.sum(FundingLine.amount))
+            .join(FundingLine, FundingLine.initiative_id == Initiative.id)
+            .join(FundingSource, FundingSource.id == FundingLine.source_id)
+            .where(FundingLine.year == self.filters.year)).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(Money3(*r) for r in db.session.execute(stmt.group_by(name, FundingSource.name)))
+
+    def funding_from_source(self, source_code: str) -> Decimal:
+        stmt = self._scoped(select(func.coalesce(func.sum(FundingLine.amount), 0))
+                            .join(FundingLine, FundingLine.initiative_id == Initiative.id)
+                            .join(FundingSource, FundingSource.id == FundingLine.source_id)
+                            .where(FundingLine.year == self.filters.year,
+                                   FundingSource.code == source_code))
+        return Decimal(db.session.scalar(stmt) or 0)
+
+    def fte_per_year(self) -> tuple[YearValue, ...]:
+        stmt = self._scoped(select(StaffingLine.year, func.sum(StaffingLine.fte))
+                            .join(StaffingLine, StaffingLine.initiative_id == Initiative.id))
+        return tuple(YearValue(*r) for r in db.session.execute(
+            stmt.group_by(StaffingLine.year).order_by(StaffingLine.year)))
+
+    def active_timeline(self) -> tuple[Span, ...]:
+        stmt = self._scoped(select(Initiative.ref, Initiative.title, Initiative.start_date,
+                                   Initiative.end_date, PriorityArea.name)
+                            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
+                            .where(Initiative.phase.in_(P.ACTIVE), Initiative.start_date.is_not(None)))
+        return tuple(Span(*r) for r in db.session.execute(stmt.order_by(Initiative.start_date)))
+
+    # -- systematics (the audit's finding) -------------------------------------------------------
+    def systematics_by_committee(self) -> tuple[Systematics, ...]:
+        """Per committee, among initiatives past the idea stage: how many have each part of a
+        systematic, documented way of working."""
+        conds = conditions(self.acceptable)
+        parent, name = self._committee_name()
+        required = Initiative.phase.not_in((P.IDE, P.AVSLAGEN))
+        closed = Initiative.phase == P.AVSLUTAD
+
+        def count_if(cond):
+            return func.sum(case((cond, 1), else_=0))
+
+        followed = select(FollowUp.id).where(FollowUp.initiative_id == Initiative.id,
+                                             FollowUp.year == self.filters.year).exists()
+        stmt = self._scoped(select(
+            name, func.count(Initiative.id), count_if(conds["needs_analysis_complete"]),
+            count_if(conds["user_involvement"]), count_if(conds["risk_analysis"]),
+            count_if(and_(conds["risk_analysis"], conds["risks_handled"])),
+            count_if(conds["benefit_case"]), count_if(conds["benefit_owner"]), count_if(closed),
+            count_if(and_(closed, conds["evaluation"])),
+            count_if(and_(Initiative.phase.in_((P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)), followed)),
+        ).where(required)).outerjoin(parent, parent.id == self._unit.parent_id)
+        rows = db.session.execute(stmt.group_by(name).order_by(name))
+        return tuple(Systematics(r[0], *[int(v or 0) for v in r[1:]]) for r in rows)
+
+    # -- risks ---------------------------------------------------------------------------------
+    def risk_matrix(self, residual: bool) -> tuple[Cell, ...]:
+        p = func.coalesce(Risk.residual_probability, Risk.probability) if residual else Risk.probability
+        c = func.coalesce(Risk.residual_consequence, Risk.consequence) if residual else Risk.consequence
+        stmt = self._scoped(select(p, c, func.count(Risk.id))
+                            .join(Risk, Risk.initiative_id == Initiative.id)
+                            .where(Risk.kind == RISK, Risk.status.in_(OPEN_STATUSES)))
+        return tuple(Cell(*r) for r in db.session.execute(stmt.group_by(p, c)))
+
+    def unhandled_risks_by_committee(self) -> tuple[Named, ...]:
+        parent, name = self._committee_name()
+        stmt = self._scoped(select(name, func.count(Risk.id))
+                            .join(Risk, Risk.initiative_id == Initiative.id)
+                            .where(unhandled_risk_condition(self.acceptable))).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(Named(*r) for r in db.session.execute(stmt.group_by(name).order_by(name)))
+
+    # -- benefits ------------------------------------------------------------------------------
+    def realised_per_year(self) -> tuple[YearMoney, ...]:
+        """Realised kronor per year and benefit kind (measurements with an amount)."""
+        year = extract("year", Measurement.measured_on)
+        stmt = self._scoped(select(year, Benefit.kind, literal(0), func.sum(Measurement.realised_amount))
+                            .join(Benefit, Benefit.initiative_id == Initiative.id)
+                            .join(Measurement, Measurement.benefit_id == Benefit.id)
+                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                                   Measurement.realised_amount.is_not(None)))
+        return tuple(YearMoney(int(y), k, Decimal(0), total or Decimal(0))
+                     for y, k, _, total in db.session.execute(stmt.group_by(year, Benefit.kind)))
+
+    def planned_benefit_lines(self) -> tuple[tuple, ...]:
+        """The planning parameters of every financial and freed-time benefit (one query)."""
+        stmt = self._scoped(select(Benefit.kind, Benefit.first_year, Benefit.last_year, Benefit.amount,
+                                   Benefit.volume, Benefit.minutes_saved, Benefit.hourly_cost,
+                                   Benefit.realisation_share, Benefit.ramp_up)
+                            .join(Benefit, Benefit.initiative_id == Initiative.id)
+                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                                   Benefit.first_year.is_not(None)))
+        return tuple(tuple(r) for r in db.session.execute(stmt))
+
+    def benefits_awaiting_verification(self) -> tuple[Named, ...]:
+        parent, name = self._committee_name()
+        stmt = self._scoped(select(name, func.count(Benefit.id))
+                            .join(Benefit, Benefit.initiative_id == Initiative.id)
+                            .where(Initiative.phase == P.AVSLUTAD, Benefit.status == "aktiv")).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(Named(*r) for r in db.session.execute(stmt.group_by(name).order_by(name)))
+
+    def share(self, condition_code: str, phases: tuple[str, ...]) -> tuple[int, int]:
+        """(matching, total) among initiatives in `phases` for one requirement."""
+        cond = conditions(self.acceptable)[condition_code]
+        stmt = self._scoped(select(func.count(Initiative.id), func.sum(case((cond, 1), else_=0)))
+                            .where(Initiative.phase.in_(phases)))
+        total, matching = db.session.execute(stmt).one()
+        return int(matching or 0), int(total or 0)
+
+    def several_units_share(self, phases: tuple[str, ...]) -> tuple[int, int]:
+        from portfolio.initiatives.models import initiative_participant
+        several = select(initiative_participant.c.unit_id).where(
+            initiative_participant.c.initiative_id == Initiative.id).exists()
+        stmt = self._scoped(select(func.count(Initiative.id), func.sum(case((several, 1), else_=0)))
+                            .where(Initiative.phase.in_(phases)))
+        total, matching = db.session.execute(stmt).one()
+        return int(matching or 0), int(total or 0)
+
+    def goal_linked_share(self, phases: tuple[str, ...]) -> tuple[int, int]:
+        from portfolio.plans.models import initiative_plan_goal
+        linked = select(initiative_plan_goal.c.goal_id).where(
+            initiative_plan_goal.c.initiative_id == Initiative.id).exists()
+        stmt = self._scoped(select(func.count(Initiative.id), func.sum(case((linked, 1), else_=0)))
+                            .where(Initiative.phase.in_(phases)))
+        total, matching = db.session.execute(stmt).one()
+        return int(matching or 0), int(total or 0)
+
+

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from portfolio.clock import today
+from portfolio.dashboards import host
+from portfolio.dashboards.contract import Filters
+from portfolio.plans.queries import committees
+from portfolio.plotting import figure_dict
+from portfolio.programme import queries as ref
+
+bp = Blueprint("dashboards", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Logged-in users only; audience decides who sees which dashboard."""
+
+
+def filters_from_args(args) -> Filters:
+    """Validated filters: unknown values fall back to defaults."""
+    def positive(name):
+        value = args.get(name, "")
+        return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+
+    year = positive("year")
+    year = year if year and 2000 <= year <= today().year + 5 else today().year
+    committee_ids = {c.id for c in committees()}
+    area_ids = {a.id for a in ref.areas()}
+    committee, area = positive("committee"), positive("area")
+    return Filters(year=year, committee_id=committee if committee in committee_ids else None,
+                   area_id=area if area in area_ids else None)
+
+
+@bp.route("/")
+def index():
+    return render_template("dashboards/index.html", dashboards=host.visible_to(current_user))
+
+
+@bp.route("/<dashboard_id>")
+def show(dashboard_id: str):
+    plugin = host.plugins().get(dashboard_id)
+    if plugin is None or plugin not in host.visible_to(current_user):
+        abort(404)
+    filters = filters_from_args(request.args)
+    result = host.run_dashboard(plugin, filters)
+    return render_template(
+        "dashboards/show.html", plugin=plugin, result=result, filters=filters,
+        figures={i: figure_dict(p.figure) for i, p in enumerate(result.panels) if p.figure is not None},
+        committees=committees(), areas=ref.areas(), years=range(today().year, 2019, -1),
+        dashboards=host.visible_to(current_user), is_admin=current_user.has_role("admin"))
