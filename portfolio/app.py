@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.needs.views import bp as needs_bp
     from portfolio.plans.views import bp as plans_bp
     from portfolio.prioritisation.views import bp as prioritisation_bp
+    from portfolio.reports.views import bp as reports_bp
     from portfolio.risks.views import bp as risks_bp
 
     app.register_blueprint(core_bp)
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audits_bp, url_prefix="/audits")
     app.register_blueprint(prioritisation_bp, url_prefix="/prioritisation")
     app.register_blueprint(dashboards_bp, url_prefix="/dashboards")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     init_dashboards(app)
     register_error_handlers(app)
     register_commands(app)

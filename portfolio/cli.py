@@ -135,7 +135,7 @@ def demo_load() -> None:
 
 def register_commands(app) -> None:
     """Commands that work on an app (so `app.test_cli_runner()` sees them too)."""
-    for group in (users, programme, demo_group, dashboards_group):
+    for group in (users, programme, demo_group, dashboards_group, report_group):
         app.cli.add_command(group)
 
 
@@ -172,3 +172,22 @@ def dashboards_check(year) -> None:
         click.echo(f"{plugin_id:<30} {result.seconds * 1000:7.1f} ms  {status}")
     if failures:
         sys.exit(1)
+
+
+@click.group("report", cls=AppGroup)
+def report_group() -> None:
+    """Rapporter."""
+
+
+@report_group.command("ks")
+@click.option("--year", type=int, required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
+def report_ks(year: int, out: str) -> None:
+    """Skriv årsuppföljningen för KS som en fristående HTML-fil (öppnas utan nätverk)."""
+    from portfolio.reports.ks import build_report
+
+    with current_app.test_request_context():
+        html = build_report(year, standalone=True)
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write(html)
+    click.echo(f"Skrev {out} ({len(html) // 1024} kB).")

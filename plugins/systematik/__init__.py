@@ -45,11 +45,23 @@ class Systematics:
         fig.update_layout(height=max(320, 48 * len(rows) + 140))
         weakest = min(((label, sum(v[i] or 0 for v in z) / max(len(z), 1)) for i, (_, label)
                        in enumerate(MEASURES)), key=lambda t: t[1], default=("–", 0))
-        return [Panel("Systematik per nämnd",
+        trend = ctx.reader.systematics_by_start_year()
+        fig2 = go.Figure(go.Scatter(x=[str(t.year) for t in trend], y=[t.value for t in trend],
+                                    mode="lines+markers+text", text=[f"{t.value} %" for t in trend],
+                                    textposition="top center"),
+                         layout=base_layout("Komplett beslutsunderlag per startår", "Startår", "Andel (%)"))
+        fig2.update_yaxes(range=[0, 105])
+        latest = trend[-1] if trend else None
+        trend_panel = Panel(
+            "Trend över år", "Andelen initiativ med klar behovsanalys, nyttokalkyl och riskanalys per startår"
+            + (f"; senast {latest.value} % ({latest.year})." if latest else "."), fig2,
+            Table(("Startår", "Andel med komplett underlag (%)"), tuple((t.year, t.value) for t in trend)),
+            "full")
+        return [trend_panel] if not rows else [Panel("Systematik per nämnd",
                       f"{len(rows)} nämnder; svagast i genomsnitt är {weakest[0].lower()} "
                       f"({round(weakest[1])} %). Siffrorna står i varje ruta och i tabellen.",
                       fig, Table(("Nämnd", "Initiativ", *[label for _, label in MEASURES]),
-                                 tuple(table)), "full")]
+                                 tuple(table)), "full"), trend_panel]
 
 
 plugin = Systematics()

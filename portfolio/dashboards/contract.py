@@ -48,6 +48,7 @@ class Panel:
     figure: Any = None
     table: Table | None = None
     width: str = "half"
+    links: tuple[tuple[str, str], ...] = ()   # (label, local path) to the evidence
     error: str | None = None          # set by the host for a failed plugin
     details: str | None = None        # error details, shown to admins only
 
@@ -104,6 +105,8 @@ def validate_panels(result) -> list[Panel]:
             raise ValueError(f"panel {i} har ett diagram utan tabell")
         if panel.width not in WIDTHS:
             raise ValueError(f"panel {i} har okänd bredd {panel.width!r}")
+        if any(not href.startswith("/") or href.startswith("//") for _, href in panel.links):
+            raise ValueError(f"panel {i}: länkar måste vara lokala sökvägar")
         if panel.table is not None and any(len(r) != len(panel.table.columns) for r in panel.table.rows):
             raise ValueError(f"panel {i}: tabellraderna har fel antal kolumner")
         panels.append(panel)

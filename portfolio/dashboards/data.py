@@ -29,6 +29,11 @@ Systematics = namedtuple("Systematics", "committee initiatives needs involvement
 Cell = namedtuple("Cell", "probability consequence count")
 YearMoney = namedtuple("YearMoney", "year kind planned realised")
 YearValue = namedtuple("YearValue", "year value")
+Share = namedtuple("Share", "committee matching total")
+PlanState = namedtuple("PlanState", "committee status title decided_on diarienummer next_revision overdue")
+ResponseCount = namedtuple("ResponseCount", "committee status count")
+
+ACTIVE_PHASES = (P.BEHOVSANALYS, P.PRIORITERAD, P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)
 
 
 class DashboardReader:
@@ -136,6 +141,18 @@ class DashboardReader:
         rows = db.session.execute(stmt.group_by(name).order_by(name))
         return tuple(Systematics(r[0], *[int(v or 0) for v in r[1:]]) for r in rows)
 
+    def systematics_by_start_year(self) -> tuple[YearValue, ...]:
+        """Trend: per start year, the share (%) of initiatives past the idea stage whose decision
+        basis has a complete needs analysis, a benefit case and a risk analysis."""
+        conds = conditions(self.acceptable)
+        complete = and_(conds["needs_analysis_complete"], conds["benefit_case"], conds["risk_analysis"])
+        year = extract("year", Initiative.start_date)
+        stmt = self._scoped(select(year, func.count(Initiative.id), func.sum(case((complete, 1), else_=0)))
+                            .where(Initiative.start_date.is_not(None),
+                                   Initiative.phase.not_in((P.IDE, P.AVSLAGEN))))
+        return tuple(YearValue(int(y), round(100 * int(m or 0) / n)) for y, n, m in
+                     db.session.execute(stmt.group_by(year).order_by(year)) if n)
+
     # -- risks ---------------------------------------------------------------------------------
     def risk_matrix(self, residual: bool) -> tuple[Cell, ...]:
         p = func.coalesce(Risk.residual_probability, Risk.probability) if residual else Risk.probability
@@ -182,6 +199,73 @@ class DashboardReader:
                             .where(Initiative.phase == P.AVSLUTAD, Benefit.status == "aktiv")).outerjoin(
             parent, parent.id == self._unit.parent_id)
         return tuple(Named(*r) for r in db.session.execute(stmt.group_by(name).order_by(name)))
+
+    def _metric(self, metric: str):
+        """A named yes/no condition on an initiative, as SQL."""
+        from portfolio.initiatives.models import initiative_participant
+        from portfolio.plans.models import initiative_plan_goal
+
+        conds = conditions(self.acceptable)
+        if metric == "goal_linked":
+            return select(initiative_plan_goal.c.goal_id).where(
+                initiative_plan_goal.c.initiative_id == Initiative.id).exists()
+        if metric == "several_units":
+            return select(initiative_participant.c.unit_id).where(
+                initiative_participant.c.initiative_id == Initiative.id).exists()
+        if metric == "owners_named":
+            return and_(conds["need_owner"], conds["project_lead"], conds["initiative_benefit_owner"])
+        if metric == "needs_and_case":
+            return and_(conds["needs_analysis_complete"], conds["benefit_case"])
+        if metric == "involvement_inclusion":
+            return and_(conds["user_involvement"], conds["digital_inclusion"])
+        if metric == "followed_up":
+            return select(FollowUp.id).where(FollowUp.initiative_id == Initiative.id,
+                                             FollowUp.year == self.filters.year).exists()
+        return conds[metric]
+
+    def shares_by_committee(self, metric: str, phases: tuple[str, ...] = ACTIVE_PHASES) -> tuple[Share, ...]:
+        """Per committee: how many initiatives in `phases` meet `metric`, and how many there are."""
+        parent, name = self._committee_name()
+        stmt = self._scoped(select(name, func.sum(case((self._metric(metric), 1), else_=0)),
+                                   func.count(Initiative.id))
+                            .where(Initiative.phase.in_(phases))).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(Share(n, int(m or 0), int(t)) for n, m, t in
+                     db.session.execute(stmt.group_by(name).order_by(name)))
+
+    def plan_states(self) -> tuple[PlanState, ...]:
+        """Each committee's plan as it was at the end of the year (or today)."""
+        from portfolio.plans.queries import matrix
+
+        result = matrix(self.filters.year, self.today)
+        return tuple(PlanState(r.committee.name, r.status, r.plan.title if r.plan else None,
+                               r.plan.decided_on if r.plan else None,
+                               r.plan.diarienummer if r.plan else None,
+                               r.plan.next_revision if r.plan else None, r.revision_overdue)
+                     for r in result.rows
+                     if not self.filters.committee_id or r.committee.id == self.filters.committee_id)
+
+    def response_counts(self) -> tuple[ResponseCount, ...]:
+        from portfolio.audits.models import RecommendationResponse
+
+        stmt = (select(OrgUnit.name, RecommendationResponse.status, func.count(RecommendationResponse.id))
+                .join(OrgUnit, OrgUnit.id == RecommendationResponse.committee_id))
+        if self.filters.committee_id:
+            stmt = stmt.where(RecommendationResponse.committee_id == self.filters.committee_id)
+        return tuple(ResponseCount(*r) for r in db.session.execute(
+            stmt.group_by(OrgUnit.name, RecommendationResponse.status).order_by(OrgUnit.name)))
+
+    def overdue_actions(self) -> int:
+        from portfolio.audits.models import RecommendationResponse, ResponseAction
+
+        stmt = (select(func.count(ResponseAction.id)).join(RecommendationResponse)
+                .where(ResponseAction.done.is_(False), ResponseAction.due_date < self.today))
+        if self.filters.committee_id:
+            stmt = stmt.where(RecommendationResponse.committee_id == self.filters.committee_id)
+        return int(db.session.scalar(stmt) or 0)
+
+    def unhandled_risk_count(self) -> int:
+        return sum(row.count for row in self.unhandled_risks_by_committee())
 
     def share(self, condition_code: str, phases: tuple[str, ...]) -> tuple[int, int]:
         """(matching, total) among initiatives in `phases` for one requirement."""

@@ -28,7 +28,8 @@ def context(filters: Filters) -> DashboardContext:
         reader=DashboardReader(filters, programme.risk.acceptable_max_score, today()),
         filters=filters,
         labels={"ceiling_source": programme.prioritisation.ceiling_source or "centrala-medel",
-                "ceiling": criteria_set.budget_ceiling if criteria_set else None})
+                "ceiling": criteria_set.budget_ceiling if criteria_set else None,
+                "thresholds": programme.question_thresholds})
 
 
 def run_dashboard(plugin, filters: Filters) -> runner.RunResult:

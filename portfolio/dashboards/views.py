@@ -36,7 +36,8 @@ def filters_from_args(args) -> Filters:
 
 @bp.route("/")
 def index():
-    return render_template("dashboards/index.html", dashboards=host.visible_to(current_user))
+    return render_template("dashboards/index.html", dashboards=host.visible_to(current_user),
+                           current_year=today().year)
 
 
 @bp.route("/<dashboard_id>")

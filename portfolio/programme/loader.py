@@ -115,6 +115,7 @@ class Programme:
     risk_categories: tuple[NamedCode, ...] = ()
     gates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     prioritisation: PrioritisationDef = field(default_factory=PrioritisationDef)
+    question_thresholds: tuple[int, int] = (80, 50)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -242,16 +243,22 @@ def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
     prioritisation = _parse_prioritisation(c, c.mapping(root.get("prioritisation", {}), "prioritisation"),
                                            {f.code for f in funding})
 
+    questions = c.mapping(root.get("audit_questions", {"green": 80, "yellow": 50}), "audit_questions")
+    green = c.integer(questions, "green", "audit_questions", 0, 100)
+    yellow = c.integer(questions, "yellow", "audit_questions", 0, 100)
+    if green is not None and yellow is not None and yellow > green:
+        c.fail("audit_questions", "yellow får inte vara större än green")
+
     if c.problems:
         raise ProgrammeError(path, c.problems)
-    known = {"programme", "priority_areas", "principles", "org_units", "funding_sources", "risk",
+    known = {"audit_questions", "programme", "priority_areas", "principles", "org_units", "funding_sources", "risk",
              "followup_periods", "defaults", "decision_basis", "gates", "prioritisation"}
     return Programme(
         name=name, municipality=municipality, priority_areas=tuple(areas),
         principles=tuple(principles), org_units=tuple(units), funding_sources=tuple(funding),
         risk=risk, followup_periods=tuple(periods), defaults=defaults,
         infosec_classes=tuple(infosec), risk_categories=tuple(categories), gates=gates,
-        prioritisation=prioritisation,
+        prioritisation=prioritisation, question_thresholds=(green, yellow),
         extra={k: v for k, v in root.items() if k not in known},
     )
 

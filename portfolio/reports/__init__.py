@@ -1,0 +1,1 @@
+"""The yearly follow-up (årsuppföljning) for kommunstyrelsen, built from the dashboards."""

@@ -1,0 +1,74 @@
+"""Build the yearly KS report: the eight questions, key figures against the previous year, every
+dashboard's panels and per-committee tables, as one self-contained HTML file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+from flask import render_template
+
+from portfolio.clock import today
+from portfolio.dashboards import host
+from portfolio.dashboards.contract import Filters
+from portfolio.plotting import figure_dict
+
+CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: object
+    previous: object
+    unit: str = ""
+
+
+def key_figures(year: int) -> list[KeyFigure]:
+    """A few headline numbers for the year and the year before, from the same reader."""
+    figures = []
+    now, before = host.context(Filters(year=year)).reader, host.context(Filters(year=year - 1)).reader
+    for label, get, unit in (
+        ("Nämnder med beslutad plan", lambda r: sum(p.status == "beslutad" for p in r.plan_states()), ""),
+        ("Aktiva initiativ med komplett behovsanalys och nyttokalkyl",
+         lambda r: _pct(r.shares_by_committee("needs_and_case")), "%"),
+        ("Aktiva initiativ med riskanalys", lambda r: _pct(r.shares_by_committee("risk_analysis")), "%"),
+        ("Avslutade initiativ som är utvärderade",
+         lambda r: _pct(r.shares_by_committee("evaluation", ("avslutad",))), "%"),
+        ("Centrala digitaliseringsmedel", lambda r: r.funding_from_source("centrala-medel"), "kr"),
+    ):
+        figures.append(KeyFigure(label, get(now), get(before), unit))
+    return figures
+
+
+def _pct(rows) -> int | None:
+    matching, total = sum(r.matching for r in rows), sum(r.total for r in rows)
+    return round(100 * matching / total) if total else None
+
+
+def build_report(year: int, *, standalone: bool) -> str:
+    """The report as HTML. standalone=True inlines plotly.js and the CSS (opens from disk with no
+    network)."""
+    dashboards = []
+    questions = None
+    for plugin in sorted(host.plugins().values(), key=lambda p: p.id):
+        if plugin.audience != "alla":
+            continue
+        result = host.run_dashboard(plugin, Filters(year=year))
+        entry = {"plugin": plugin, "result": result,
+                 "figures": {i: figure_dict(p.figure) for i, p in enumerate(result.panels)
+                             if p.figure is not None}}
+        if plugin.id == "revisionsfragorna":
+            questions = entry
+        else:
+            dashboards.append(entry)
+    plotly_js = (files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8") \
+        if standalone else None
+    css = CSS_PATH.read_text(encoding="utf-8") if standalone else None
+    return render_template(
+        "reports/ks.html", year=year, questions=questions, dashboards=dashboards,
+        figures=key_figures(year), generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        as_of=min(today(), today().replace(year=year, month=12, day=31)), standalone=standalone,
+        plotly_js=plotly_js, css=css)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+from flask_login import login_required
+
+from portfolio.clock import today
+from portfolio.reports.ks import build_report
+
+bp = Blueprint("reports", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Logged-in users only."""
+
+
+@bp.route("/ks/<int:year>")
+def ks(year: int):
+    if not 2000 <= year <= today().year:
+        abort(404)
+    return build_report(year, standalone=False)
+
+
+@bp.route("/ks/<int:year>/download")
+def ks_download(year: int):
+    if not 2000 <= year <= today().year:
+        abort(404)
+    html = build_report(year, standalone=True)
+    return Response(html, mimetype="text/html", headers={
+        "Content-Disposition": f'attachment; filename="arsuppfoljning-ks-{year}.html"'})

@@ -1,0 +1,278 @@
+"""The dashboard host and the built-in plugins: contract, isolation, numbers, pages, CLI."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import date
+from decimal import Decimal
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from portfolio import create_app
+from portfolio.auth.models import User
+from portfolio.dashboards import registry, runner
+from portfolio.dashboards.contract import API_VERSION, Filters, Panel, Table, validate_panels
+from portfolio.dashboards.host import context
+from portfolio.extensions import db
+from portfolio.plotting import figure_dict
+from portfolio.risks import services as risks
+from tests.conftest import login
+from tests.factories import make_initiative, unit_id
+
+YEAR = 2026
+EXPECTED_IDS = {"portfoljoversikt", "systematik", "nyttorealisering", "riskbild", "resurser",
+                "planer-och-rekommendationer", "revisionsfragorna"}
+
+
+def all_entry_points():
+    return {ep.name: ep.load() for ep in entry_points(group=registry.GROUP)}
+
+
+def test_builtin_plugins_are_registered_as_entry_points():
+    assert EXPECTED_IDS <= set(all_entry_points())
+
+
+def _check_panels(result):
+    assert not result.failed, result.panels[0].details
+    for panel in validate_panels(result.panels):
+        if panel.figure is not None:
+            json.dumps(figure_dict(panel.figure))   # serialises
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_IDS))
+def test_contract_with_empty_data(app, name):
+    plugin = all_entry_points()[name]
+    assert plugin.id == name and plugin.api_version == API_VERSION
+    with app.test_request_context():
+        _check_panels(runner.run(plugin, context(Filters(year=YEAR))))
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    """A separate database with the full demo data (loaded once for these tests)."""
+    from flask_migrate import upgrade
+
+    from portfolio.demo.loader import load_demo
+    from portfolio.programme.services import sync_reference_data
+    from portfolio.settings import MIGRATIONS_DIR
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    demo = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    with demo.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        sync_reference_data()
+        load_demo()
+    return demo
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_IDS))
+def test_contract_with_demo_data_and_filters(demo_app, name):
+    plugin = all_entry_points()[name]
+    with demo_app.test_request_context():
+        for filters in (Filters(year=YEAR), Filters(year=2023, committee_id=unit_id("SBN")),
+                        Filters(year=YEAR, area_id=1)):
+            _check_panels(runner.run(plugin, context(filters)))
+
+
+class Raises:
+    id, title, description, audience, api_version = "trasig", "Trasig", "x", "alla", API_VERSION
+
+    def build(self, ctx):
+        raise RuntimeError("databasen svarade inte")
+
+
+class Garbage(Raises):
+    id = "skrap"
+
+    def build(self, ctx):
+        return ["inte en panel"]
+
+
+class WrongVersion(Raises):
+    id, api_version = "gammal", 99
+
+
+class WrongId(Raises):
+    id = "annat-namn"
+
+
+def test_invalid_plugins_are_refused_at_start_with_a_log_line(database_url, caplog):
+    caplog.set_level(logging.INFO, logger="portfolio.dashboards")
+    extra = {"gammal": WrongVersion(), "fel-namn": WrongId(), "trasig": Raises(),
+             "riskbild": all_entry_points()["riskbild"]}  # a second plugin with the id riskbild
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "DASHBOARD_EXTRA_PLUGINS": extra})
+    plugins = app.extensions["portfolio.dashboards"]
+    assert "gammal" not in plugins and "fel-namn" not in plugins and "trasig" in plugins
+    log = caplog.text
+    assert "dashboard plugin gammal refused: api_version 99" in log
+    assert "dashboard plugin fel-namn refused: id 'annat-namn' är inte samma" in log
+    assert "dashboard plugin riskbild refused: id används redan" in log
+
+
+def test_allowlist(database_url):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "DASHBOARD_PLUGINS": ["riskbild"]})
+    assert set(app.extensions["portfolio.dashboards"]) == {"riskbild"}
+
+
+def test_a_broken_plugin_becomes_an_error_panel_and_the_rest_still_render(database_url, make_user):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "WTF_CSRF_ENABLED": False,
+                      "DASHBOARD_EXTRA_PLUGINS": {"trasig": Raises(), "skrap": Garbage()}})
+    client = app.test_client()
+    _, viewer = make_user("viewer")
+    _, admin = make_user("admin")
+    login(client, viewer)
+    page = client.get("/dashboards/trasig")
+    assert page.status_code == 200
+    html = page.data.decode()
+    assert "Den här panelen kunde inte byggas" in html and "databasen svarade inte" not in html
+    assert client.get("/dashboards/skrap").status_code == 200
+    assert client.get("/dashboards/riskbild").status_code == 200
+    assert "Riskbild" in client.get("/dashboards/").data.decode()
+    client.post("/logout")
+    login(client, admin)
+    assert "databasen svarade inte" in client.get("/dashboards/trasig").data.decode()  # details for admins
+
+
+def test_audience_decides_who_sees_a_dashboard(database_url, make_user):
+    class OfficeOnly(Raises):
+        id, audience = "internt", "projektkontoret"
+
+        def build(self, ctx):
+            return [Panel("Intern", "Bara för projektkontoret.", table=Table(("a",), ((1,),)))]
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "WTF_CSRF_ENABLED": False, "DASHBOARD_EXTRA_PLUGINS": {"internt": OfficeOnly()}})
+    client = app.test_client()
+    _, viewer = make_user("viewer")
+    login(client, viewer)
+    assert client.get("/dashboards/internt").status_code == 404
+    assert "Intern" not in client.get("/dashboards/").data.decode()
+    client.post("/logout")
+    _, office = make_user("portfolio_office")
+    login(client, office)
+    assert client.get("/dashboards/internt").status_code == 200
+
+
+def test_garbage_is_described():
+    with pytest.raises(ValueError, match="inte en lista"):
+        validate_panels("nej")
+    with pytest.raises(ValueError, match="diagram utan tabell"):
+        validate_panels([Panel("t", "s", figure={"data": []})])
+    with pytest.raises(ValueError, match="lokala"):
+        validate_panels([Panel("t", "s", table=Table(("a",), ()), links=(("x", "https://evil"),))])
+
+
+@pytest.fixture
+def portfolio_data(app, make_user):
+    """Known data to check the dashboards' numbers against, computed by hand here."""
+    office_id, _ = make_user("portfolio_office")
+    with app.app_context():
+        office = db.session.get(User, office_id)
+        a = make_initiative(office, title="A", owning_unit="SBF", primary_area="stad-landsbygd",
+                            phase="genomforande", need_owner="x", project_lead="y", benefit_owner="z")
+        b = make_initiative(office, title="B", owning_unit="KFF", primary_area="service", phase="planering",
+                            participating_units=["SBF"])
+        make_initiative(office, title="C", owning_unit="SBF", primary_area="service", phase="ide")
+        make_initiative(office, title="D", owning_unit="VOF", primary_area="valfard", phase="avslutad")
+        base = {"kind": "risk", "category": "teknik", "status": "oppen"}
+        risks.save_risk(a, {**base, "title": "r1", "probability": 4, "consequence": 5}, office)
+        risks.save_risk(a, {**base, "title": "r2", "probability": 4, "consequence": 5, "mitigation": "m",
+                            "owner": "o", "due_date": date(2026, 12, 1), "residual_probability": 2,
+                            "residual_consequence": 2}, office)
+        risks.save_risk(b, {**base, "title": "r3", "probability": 1, "consequence": 2}, office)
+        return {"a": a.id, "b": b.id}
+
+
+def panel_table(name, filters=None):
+    result = runner.run(all_entry_points()[name], context(filters or Filters(year=YEAR)))
+    assert not result.failed, result.panels[0].details
+    return {p.title: p for p in result.panels}
+
+
+def test_overview_numbers(app, portfolio_data):
+    with app.test_request_context():
+        panels = panel_table("portfoljoversikt")
+        rows = panels["Initiativ per område och fas"].table.rows
+        assert sorted(rows) == sorted([("Digitalt hållbar stad och landsbygd", "Genomförande", 1),
+                                       ("Självklar service", "Planering", 1), ("Självklar service", "Idé", 1),
+                                       ("Smart och individanpassad välfärd", "Avslutad", 1)])
+        committees = dict(panels["Initiativ per nämnd"].table.rows)
+        assert committees == {"Stadsbyggnadsnämnden": 2, "Kultur- och fritidsnämnden": 1,
+                              "Vård- och omsorgsnämnden": 1}
+        # Each factory initiative has 450 000 kr central funds in 2025; none in 2026.
+        money = panel_table("portfoljoversikt", Filters(year=2025))[
+            "Finansiering 2025"].table.rows
+        assert sum(row[2] for row in money) == Decimal(4 * 450000)
+
+
+def test_risk_numbers_and_committee_filter(app, portfolio_data):
+    with app.test_request_context():
+        panels = panel_table("riskbild")
+        before = {(p, c): n for p, c, n in panels["Riskmatris före åtgärd"].table.rows}
+        after = {(p, c): n for p, c, n in panels["Riskmatris efter åtgärd"].table.rows}
+        assert before == {(4, 5): 2, (1, 2): 1}
+        assert after == {(4, 5): 1, (2, 2): 1, (1, 2): 1}
+        assert dict(panels["Risker utan åtgärd per nämnd"].table.rows) == {"Stadsbyggnadsnämnden": 1}
+        kfn = panel_table("riskbild", Filters(year=YEAR, committee_id=unit_id("KFN")))
+        assert {(p, c): n for p, c, n in kfn["Riskmatris före åtgärd"].table.rows} == {(1, 2): 1}
+
+
+def test_audit_questions_numbers(app, portfolio_data):
+    with app.test_request_context():
+        panels = panel_table("revisionsfragorna")
+        q3 = panels["3. Finns en tydlig ansvars- och resursfördelning?"]
+        total = q3.table.rows[-1]
+        assert total[:4] == ("Totalt", 1, 2, 50)        # A named all three; B none; C, D not active
+        q5 = panels["5. Sker arbetet samordnat över förvaltningsgränser?"]
+        assert q5.table.rows[-1][:3] == ("Totalt", 1, 2)  # B has a participating unit
+        q7 = panels["7. Dokumenteras riskanalyser och hanteras riskerna?"]
+        assert q7.table.rows[-1][:3] == ("Totalt", 2, 2) and "1 öppna risker" in q7.summary
+        assert len(panels) == 8
+
+
+def test_dashboard_page_has_filters_in_url_and_table_alternative(client, login_as, portfolio_data):
+    login_as("viewer")
+    html = client.get(f"/dashboards/riskbild?year={YEAR}&committee=abc&area=99999").data.decode()
+    assert 'data-chart="chart-1"' in html and "Visa som tabell" in html
+    assert re.search(r'<option value="2026" selected>', html)
+    assert client.get("/dashboards/finns-inte").status_code == 404
+
+
+def test_chart_labels_are_escaped(app, client, login_as, make_user):
+    office_id, _ = make_user("portfolio_office")
+    with app.app_context():
+        make_initiative(db.session.get(User, office_id), title="<img src=x onerror=alert(1)>",
+                        phase="genomforande", start_date=date(2026, 1, 1), end_date=date(2026, 12, 31))
+    login_as("viewer")
+    html = client.get("/dashboards/portfoljoversikt").data.decode()
+    assert "<img src=x" not in html
+    # In the chart JSON the title is HTML-escaped by safe() (then JSON-escaped by tojson).
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+
+
+def test_cli_list_and_check(app):
+    runner_ = app.test_cli_runner()
+    listed = runner_.invoke(args=["dashboards", "list"])
+    assert "revisionsfragorna" in listed.output and listed.exit_code == 0
+    checked = runner_.invoke(args=["dashboards", "check", "--year", str(YEAR)])
+    assert checked.exit_code == 0 and "ms" in checked.output and "FEL" not in checked.output
+
+
+def test_readme_example_plugin_runs(app, portfolio_data):
+    readme = (Path(__file__).resolve().parents[2] / "plugins" / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"## Exempel.*?```python\n(.*?)```", readme, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "plugins/README.md", "exec"), namespace)  # noqa: S102 - our own README
+    plugin = namespace["plugin"]
+    assert registry.validate_plugin(plugin, "antal-per-fas") is None
+    with app.test_request_context():
+        result = runner.run(plugin, context(Filters(year=YEAR)))
+    assert not result.failed
+    assert dict(result.panels[0].table.rows) == {"avslutad": 1, "genomforande": 1, "ide": 1, "planering": 1}
