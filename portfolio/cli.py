@@ -183,11 +183,20 @@ def report_group() -> None:
 @click.option("--year", type=int, required=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
 def report_ks(year: int, out: str) -> None:
-    """Skriv årsuppföljningen för KS som en fristående HTML-fil (öppnas utan nätverk)."""
-    from portfolio.reports.ks import build_report
+    """Skriv årsuppföljningen för KS: fristående HTML (öppnas utan nätverk) eller, om filnamnet
+    slutar på .pdf, PDF."""
+    from portfolio.reports.ks import build_pdf, build_report
+    from portfolio.reports.pdf import PdfUnavailable
 
     with current_app.test_request_context():
-        html = build_report(year, standalone=True)
-    with open(out, "w", encoding="utf-8") as handle:
-        handle.write(html)
-    click.echo(f"Skrev {out} ({len(html) // 1024} kB).")
+        if out.lower().endswith(".pdf"):
+            try:
+                data = build_pdf(year)
+            except PdfUnavailable as exc:
+                click.echo(str(exc), err=True)
+                sys.exit(2)
+        else:
+            data = build_report(year, standalone=True).encode("utf-8")
+    with open(out, "wb") as handle:
+        handle.write(data)
+    click.echo(f"Skrev {out} ({len(data) // 1024} kB).")

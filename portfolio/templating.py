@@ -45,6 +45,20 @@ def format_decimal(value: Decimal | None) -> str:
     return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
+def format_cell(value) -> str:
+    """A table cell: Swedish number format (thousands with spaces, decimal comma), dates ISO."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
+        number = Decimal(str(value))
+        if abs(number) >= 1000 or number == number.to_integral_value():
+            return f"{number:,.0f}".replace(",", "\u00a0")
+        return format(number.quantize(Decimal("0.01")).normalize(), "f").replace(".", ",")
+    return str(value)
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -64,3 +78,4 @@ def init_templating(app: Flask) -> None:
 
     app.add_template_filter(format_kronor, "kronor")
     app.add_template_filter(format_decimal, "decimal")
+    app.add_template_filter(format_cell, "cell")

@@ -48,9 +48,10 @@ def _pct(rows) -> int | None:
     return round(100 * matching / total) if total else None
 
 
-def build_report(year: int, *, standalone: bool) -> str:
+def build_report(year: int, *, standalone: bool, for_pdf: bool = False) -> str:
     """The report as HTML. standalone=True inlines plotly.js and the CSS (opens from disk with no
-    network)."""
+    network); for_pdf=True puts the charts in as SVG images instead (WeasyPrint runs no
+    JavaScript)."""
     dashboards = []
     questions = None
     for plugin in sorted(host.plugins().values(), key=lambda p: p.id):
@@ -64,11 +65,29 @@ def build_report(year: int, *, standalone: bool) -> str:
             questions = entry
         else:
             dashboards.append(entry)
+    svgs = {}
+    if for_pdf:
+        from portfolio.reports.pdf import figures_to_svg
+
+        keys = [(id(entry), i) for entry in ([questions] if questions else []) + dashboards
+                for i in entry["figures"]]
+        all_figures = [entry["figures"][i] for entry in ([questions] if questions else []) + dashboards
+                       for i in entry["figures"]]
+        svgs = dict(zip(keys, figures_to_svg(all_figures), strict=True))
+        for entry in ([questions] if questions else []) + dashboards:
+            entry["svgs"] = {i: svgs[(id(entry), i)] for i in entry["figures"]}
     plotly_js = (files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8") \
-        if standalone else None
+        if standalone and not for_pdf else None
     css = CSS_PATH.read_text(encoding="utf-8") if standalone else None
     return render_template(
         "reports/ks.html", year=year, questions=questions, dashboards=dashboards,
         figures=key_figures(year), generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         as_of=min(today(), today().replace(year=year, month=12, day=31)), standalone=standalone,
-        plotly_js=plotly_js, css=css)
+        plotly_js=plotly_js, css=css, for_pdf=for_pdf)
+
+
+def build_pdf(year: int) -> bytes:
+    from portfolio.reports.pdf import check_available, html_to_pdf
+
+    check_available()
+    return html_to_pdf(build_report(year, standalone=True, for_pdf=True))

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, render_template
 from flask_login import login_required
 
 from portfolio.clock import today
-from portfolio.reports.ks import build_report
+from portfolio.reports.ks import build_pdf, build_report
+from portfolio.reports.pdf import PdfUnavailable
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -29,3 +30,16 @@ def ks_download(year: int):
     html = build_report(year, standalone=True)
     return Response(html, mimetype="text/html", headers={
         "Content-Disposition": f'attachment; filename="arsuppfoljning-ks-{year}.html"'})
+
+
+@bp.route("/ks/<int:year>/pdf")
+def ks_pdf(year: int):
+    if not 2000 <= year <= today().year:
+        abort(404)
+    try:
+        pdf = build_pdf(year)
+    except PdfUnavailable as exc:
+        return render_template("errors/error.html", code=503, title="PDF är inte tillgänglig",
+                               text=str(exc)), 503
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="arsuppfoljning-ks-{year}.pdf"'})

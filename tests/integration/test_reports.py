@@ -1,0 +1,44 @@
+"""The yearly KS report: HTML in the app, a stand-alone file, and PDF."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from portfolio.reports import pdf
+from tests.e2e.conftest import find_chromium
+
+
+def test_report_page_and_standalone_file(client, login_as, app, tmp_path):
+    login_as("viewer")
+    html = client.get("/reports/ks/2026").data.decode()
+    assert "Revisionens åtta frågor" in html and "Nyckeltal jämfört med 2025" in html
+    for number in range(1, 9):
+        assert f"{number}. " in html
+    standalone = client.get("/reports/ks/2026/download")
+    assert standalone.headers["Content-Disposition"].startswith("attachment")
+    body = standalone.data.decode()
+    assert "<script src=" not in body and "<link rel=\"stylesheet\"" not in body   # nothing fetched
+    assert "Plotly" in body and ".data-table" in body
+    assert client.get("/reports/ks/1999").status_code == 404
+    out = tmp_path / "ks.html"
+    result = app.test_cli_runner().invoke(args=["report", "ks", "--year", "2026", "--out", str(out)])
+    assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_pdf_without_chromium_says_so_and_html_still_works(client, login_as, monkeypatch):
+    monkeypatch.setattr(pdf, "chromium_path", lambda: None)
+    login_as("viewer")
+    response = client.get("/reports/ks/2026/pdf")
+    assert response.status_code == 503 and "ingen Chromium" in response.data.decode()
+    assert client.get("/reports/ks/2026").status_code == 200
+
+
+@pytest.mark.skipif(find_chromium() is None and os.environ.get("CI", "").lower() != "true",
+                    reason="Ingen Chromium: PDF-diagrammen kräver systemets Chromium")
+def test_pdf_with_svg_charts(client, login_as):
+    login_as("viewer")
+    response = client.get("/reports/ks/2026/pdf")
+    assert response.status_code == 200, response.data[:500]
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
