@@ -4,13 +4,14 @@ frozen rows (named tuples). Filters (year, committee, area) are applied here, on
 from __future__ import annotations
 
 from collections import namedtuple
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import and_, case, extract, func, literal, select
 from sqlalchemy.orm import aliased
 
 from portfolio.benefits.models import Benefit
+from portfolio.changelog.models import ChangeLogEntry
 from portfolio.dashboards.contract import Filters
 from portfolio.decision_basis.requirements import conditions, unhandled_risk_condition
 from portfolio.domain import phases as P
@@ -45,6 +46,20 @@ class DashboardReader:
         self.today = today
         self._unit = aliased(OrgUnit)
         self._committee = func.coalesce(self._unit.parent_id, self._unit.id)
+        # A past year is shown as it was on 31 December: initiatives registered by then, in the
+        # phase the change log says they had then.
+        self.as_of_end = (datetime.combine(date(filters.year, 12, 31), time.max)
+                          if filters.year < today.year else None)
+        if self.as_of_end is None:
+            self.phase = Initiative.phase
+        else:
+            self.phase = (select(ChangeLogEntry.new_value)
+                          .where(ChangeLogEntry.initiative_id == Initiative.id,
+                                 ChangeLogEntry.entity_type == "initiative",
+                                 ChangeLogEntry.field == "phase",
+                                 ChangeLogEntry.changed_at <= self.as_of_end)
+                          .order_by(ChangeLogEntry.changed_at.desc(), ChangeLogEntry.id.desc())
+                          .limit(1).correlate(Initiative).scalar_subquery())
 
     # -- scope ---------------------------------------------------------------------------------
     def _scoped(self, stmt):
@@ -52,6 +67,8 @@ class DashboardReader:
         stmt = stmt.select_from(Initiative).join(
             self._unit, self._unit.id == Initiative.owning_unit_id).where(
             Initiative.archived.is_(False))
+        if self.as_of_end is not None:
+            stmt = stmt.where(Initiative.created_at <= self.as_of_end)
         if f.committee_id:
             stmt = stmt.where(self._committee == f.committee_id)
         if f.area_id:
@@ -64,10 +81,10 @@ class DashboardReader:
 
     # -- portfolio -----------------------------------------------------------------------------
     def count_by_area_phase(self) -> tuple[AreaPhase, ...]:
-        stmt = self._scoped(select(PriorityArea.name, Initiative.phase, func.count(Initiative.id))
-                            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id))
-        rows = db.session.execute(stmt.group_by(PriorityArea.name, Initiative.phase))
-        return tuple(AreaPhase(*r) for r in rows)
+        rows = self._scoped(select(PriorityArea.name.label("area"), self.phase.label("phase"))
+                            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)).subquery()
+        stmt = select(rows.c.area, rows.c.phase, func.count()).group_by(rows.c.area, rows.c.phase)
+        return tuple(AreaPhase(*r) for r in db.session.execute(stmt) if r[1] is not None)
 
     def count_by_committee(self) -> tuple[Named, ...]:
         parent, name = self._committee_name()
@@ -113,7 +130,7 @@ class DashboardReader:
         stmt = self._scoped(select(Initiative.ref, Initiative.title, Initiative.start_date,
                                    Initiative.end_date, PriorityArea.name)
                             .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
-                            .where(Initiative.phase.in_(P.ACTIVE), Initiative.start_date.is_not(None)))
+                            .where(self.phase.in_(P.ACTIVE), Initiative.start_date.is_not(None)))
         return tuple(Span(*r) for r in db.session.execute(stmt.order_by(Initiative.start_date)))
 
     # -- systematics (the audit's finding) -------------------------------------------------------
@@ -122,8 +139,8 @@ class DashboardReader:
         systematic, documented way of working."""
         conds = conditions(self.acceptable)
         parent, name = self._committee_name()
-        required = Initiative.phase.not_in((P.IDE, P.AVSLAGEN))
-        closed = Initiative.phase == P.AVSLUTAD
+        required = self.phase.not_in((P.IDE, P.AVSLAGEN))
+        closed = self.phase == P.AVSLUTAD
 
         def count_if(cond):
             return func.sum(case((cond, 1), else_=0))
@@ -136,7 +153,7 @@ class DashboardReader:
             count_if(and_(conds["risk_analysis"], conds["risks_handled"])),
             count_if(conds["benefit_case"]), count_if(conds["benefit_owner"]), count_if(closed),
             count_if(and_(closed, conds["evaluation"])),
-            count_if(and_(Initiative.phase.in_((P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)), followed)),
+            count_if(and_(self.phase.in_((P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)), followed)),
         ).where(required)).outerjoin(parent, parent.id == self._unit.parent_id)
         rows = db.session.execute(stmt.group_by(name).order_by(name))
         return tuple(Systematics(r[0], *[int(v or 0) for v in r[1:]]) for r in rows)
@@ -149,7 +166,7 @@ class DashboardReader:
         year = extract("year", Initiative.start_date)
         stmt = self._scoped(select(year, func.count(Initiative.id), func.sum(case((complete, 1), else_=0)))
                             .where(Initiative.start_date.is_not(None),
-                                   Initiative.phase.not_in((P.IDE, P.AVSLAGEN))))
+                                   self.phase.not_in((P.IDE, P.AVSLAGEN))))
         return tuple(YearValue(int(y), round(100 * int(m or 0) / n)) for y, n, m in
                      db.session.execute(stmt.group_by(year).order_by(year)) if n)
 
@@ -196,7 +213,7 @@ class DashboardReader:
         parent, name = self._committee_name()
         stmt = self._scoped(select(name, func.count(Benefit.id))
                             .join(Benefit, Benefit.initiative_id == Initiative.id)
-                            .where(Initiative.phase == P.AVSLUTAD, Benefit.status == "aktiv")).outerjoin(
+                            .where(self.phase == P.AVSLUTAD, Benefit.status == "aktiv")).outerjoin(
             parent, parent.id == self._unit.parent_id)
         return tuple(Named(*r) for r in db.session.execute(stmt.group_by(name).order_by(name)))
 
@@ -228,7 +245,7 @@ class DashboardReader:
         parent, name = self._committee_name()
         stmt = self._scoped(select(name, func.sum(case((self._metric(metric), 1), else_=0)),
                                    func.count(Initiative.id))
-                            .where(Initiative.phase.in_(phases))).outerjoin(
+                            .where(self.phase.in_(phases))).outerjoin(
             parent, parent.id == self._unit.parent_id)
         return tuple(Share(n, int(m or 0), int(t)) for n, m, t in
                      db.session.execute(stmt.group_by(name).order_by(name)))
@@ -271,7 +288,7 @@ class DashboardReader:
         """(matching, total) among initiatives in `phases` for one requirement."""
         cond = conditions(self.acceptable)[condition_code]
         stmt = self._scoped(select(func.count(Initiative.id), func.sum(case((cond, 1), else_=0)))
-                            .where(Initiative.phase.in_(phases)))
+                            .where(self.phase.in_(phases)))
         total, matching = db.session.execute(stmt).one()
         return int(matching or 0), int(total or 0)
 
@@ -280,7 +297,7 @@ class DashboardReader:
         several = select(initiative_participant.c.unit_id).where(
             initiative_participant.c.initiative_id == Initiative.id).exists()
         stmt = self._scoped(select(func.count(Initiative.id), func.sum(case((several, 1), else_=0)))
-                            .where(Initiative.phase.in_(phases)))
+                            .where(self.phase.in_(phases)))
         total, matching = db.session.execute(stmt).one()
         return int(matching or 0), int(total or 0)
 
@@ -289,7 +306,7 @@ class DashboardReader:
         linked = select(initiative_plan_goal.c.goal_id).where(
             initiative_plan_goal.c.initiative_id == Initiative.id).exists()
         stmt = self._scoped(select(func.count(Initiative.id), func.sum(case((linked, 1), else_=0)))
-                            .where(Initiative.phase.in_(phases)))
+                            .where(self.phase.in_(phases)))
         total, matching = db.session.execute(stmt).one()
         return int(matching or 0), int(total or 0)
 

@@ -71,6 +71,7 @@ def load_demo() -> bool:
     _load_followups(office, today())
     _load_plans_and_audit(office)
     _load_prioritisation(office, today())
+    _backdate_registration()
     return True
 
 
@@ -394,3 +395,25 @@ def _load_prioritisation(office: User, today_: dt.date) -> None:
             "decision": "avvaktar", "reason": "Demodata: underlaget är komplett men budgeten för "
             "året är fördelad; tas upp igen vid delårsuppföljningen.",
             "diarienummer": f"KSKF/{criteria_set.year}:101"}, office)
+
+
+def _backdate_registration() -> None:
+    """Demo initiatives were registered just now; date their registration (and its change-log
+    rows) to their start, so earlier years' reports have something to show. Invented history,
+    like the rest of the demo figures."""
+    from portfolio.changelog.models import ChangeLogEntry
+
+    now_ = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for ini in db.session.scalars(db.select(Initiative).where(Initiative.is_demo.is_(True))):
+        start = dt.datetime.combine(ini.start_date or dt.date(now_.year, 1, 1), dt.time(9))
+        registered = min(start, now_)
+        ini.created_at = registered
+        db.session.execute(db.update(ChangeLogEntry).where(
+            ChangeLogEntry.initiative_id == ini.id, ChangeLogEntry.entity_type == "initiative",
+            ChangeLogEntry.action == "create").values(changed_at=registered))
+        if ini.end_date and ini.phase in (P.AVSLUTAD, P.AVBRUTEN, P.AVSLAGEN, P.PAUSAD):
+            closed = min(dt.datetime.combine(ini.end_date, dt.time(9)), now_)
+            db.session.execute(db.update(ChangeLogEntry).where(
+                ChangeLogEntry.initiative_id == ini.id, ChangeLogEntry.action == "phase")
+                .values(changed_at=closed))
+    db.session.commit()

@@ -187,6 +187,14 @@ def portfolio_data(app, make_user):
                             "owner": "o", "due_date": date(2026, 12, 1), "residual_probability": 2,
                             "residual_consequence": 2}, office)
         risks.save_risk(b, {**base, "title": "r3", "probability": 1, "consequence": 2}, office)
+        # Registered at the start of 2024, so earlier-year views include them from then on.
+        from datetime import datetime
+
+        from portfolio.changelog.models import ChangeLogEntry
+        from portfolio.initiatives.models import Initiative
+        db.session.execute(db.update(Initiative).values(created_at=datetime(2024, 1, 1)))
+        db.session.execute(db.update(ChangeLogEntry).values(changed_at=datetime(2024, 1, 1)))
+        db.session.commit()
         return {"a": a.id, "b": b.id}
 
 
@@ -276,3 +284,90 @@ def test_readme_example_plugin_runs(app, portfolio_data):
         result = runner.run(plugin, context(Filters(year=YEAR)))
     assert not result.failed
     assert dict(result.panels[0].table.rows) == {"avslutad": 1, "genomforande": 1, "ide": 1, "planering": 1}
+
+
+def test_a_past_year_shows_the_phases_and_registrations_of_that_year(app, make_user):
+    from datetime import datetime
+
+    from portfolio.changelog.models import ChangeLogEntry
+    from portfolio.initiatives import services as initiative_services
+    from portfolio.initiatives.models import Initiative
+
+    office_id, _ = make_user("portfolio_office")
+    with app.app_context():
+        office = db.session.get(User, office_id)
+        old = make_initiative(office, title="Gammal", phase="behovsanalys")
+        initiative_services.change_phase(old, "prioriterad", office, expected_version=1, override=True,
+                                         reason="Test")
+        new = make_initiative(office, title="Ny", phase="ide")
+        # Registered in 2023, moved to prioriterad in 2025; "Ny" registered in 2026.
+        db.session.get(Initiative, old.id).created_at = datetime(2023, 3, 1)
+        db.session.execute(db.update(ChangeLogEntry).where(
+            ChangeLogEntry.initiative_id == old.id, ChangeLogEntry.action == "create")
+            .values(changed_at=datetime(2023, 3, 1)))
+        db.session.execute(db.update(ChangeLogEntry).where(
+            ChangeLogEntry.initiative_id == old.id, ChangeLogEntry.action == "phase")
+            .values(changed_at=datetime(2025, 5, 1)))
+        db.session.get(Initiative, new.id).created_at = datetime(2026, 2, 1)
+        db.session.commit()
+    with app.test_request_context():
+        app.config["FROZEN_TODAY"] = date(2026, 11, 27)
+        try:
+            def phases(year):
+                rows = panel_table("portfoljoversikt", Filters(year=year))["Initiativ per område och fas"]
+                return sorted((r[1], r[2]) for r in rows.table.rows)
+            assert phases(2022) == []
+            assert phases(2024) == [("Behovsanalys", 1)]
+            assert phases(2025) == [("Prioriterad", 1)]
+            assert phases(2026) == [("Idé", 1), ("Prioriterad", 1)]
+        finally:
+            app.config.pop("FROZEN_TODAY", None)
+
+
+def test_systematics_resources_benefits_and_plans_numbers(app, portfolio_data):
+    from portfolio.benefits import services as benefits
+    from portfolio.followups.models import Measurement
+    from portfolio.initiatives.models import Initiative
+    from portfolio.needs import services as needs
+    from portfolio.plans import services as plans
+    from portfolio.programme.models import OrgUnit
+
+    with app.app_context():
+        office = db.session.scalar(db.select(User).where(User.email.like("portfolio_office%")))
+        a = db.session.get(Initiative, portfolio_data["a"])
+        needs.save(a, {"problem": "p", "target_groups": "t", "needs_capture": "n", "involvement_who": "w",
+                       "involvement_how": "h", "inclusion_considered": False, "current_state": "c",
+                       "desired_state": "d", "alternatives": "x", "infosec_class": "lag",
+                       "dpia_needed": "nej"}, office, complete=True, expected_version=None)
+        benefits.save_case(a, {"start_year": 2026, "horizon": 3, "discount_rate": Decimal("0.03"),
+                               "hourly_cost": Decimal(500)}, office)
+        benefit = benefits.save_benefit(a, {
+            "title": "Besparing", "kind": "finansiell", "beneficiary": "organisationen", "direction": "lagre",
+            "frequency": "ar", "certainty": "saker", "first_year": 2026, "last_year": 2028,
+            "amount": Decimal(100000), "owner": "Chef"}, office)
+        db.session.add(Measurement(benefit_id=benefit.id, measured_on=date(2026, 6, 30), value=Decimal(1),
+                                   realised_amount=Decimal(40000), created_at=benefit.created_at))
+        sbn = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == "SBN"))
+        plans.save_plan(sbn, {"status": "beslutad", "title": "SBN-plan", "decided_on": date(2024, 4, 1),
+                              "period_start": 2024, "period_end": 2026}, office)
+        db.session.commit()
+    app.config["FROZEN_TODAY"] = date(2026, 11, 27)
+    try:
+        with app.test_request_context():
+            system = panel_table("systematik")["Systematik per nämnd"].table.rows
+            sbn_row = next(r for r in system if r[0] == "Stadsbyggnadsnämnden")
+            # SBN's initiatives past the idea stage: A only (C is an idea) → 1 initiative, needs 100 %,
+            # benefit case 100 %, benefit owner 100 %.
+            assert sbn_row[1] == 1 and sbn_row[2] == "100 %" and sbn_row[5] == "100 %"
+            money = panel_table("nyttorealisering")["Planerat och realiserat"].table.rows
+            assert ("2026", "Finansiell") not in [(str(r[0]), r[1]) for r in money if r[2] == 0]
+            assert (2026, "Finansiell", Decimal(100000), Decimal(40000)) in money
+            assert (2028, "Finansiell", Decimal(100000), Decimal(0)) in money
+            plan_rows = panel_table("planer-och-rekommendationer")["Planer för digital transformation"].table.rows
+            assert next(r for r in plan_rows if r[0] == "Stadsbyggnadsnämnden")[1] == "Beslutad"
+            assert next(r for r in plan_rows if r[0] == "Socialnämnden")[1] == "Saknas"
+            resources = panel_table("resurser", Filters(year=2025))
+            total = sum(r[2] for r in resources["Finansiering per nämnd och källa"].table.rows)
+            assert total == Decimal(4 * 450000)
+    finally:
+        app.config.pop("FROZEN_TODAY", None)
