@@ -74,3 +74,23 @@ def safe_next(target: str | None, default: str) -> str:
             and not urlsplit(target).netloc:
         return target
     return default
+
+
+def get_or_404(model, object_id: int):
+    """A row by id, or 404 (ids outside the integer range too, never a 500)."""
+    from portfolio.extensions import db
+
+    obj = db.session.get(model, object_id) if 0 < object_id < 2**31 else None
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def login_required_for(blueprint) -> None:
+    """Every view of the blueprint needs a logged-in user (permissions are checked per view)."""
+    from flask_login import login_required
+
+    @blueprint.before_request
+    @login_required
+    def _require_login():
+        return None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portfolio.audits import services
 from portfolio.audits.forms import RESPONSE_STATUS_LABELS, ActionForm, AuditForm, RecommendationForm, ResponseForm
@@ -12,22 +12,12 @@ from portfolio.clock import today
 from portfolio.extensions import db
 from portfolio.forms_base import BaseForm
 from portfolio.plans.queries import committees
-from portfolio.viewkit import run_form
+from portfolio.viewkit import get_or_404, login_required_for, run_form
 
 bp = Blueprint("audits", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only."""
-
-
-def _get(model, object_id: int):
-    obj = db.session.get(model, object_id) if 0 < object_id < 2**31 else None
-    if obj is None:
-        abort(404)
-    return obj
+login_required_for(bp)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -60,12 +50,12 @@ def _render_audit(audit, status=200, rec_form=None):
 
 @bp.route("/<int:audit_id>")
 def audit(audit_id: int):
-    return _render_audit(_get(Audit, audit_id))
+    return _render_audit(get_or_404(Audit, audit_id))
 
 
 @bp.route("/<int:audit_id>/recommendations", methods=["POST"])
 def add_recommendation(audit_id: int):
-    item = _get(Audit, audit_id)
+    item = get_or_404(Audit, audit_id)
     permissions.require(permissions.can_manage_plans(current_user))
     form = _recommendation_form()
     return run_form(form, lambda: services.add_recommendation(item, form.values(), current_user),
@@ -82,7 +72,7 @@ def _render_response(response, status=200, form=None, action_form=None):
 
 @bp.route("/responses/<int:response_id>", methods=["GET", "POST"])
 def response(response_id: int):
-    item = _get(RecommendationResponse, response_id)
+    item = get_or_404(RecommendationResponse, response_id)
     permissions.require(permissions.can_answer_for(current_user, item.committee_id))
     form = ResponseForm()
     if not form.is_submitted():
@@ -97,7 +87,7 @@ def response(response_id: int):
 
 @bp.route("/responses/<int:response_id>/actions", methods=["POST"])
 def add_action(response_id: int):
-    item = _get(RecommendationResponse, response_id)
+    item = get_or_404(RecommendationResponse, response_id)
     permissions.require(permissions.can_answer_for(current_user, item.committee_id))
     form = ActionForm()
     return run_form(form, lambda: services.save_action(item, form.values(), current_user),
@@ -108,7 +98,7 @@ def add_action(response_id: int):
 
 @bp.route("/actions/<int:action_id>/done", methods=["POST"])
 def action_done(action_id: int):
-    action = _get(ResponseAction, action_id)
+    action = get_or_404(ResponseAction, action_id)
     item = action.response
     permissions.require(permissions.can_answer_for(current_user, item.committee_id))
     if not BaseForm().validate_on_submit():  # the CSRF token

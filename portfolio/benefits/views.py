@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.benefits import services
@@ -18,15 +18,12 @@ from portfolio.benefits.forms import (
 )
 from portfolio.benefits.models import Benefit, CostLine
 from portfolio.forms_base import BaseForm
-from portfolio.viewkit import load_child, load_initiative, run_form
+from portfolio.viewkit import load_child, load_initiative, login_required_for, run_form
 
 bp = Blueprint("benefits", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only."""
+login_required_for(bp)
 
 
 def _case_form(ini, case) -> CaseForm:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portfolio.clock import today
 from portfolio.dashboards import host
@@ -9,14 +9,12 @@ from portfolio.dashboards.contract import Filters
 from portfolio.plans.queries import committees
 from portfolio.plotting import figure_dict
 from portfolio.programme import queries as ref
+from portfolio.viewkit import login_required_for
 
 bp = Blueprint("dashboards", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only; audience decides who sees which dashboard."""
+login_required_for(bp)
 
 
 def filters_from_args(args) -> Filters:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import login_required
 
 from portfolio.benefits import services as benefit_services
 from portfolio.benefits.forms import BENEFICIARY_LABELS, BENEFIT_KIND_LABELS, COST_CATEGORY_LABELS
@@ -13,15 +12,12 @@ from portfolio.programme.services import current_programme
 from portfolio.risks import queries as risk_queries
 from portfolio.risks import services as risk_services
 from portfolio.risks.forms import KIND_LABELS, STATUS_LABELS
-from portfolio.viewkit import load_initiative
+from portfolio.viewkit import load_initiative, login_required_for
 
 bp = Blueprint("decision_basis", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only."""
+login_required_for(bp)
 
 
 @bp.route("/<int:initiative_id>/decision-document")

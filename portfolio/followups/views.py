@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.benefits import services as benefit_services
@@ -24,15 +24,12 @@ from portfolio.followups.forms import (
 )
 from portfolio.followups.models import FollowUp
 from portfolio.programme.services import current_programme
-from portfolio.viewkit import load_child, load_initiative, run_form, safe_next
+from portfolio.viewkit import load_child, load_initiative, login_required_for, run_form, safe_next
 
 bp = Blueprint("followups", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only."""
+login_required_for(bp)
 
 
 def _can_edit(ini) -> bool:

@@ -6,7 +6,7 @@ from types import SimpleNamespace as NS
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.changelog.queries import initiative_history
@@ -24,15 +24,12 @@ from portfolio.initiatives.forms import (
 )
 from portfolio.initiatives.labels import PHASE_LABELS
 from portfolio.programme import queries as ref
-from portfolio.viewkit import run_form
+from portfolio.viewkit import login_required_for, run_form
 
 bp = Blueprint("initiatives", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of the register needs a logged-in user (viewers included)."""
+login_required_for(bp)
 
 
 def _load(initiative_id: int):

@@ -2,20 +2,17 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.needs import services
 from portfolio.needs.forms import NeedsAnalysisForm
-from portfolio.viewkit import load_initiative, run_form
+from portfolio.viewkit import load_initiative, login_required_for, run_form
 
 bp = Blueprint("needs", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only."""
+login_required_for(bp)
 
 
 @bp.route("/<int:initiative_id>/needs", methods=["GET", "POST"])

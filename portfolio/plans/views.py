@@ -2,32 +2,21 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.clock import today
-from portfolio.extensions import db
 from portfolio.followups.forms import STATUS_LABELS
 from portfolio.plans import queries, services
 from portfolio.plans.forms import PLAN_STATUS_LABELS, GoalFollowUpForm, GoalForm, GoalLinkForm, PlanForm
 from portfolio.plans.models import CommitteePlan, PlanGoal
 from portfolio.programme.models import OrgUnit
-from portfolio.viewkit import load_initiative, run_form
+from portfolio.viewkit import get_or_404, load_initiative, login_required_for, run_form
 
 bp = Blueprint("plans", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only."""
-
-
-def _get(model, object_id: int):
-    obj = db.session.get(model, object_id) if 0 < object_id < 2**31 else None
-    if obj is None:
-        abort(404)
-    return obj
+login_required_for(bp)
 
 
 @bp.route("/")
@@ -41,7 +30,7 @@ def index():
 
 @bp.route("/committee/<int:committee_id>", methods=["GET", "POST"])
 def committee(committee_id: int):
-    unit = _get(OrgUnit, committee_id)
+    unit = get_or_404(OrgUnit, committee_id)
     if unit.kind == "forvaltning":
         abort(404)
     form = PlanForm()
@@ -65,7 +54,7 @@ def _render_plan(plan, status=200, form=None, goal_form=None):
 
 @bp.route("/<int:plan_id>", methods=["GET", "POST"])
 def plan(plan_id: int):
-    item = _get(CommitteePlan, plan_id)
+    item = get_or_404(CommitteePlan, plan_id)
     form = PlanForm()
     if not form.is_submitted():
         return _render_plan(item)
@@ -79,7 +68,7 @@ def plan(plan_id: int):
 
 @bp.route("/<int:plan_id>/goals", methods=["POST"])
 def add_goal(plan_id: int):
-    item = _get(CommitteePlan, plan_id)
+    item = get_or_404(CommitteePlan, plan_id)
     permissions.require(permissions.can_manage_plans(current_user))
     form = GoalForm().setup()
     return run_form(form, lambda: services.save_goal(item, form.values(), current_user),
@@ -90,7 +79,7 @@ def add_goal(plan_id: int):
 
 @bp.route("/goals/<int:goal_id>", methods=["GET", "POST"])
 def goal(goal_id: int):
-    item = _get(PlanGoal, goal_id)
+    item = get_or_404(PlanGoal, goal_id)
     form = GoalFollowUpForm(followed_on=today())
     if form.is_submitted():
         permissions.require(permissions.can_manage_plans(current_user))
@@ -114,7 +103,7 @@ def link_goal(initiative_id: int):
     target = url_for("initiatives.detail", initiative_id=ini.id) + "#plan-goals"
 
     def save():
-        goal = _get(PlanGoal, form.goal.data)
+        goal = get_or_404(PlanGoal, form.goal.data)
         services.set_goal_link(ini, goal, linked, current_user)
         return goal
 

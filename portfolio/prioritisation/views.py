@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.clock import today
@@ -18,15 +18,12 @@ from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS, CopySet
 from portfolio.prioritisation.models import CriteriaSet
 from portfolio.programme import queries as ref
 from portfolio.validation import ServiceValidationError
-from portfolio.viewkit import load_initiative, run_form
+from portfolio.viewkit import load_initiative, login_required_for, run_form
 
 bp = Blueprint("prioritisation", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only; writing is the project office's."""
+login_required_for(bp)
 
 
 def _year() -> int:

@@ -1,19 +1,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
-from flask_login import login_required
 
 from portfolio.clock import today
 from portfolio.reports.ks import build_pdf, build_report
 from portfolio.reports.pdf import PdfUnavailable
+from portfolio.viewkit import login_required_for
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only."""
+login_required_for(bp)
 
 
 @bp.route("/ks/<int:year>")

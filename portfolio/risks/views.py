@@ -2,22 +2,19 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.programme.services import current_programme
 from portfolio.risks import queries, services
 from portfolio.risks.forms import KIND_LABELS, STATUS_LABELS, NoRisksForm, RiskForm
 from portfolio.risks.models import Risk
-from portfolio.viewkit import load_child, load_initiative, run_form
+from portfolio.viewkit import load_child, load_initiative, login_required_for, run_form
 
 bp = Blueprint("risks", __name__, template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Logged-in users only."""
+login_required_for(bp)
 
 
 def _render_index(ini, status: int = 200, no_risks_form=None):

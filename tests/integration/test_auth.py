@@ -101,3 +101,12 @@ def test_unexpected_error_is_a_swedish_500_page_and_nothing_is_saved(database_ur
     html = response.data.decode()
     assert "Något gick fel" in html and "Ingenting har sparats" in html
     assert "simulated failure" not in html
+
+
+def test_every_page_needs_login(client):
+    for url in ("/initiatives/", "/initiatives/1/needs", "/initiatives/1/risks/", "/initiatives/1/benefit-case",
+                "/initiatives/1/decision-document", "/todo", "/lessons", "/plans/", "/audits/",
+                "/prioritisation/", "/prioritisation/transparency", "/dashboards/", "/reports/ks/2026"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+    assert client.get("/healthz").status_code == 200
