@@ -23,6 +23,7 @@ from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
 
 AreaPhase = namedtuple("AreaPhase", "area phase count")
 Named = namedtuple("Named", "name count")
+NamedAmount = namedtuple("NamedAmount", "name amount")
 Money3 = namedtuple("Money3", "group source amount")
 Span = namedtuple("Span", "ref title start end area")
 Systematics = namedtuple("Systematics", "committee initiatives needs involvement risks risks_handled "
@@ -196,6 +197,8 @@ class DashboardReader:
                             .join(Measurement, Measurement.benefit_id == Benefit.id)
                             .where(Benefit.kind.in_(("finansiell", "omfordelning")),
                                    Measurement.realised_amount.is_not(None)))
+        if self.as_of_end is not None:
+            stmt = stmt.where(Measurement.measured_on <= self.as_of_end.date())
         return tuple(YearMoney(int(y), k, Decimal(0), total or Decimal(0))
                      for y, k, _, total in db.session.execute(stmt.group_by(year, Benefit.kind)))
 
@@ -208,6 +211,68 @@ class DashboardReader:
                             .where(Benefit.kind.in_(("finansiell", "omfordelning")),
                                    Benefit.first_year.is_not(None)))
         return tuple(tuple(r) for r in db.session.execute(stmt))
+
+    def realised_by_area(self) -> tuple[Money3, ...]:
+        """Realised kronor so far (up to the view's date) per priority area and benefit kind."""
+        stmt = self._scoped(select(PriorityArea.name, Benefit.kind, func.sum(Measurement.realised_amount))
+                            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
+                            .join(Benefit, Benefit.initiative_id == Initiative.id)
+                            .join(Measurement, Measurement.benefit_id == Benefit.id)
+                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                                   Measurement.realised_amount.is_not(None)))
+        if self.as_of_end is not None:
+            stmt = stmt.where(Measurement.measured_on <= self.as_of_end.date())
+        return tuple(Money3(*r) for r in db.session.execute(stmt.group_by(PriorityArea.name, Benefit.kind)))
+
+    def planned_benefit_lines_by_area(self) -> tuple[tuple, ...]:
+        """(area, kind, first, last, amount, volume, minutes, hourly, share, ramp) per benefit."""
+        stmt = self._scoped(select(PriorityArea.name, Benefit.kind, Benefit.first_year, Benefit.last_year,
+                                   Benefit.amount, Benefit.volume, Benefit.minutes_saved,
+                                   Benefit.hourly_cost, Benefit.realisation_share, Benefit.ramp_up)
+                            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
+                            .join(Benefit, Benefit.initiative_id == Initiative.id)
+                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                                   Benefit.first_year.is_not(None)))
+        return tuple(tuple(r) for r in db.session.execute(stmt))
+
+    def benefits_due_for_measurement(self) -> tuple[Named, ...]:
+        """Per committee, active benefits whose next measurement is overdue (last measurement
+        found in SQL; the due date from the pure schedule rules)."""
+        from portfolio.domain import schedule
+
+        day = self.as_of_end.date() if self.as_of_end else self.today
+        last = (select(Measurement.benefit_id, func.max(Measurement.measured_on).label("last"))
+                .where(Measurement.measured_on <= day).group_by(Measurement.benefit_id).subquery())
+        parent, name = self._committee_name()
+        stmt = self._scoped(select(name, Benefit.frequency, Benefit.baseline_date, Benefit.first_year,
+                                   Benefit.created_at, last.c.last)
+                            .join(Benefit, Benefit.initiative_id == Initiative.id)
+                            .outerjoin(last, last.c.benefit_id == Benefit.id)
+                            .where(Benefit.status == "aktiv", Benefit.kind != "negativ",
+                                   self.phase.in_((P.GENOMFORANDE, P.UPPFOLJNING, P.AVSLUTAD)))).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        counts: dict[str, int] = {}
+        for committee, frequency, baseline, first_year, created, last_measured in db.session.execute(stmt):
+            anchor = schedule.measurement_anchor(last_measured, baseline, first_year, created.date())
+            if schedule.next_measurement_due(anchor, frequency) < day:
+                counts[committee] = counts.get(committee, 0) + 1
+        return tuple(Named(k, v) for k, v in sorted(counts.items()))
+
+    def cost_to_date(self, by: str) -> tuple[NamedAmount, ...]:
+        """Cost to date from each initiative's latest follow-up (up to the view's year), summed
+        per committee (by="committee") or priority area (by="area")."""
+        latest = (select(FollowUp.initiative_id, func.max(FollowUp.updated_at).label("at"))
+                  .where(FollowUp.year <= self.filters.year, FollowUp.cost_to_date.is_not(None))
+                  .group_by(FollowUp.initiative_id).subquery())
+        parent, committee = self._committee_name()
+        group = committee if by == "committee" else PriorityArea.name
+        stmt = self._scoped(select(group, func.sum(FollowUp.cost_to_date))
+                            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
+                            .join(latest, latest.c.initiative_id == Initiative.id)
+                            .join(FollowUp, and_(FollowUp.initiative_id == Initiative.id,
+                                                 FollowUp.updated_at == latest.c.at))).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(NamedAmount(*r) for r in db.session.execute(stmt.group_by(group).order_by(group)))
 
     def benefits_awaiting_verification(self) -> tuple[Named, ...]:
         parent, name = self._committee_name()
