@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import plotly.graph_objects as go
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portfolio.dashboards.contract import API_VERSION, Panel, Table
 from portfolio.domain.benefit_calc import BenefitLine
 from portfolio.plotting import DASHES, SYMBOLS, base_layout, safe
 
-KINDS = {"finansiell": "Finansiell", "omfordelning": "Frigjord tid"}
+KINDS = {"finansiell": _l("Finansiell"), "omfordelning": _l("Frigjord tid")}
 
 
 def planned(lines) -> dict[tuple[int, str], Decimal]:
@@ -26,26 +28,33 @@ def planned(lines) -> dict[tuple[int, str], Decimal]:
     return totals
 
 
+def kronor(value) -> str:
+    """Whole kronor with a space as the thousands separator: 1234567 → "1 234 567"."""
+    return f"{value:,.0f}".replace(",", " ")
+
+
 class BenefitRealisation:
     id = "nyttorealisering"
-    title = "Nyttorealisering"
-    description = ("Planerade och realiserade kronor per år, finansiell nytta och frigjord tid var för "
-                   "sig, och nyttor i avslutade initiativ som ännu inte är verifierade.")
+    title = _l("Nyttorealisering")
+    description = _l("Planerade och realiserade kronor per år, finansiell nytta och frigjord tid var för "
+                     "sig, och nyttor i avslutade initiativ som ännu inte är verifierade.")
     audience = "alla"
     api_version = API_VERSION
 
     def build(self, ctx):
         plan = planned(ctx.reader.planned_benefit_lines())
         real = {(row.year, row.kind): row.realised for row in ctx.reader.realised_per_year()}
-        years = sorted({y for y, _ in plan} | {y for y, _ in real})
-        fig = go.Figure(layout=base_layout("Planerat och realiserat per år", "", "Kronor"))
+        years = sorted({y for y, _k in plan} | {y for y, _k in real})
+        fig = go.Figure(layout=base_layout(_("Planerat och realiserat per år"), "", _("Kronor")))
         rows = []
-        for i, (kind, label) in enumerate(KINDS.items()):
+        for i, (kind, lazy_label) in enumerate(KINDS.items()):
+            label = str(lazy_label)
             fig.add_trace(go.Scatter(x=[str(y) for y in years], y=[float(plan.get((y, kind), 0)) for y in years],
-                                     name=safe(f"{label}, planerat"), mode="lines+markers",
+                                     name=safe(_("%(kind)s, planerat", kind=label)), mode="lines+markers",
                                      line=dict(dash=DASHES[1]), marker=dict(symbol=SYMBOLS[i])))
             fig.add_trace(go.Bar(x=[str(y) for y in years], y=[float(real.get((y, kind), 0)) for y in years],
-                                 name=safe(f"{label}, realiserat"), marker_pattern_shape="/" if i else ""))
+                                 name=safe(_("%(kind)s, realiserat", kind=label)),
+                                 marker_pattern_shape="/" if i else ""))
             rows += [(y, label, plan.get((y, kind), Decimal(0)), real.get((y, kind), Decimal(0)))
                      for y in years]
         waiting = ctx.reader.benefits_awaiting_verification()
@@ -53,13 +62,77 @@ class BenefitRealisation:
         plan_y = sum(plan.get((year, k), 0) for k in KINDS)
         real_y = sum(real.get((year, k), 0) for k in KINDS)
         return [
-            Panel("Planerat och realiserat", f"{year}: planerat {plan_y:,.0f} kr, realiserat {real_y:,.0f} kr "
-                  "(frigjord tid är inte en budgetminskning).".replace(",", " "), fig,
-                  Table(("År", "Typ", "Planerat (kr)", "Realiserat (kr)"), tuple(rows)), "full"),
-            Panel("Avslutade initiativ med overifierade nyttor",
-                  f"{sum(w.count for w in waiting)} nyttor i avslutade initiativ följs fortfarande upp.",
-                  None, Table(("Nämnd", "Nyttor att verifiera"), tuple((w.name, w.count) for w in waiting))),
+            Panel(_("Planerat och realiserat"),
+                  _("%(year)d: planerat %(planned)s kr, realiserat %(realised)s kr "
+                    "(frigjord tid är inte en budgetminskning).",
+                    year=year, planned=kronor(plan_y), realised=kronor(real_y)), fig,
+                  Table((_("År"), _("Typ"), _("Planerat (kr)"), _("Realiserat (kr)")), tuple(rows)), "full"),
+            Panel(_("Avslutade initiativ med overifierade nyttor"),
+                  _("%(count)d nyttor i avslutade initiativ följs fortfarande upp.",
+                    count=sum(w.count for w in waiting)),
+                  None, Table((_("Nämnd"), _("Nyttor att verifiera")), tuple((w.name, w.count) for w in waiting))),
+            self._cumulative(plan, real, years),
+            self._per_area(ctx),
+            self._overdue(ctx),
         ]
+
+    @staticmethod
+    def _cumulative(plan, real, years):
+        fig = go.Figure(layout=base_layout(_("Ackumulerat planerat och realiserat"), "", _("Kronor")))
+        rows = []
+        for i, (kind, lazy_label) in enumerate(KINDS.items()):
+            label = str(lazy_label)
+            cum_plan, cum_real, running_plan, running_real = [], [], Decimal(0), Decimal(0)
+            for y in years:
+                running_plan += plan.get((y, kind), Decimal(0))
+                running_real += real.get((y, kind), Decimal(0))
+                cum_plan.append(running_plan)
+                cum_real.append(running_real)
+                rows.append((y, label, running_plan, running_real))
+            fig.add_trace(go.Scatter(x=[str(y) for y in years], y=[float(v) for v in cum_plan],
+                                     name=safe(_("%(kind)s, planerat", kind=label)), mode="lines+markers",
+                                     line=dict(dash=DASHES[1]), marker=dict(symbol=SYMBOLS[i])))
+            fig.add_trace(go.Scatter(x=[str(y) for y in years], y=[float(v) for v in cum_real],
+                                     name=safe(_("%(kind)s, realiserat", kind=label)), mode="lines+markers",
+                                     line=dict(dash=DASHES[0]), marker=dict(symbol=SYMBOLS[i + 2])))
+        total_plan = sum((r[2] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)
+        total_real = sum((r[3] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)
+        return Panel(_("Ackumulerat"), _("Totalt hittills: planerat %(planned)s kr, realiserat %(realised)s kr.",
+                                         planned=kronor(total_plan), realised=kronor(total_real)), fig,
+                     Table((_("År"), _("Typ"), _("Planerat ackumulerat (kr)"), _("Realiserat ackumulerat (kr)")),
+                           tuple(rows)), "full")
+
+    @staticmethod
+    def _per_area(ctx):
+        plan: dict[tuple[str, str], Decimal] = {}
+        for area, *line in ctx.reader.planned_benefit_lines_by_area():
+            for (year, kind), value in planned([tuple(line)]).items():
+                if year <= ctx.filters.year:
+                    plan[(area, kind)] = plan.get((area, kind), Decimal(0)) + value
+        real = {(r.group, r.source): r.amount for r in ctx.reader.realised_by_area()}
+        areas = sorted({a for a, _k in plan} | {a for a, _k in real})
+        fig = go.Figure(layout=base_layout(_("Planerat och realiserat per område, till och med %(year)d",
+                                             year=ctx.filters.year), "", _("Kronor")))
+        rows = []
+        for kind, lazy_label in KINDS.items():
+            label = str(lazy_label)
+            fig.add_bar(name=safe(_("%(kind)s, planerat", kind=label)), x=[safe(a) for a in areas],
+                        y=[float(plan.get((a, kind), 0)) for a in areas], marker_pattern_shape="")
+            fig.add_bar(name=safe(_("%(kind)s, realiserat", kind=label)), x=[safe(a) for a in areas],
+                        y=[float(real.get((a, kind), 0)) for a in areas], marker_pattern_shape="/")
+            rows += [(a, label, plan.get((a, kind), Decimal(0)), real.get((a, kind), Decimal(0))) for a in areas]
+        fig.update_layout(barmode="group")
+        return Panel(_("Per prioriterat område"), _("Planerat och realiserat per prioriterat område till och med "
+                                                    "%(year)d.", year=ctx.filters.year), fig,
+                     Table((_("Område"), _("Typ"), _("Planerat (kr)"), _("Realiserat (kr)")), tuple(rows)), "full")
+
+    @staticmethod
+    def _overdue(ctx):
+        rows = ctx.reader.benefits_due_for_measurement()
+        return Panel(_("Nyttor som väntar på mätning"),
+                     _("%(count)d aktiva nyttor är försenade med sin mätning.", count=sum(r.count for r in rows)),
+                     None, Table((_("Nämnd"), _("Försenade mätningar")), tuple((r.name, r.count) for r in rows)),
+                     links=((_("Att göra"), "/todo"),))
 
 
 plugin = BenefitRealisation()

@@ -3,45 +3,49 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portfolio.dashboards.contract import API_VERSION, Panel, Table
 from portfolio.domain.phases import ALL_PHASES
 from portfolio.plotting import PATTERNS, base_layout, safe
 
-PHASE_NAMES = {"ide": "Idé", "behovsanalys": "Behovsanalys", "prioriterad": "Prioriterad",
-               "planering": "Planering", "genomforande": "Genomförande", "uppfoljning": "Uppföljning",
-               "avslutad": "Avslutad", "pausad": "Pausad", "avslagen": "Avslagen", "avbruten": "Avbruten"}
+PHASE_NAMES = {"ide": _l("Idé"), "behovsanalys": _l("Behovsanalys"), "prioriterad": _l("Prioriterad"),
+               "planering": _l("Planering"), "genomforande": _l("Genomförande"),
+               "uppfoljning": _l("Uppföljning"), "avslutad": _l("Avslutad"), "pausad": _l("Pausad"),
+               "avslagen": _l("Avslagen"), "avbruten": _l("Avbruten")}
 
 
 class PortfolioOverview:
     id = "portfoljoversikt"
-    title = "Portföljöversikt"
-    description = "Initiativen per prioriterat område och fas, per nämnd, finansiering och tidslinje."
+    title = _l("Portföljöversikt")
+    description = _l("Initiativen per prioriterat område och fas, per nämnd, finansiering och tidslinje.")
     audience = "alla"
     api_version = API_VERSION
 
     def build(self, ctx):
         r = ctx.reader
+        year = ctx.filters.year
         rows = r.count_by_area_phase()
         areas = sorted({row.area for row in rows})
         counts = {(row.area, row.phase): row.count for row in rows}
-        fig = go.Figure(layout=base_layout("Initiativ per område och fas", "", "Antal initiativ"))
+        fig = go.Figure(layout=base_layout(_("Initiativ per område och fas"), "", _("Antal initiativ")))
         for i, phase in enumerate(p for p in ALL_PHASES if any(row.phase == p for row in rows)):
-            fig.add_bar(name=PHASE_NAMES[phase], x=[safe(a) for a in areas],
+            fig.add_bar(name=str(PHASE_NAMES[phase]), x=[safe(a) for a in areas],
                         y=[counts.get((a, phase), 0) for a in areas],
                         marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
         fig.update_layout(barmode="stack")
-        table = Table(("Område", "Fas", "Antal"),
-                      tuple((row.area, PHASE_NAMES[row.phase], row.count) for row in sorted(rows)),
-                      "Antal initiativ per område och fas")
+        table = Table((_("Område"), _("Fas"), _("Antal")),
+                      tuple((row.area, str(PHASE_NAMES[row.phase]), row.count) for row in sorted(rows)),
+                      _("Antal initiativ per område och fas"))
         total = sum(row.count for row in rows)
         by_committee = r.count_by_committee()
         fig2 = go.Figure(go.Bar(x=[row.count for row in by_committee],
                                 y=[safe(row.name) for row in by_committee], orientation="h"),
-                         layout=base_layout("Initiativ per nämnd", "Antal initiativ"))
+                         layout=base_layout(_("Initiativ per nämnd"), _("Antal initiativ")))
         money = r.funding_by_area_and_source()
-        fig3 = go.Figure(layout=base_layout(f"Finansiering {ctx.filters.year} per område och källa",
-                                            "", "Kronor"))
+        fig3 = go.Figure(layout=base_layout(_("Finansiering %(year)d per område och källa", year=year),
+                                            "", _("Kronor")))
         for i, source in enumerate(sorted({m.source for m in money})):
             fig3.add_bar(name=safe(source), x=[safe(m.group) for m in money if m.source == source],
                          y=[float(m.amount) for m in money if m.source == source],
@@ -56,19 +60,24 @@ class PortfolioOverview:
             ys += [label, label, None]
         fig4 = go.Figure(go.Scatter(x=xs, y=ys, mode="lines+markers", line=dict(width=6),
                                     showlegend=False, hovertemplate="%{y}: %{x}<extra></extra>"),
-                         layout=base_layout("Tidslinje för aktiva initiativ", "", ""))
+                         layout=base_layout(_("Tidslinje för aktiva initiativ"), "", ""))
         fig4.update_layout(height=min(2400, max(300, 22 * len(spans) + 100)))
+        amount = f"{sum(m.amount for m in money):,.0f}".replace(",", " ")
         return [
-            Panel("Initiativ per område och fas", f"Portföljen har {total} initiativ fördelade på "
-                  f"{len(areas)} prioriterade områden.", fig, table, "full"),
-            Panel("Initiativ per nämnd", f"{len(by_committee)} nämnder äger initiativ.", fig2,
-                  Table(("Nämnd", "Antal"), tuple((row.name, row.count) for row in by_committee)), "half"),
-            Panel(f"Finansiering {ctx.filters.year}", "Finansiering per prioriterat område och källa för "
-                  f"{ctx.filters.year}: totalt {sum(m.amount for m in money):,.0f} kr.".replace(",", " "),
-                  fig3, Table(("Område", "Källa", "Belopp (kr)"),
+            Panel(_("Initiativ per område och fas"),
+                  _("Portföljen har %(total)d initiativ fördelade på %(areas)d prioriterade områden.",
+                    total=total, areas=len(areas)), fig, table, "full"),
+            Panel(_("Initiativ per nämnd"),
+                  _("%(count)d nämnder äger initiativ.", count=len(by_committee)), fig2,
+                  Table((_("Nämnd"), _("Antal")), tuple((row.name, row.count) for row in by_committee)), "half"),
+            Panel(_("Finansiering %(year)d", year=year),
+                  _("Finansiering per prioriterat område och källa för %(year)d: totalt %(amount)s kr.",
+                    year=year, amount=amount),
+                  fig3, Table((_("Område"), _("Källa"), _("Belopp (kr)")),
                               tuple((m.group, m.source, m.amount) for m in money)), "half"),
-            Panel("Tidslinje", f"{len(spans)} aktiva initiativ med start- och slutdatum.", fig4,
-                  Table(("Initiativ", "Start", "Slut", "Område"),
+            Panel(_("Tidslinje"), _("%(count)d aktiva initiativ med start- och slutdatum.", count=len(spans)),
+                  fig4,
+                  Table((_("Initiativ"), _("Start"), _("Slut"), _("Område")),
                         tuple((f"{s.ref} {s.title}", s.start, s.end, s.area) for s in spans)), "full"),
         ]
 

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portfolio.dashboards.contract import API_VERSION, Panel, Table
 from portfolio.plotting import PATTERNS, base_layout, safe
 
 
+def kronor(value) -> str:
+    """Whole kronor with a space as the thousands separator: 1234567 → "1 234 567"."""
+    return f"{value:,.0f}".replace(",", " ")
+
+
 class Resources:
     id = "resurser"
-    title = "Resurser och finansiering"
-    description = "Finansiering per nämnd och källa, personalbehov per år och centrala medel mot taket."
+    title = _l("Resurser och finansiering")
+    description = _l("Finansiering per nämnd och källa, personalbehov per år och centrala medel mot taket.")
     audience = "alla"
     api_version = API_VERSION
 
     def build(self, ctx):
         r = ctx.reader
+        year = ctx.filters.year
         money = r.funding_by_committee_and_source()
-        fig = go.Figure(layout=base_layout(f"Finansiering {ctx.filters.year} per nämnd", "", "Kronor"))
+        fig = go.Figure(layout=base_layout(_("Finansiering %(year)d per nämnd", year=year), "", _("Kronor")))
         for i, source in enumerate(sorted({m.source for m in money})):
             fig.add_bar(name=safe(source), x=[safe(m.group) for m in money if m.source == source],
                         y=[float(m.amount) for m in money if m.source == source],
@@ -26,22 +34,51 @@ class Resources:
         fig.update_layout(barmode="stack")
         fte = r.fte_per_year()
         fig2 = go.Figure(go.Bar(x=[str(v.year) for v in fte], y=[float(v.value) for v in fte]),
-                         layout=base_layout("Personalbehov (årsarbetare) per år", "", "Årsarbetare"))
+                         layout=base_layout(_("Personalbehov (årsarbetare) per år"), "", _("Årsarbetare")))
         central = r.funding_from_source(ctx.labels.get("ceiling_source", "centrala-medel"))
         ceiling = ctx.labels.get("ceiling")
-        used = f"{central:,.0f} kr".replace(",", " ")
-        text = (f"Centrala digitaliseringsmedel {ctx.filters.year}: {used}"
-                + (f" av taket {ceiling:,.0f} kr.".replace(",", " ") if ceiling else " (inget tak angivet)."))
+        if ceiling:
+            text = _("Centrala digitaliseringsmedel %(year)d: %(used)s kr av taket %(ceiling)s kr.",
+                     year=year, used=kronor(central), ceiling=kronor(ceiling))
+        else:
+            text = _("Centrala digitaliseringsmedel %(year)d: %(used)s kr (inget tak angivet).",
+                     year=year, used=kronor(central))
         return [
-            Panel("Finansiering per nämnd och källa", f"Total finansiering {ctx.filters.year}: "
-                  f"{sum(m.amount for m in money):,.0f} kr.".replace(",", " "), fig,
-                  Table(("Nämnd", "Källa", "Belopp (kr)"), tuple((m.group, m.source, m.amount) for m in money)),
+            Panel(_("Finansiering per nämnd och källa"),
+                  _("Total finansiering %(year)d: %(amount)s kr.", year=year,
+                    amount=kronor(sum(m.amount for m in money))), fig,
+                  Table((_("Nämnd"), _("Källa"), _("Belopp (kr)")),
+                        tuple((m.group, m.source, m.amount) for m in money)),
                   "full"),
-            Panel("Personalbehov per år", "Summerat personalbehov i årsarbetare för alla initiativ.",
-                  fig2, Table(("År", "Årsarbetare"), tuple((v.year, v.value) for v in fte))),
-            Panel("Centrala medel mot taket", text, None,
-                  Table(("Mått", "Kronor"), (("Använt", central), ("Tak", ceiling or "–")))),
+            Panel(_("Personalbehov per år"), _("Summerat personalbehov i årsarbetare för alla initiativ."),
+                  fig2, Table((_("År"), _("Årsarbetare")), tuple((v.year, v.value) for v in fte))),
+            Panel(_("Centrala medel mot taket"), text, None,
+                  Table((_("Mått"), _("Kronor")), ((_("Använt"), central), (_("Tak"), ceiling or "–")))),
+            self._budget_and_cost(r, "committee", _("Budget och kostnad hittills per nämnd"), _("Nämnd"), year),
+            self._budget_and_cost(r, "area", _("Budget och kostnad hittills per område"), _("Område"), year),
         ]
+
+    @staticmethod
+    def _budget_and_cost(reader, by, title, column, year):
+        """This year's funding (budget) against the cost to date from the latest follow-ups."""
+        money = (reader.funding_by_committee_and_source() if by == "committee"
+                 else reader.funding_by_area_and_source())
+        budget: dict[str, object] = {}
+        for m in money:
+            budget[m.group] = budget.get(m.group, 0) + m.amount
+        cost = {c.name: c.amount for c in reader.cost_to_date(by)}
+        names = sorted(set(budget) | set(cost))
+        fig = go.Figure(layout=base_layout(title, "", _("Kronor")))
+        fig.add_bar(name=_("Budget %(year)d", year=year), x=[safe(n) for n in names],
+                    y=[float(budget.get(n, 0)) for n in names])
+        fig.add_bar(name=_("Kostnad hittills"), x=[safe(n) for n in names],
+                    y=[float(cost.get(n, 0)) for n in names], marker_pattern_shape="/")
+        fig.update_layout(barmode="group")
+        return Panel(title, _("Budget %(year)d totalt %(budget)s kr; kostnad hittills enligt senaste uppföljningarna "
+                              "%(cost)s kr.", year=year, budget=kronor(sum(budget.values())),
+                              cost=kronor(sum(cost.values()))), fig,
+                     Table((column, _("Budget %(year)d (kr)", year=year), _("Kostnad hittills (kr)")),
+                           tuple((n, budget.get(n, 0), cost.get(n, 0)) for n in names)), "full")
 
 
 plugin = Resources()

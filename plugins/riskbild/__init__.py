@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portfolio.dashboards.contract import API_VERSION, Panel, Table
 from portfolio.plotting import base_layout, safe
@@ -11,41 +13,43 @@ from portfolio.plotting import base_layout, safe
 def matrix_figure(cells, title):
     counts = {(c.probability, c.consequence): c.count for c in cells}
     z = [[counts.get((p, c), 0) for c in range(1, 6)] for p in range(1, 6)]
-    fig = go.Figure(go.Heatmap(z=z, x=[f"K{c}" for c in range(1, 6)], y=[f"S{p}" for p in range(1, 6)],
+    fig = go.Figure(go.Heatmap(z=z, x=[_("K%(level)d", level=c) for c in range(1, 6)],
+                               y=[_("S%(level)d", level=p) for p in range(1, 6)],
                                text=z, texttemplate="%{text}", colorscale="Reds", showscale=False,
-                               hovertemplate="%{y} %{x}: %{z} risker<extra></extra>"),
-                    layout=base_layout(title, "Konsekvens", "Sannolikhet"))
-    return fig, Table(("Sannolikhet", "Konsekvens", "Antal"),
+                               hovertemplate="%{y} %{x}: " + _("%(count)s risker", count="%{z}")
+                               + "<extra></extra>"),
+                    layout=base_layout(title, _("Konsekvens"), _("Sannolikhet")))
+    return fig, Table((_("Sannolikhet"), _("Konsekvens"), _("Antal")),
                       tuple((p, c, counts.get((p, c), 0)) for p in range(5, 0, -1) for c in range(1, 6)
                             if counts.get((p, c), 0)))
 
 
 class RiskPicture:
     id = "riskbild"
-    title = "Riskbild"
-    description = "Portföljens öppna risker i en 5×5-matris före och efter åtgärd, och risker utan åtgärd."
+    title = _l("Riskbild")
+    description = _l("Portföljens öppna risker i en 5×5-matris före och efter åtgärd, och risker utan åtgärd.")
     audience = "alla"
     api_version = API_VERSION
 
     def build(self, ctx):
         before = ctx.reader.risk_matrix(residual=False)
         after = ctx.reader.risk_matrix(residual=True)
-        fig1, t1 = matrix_figure(before, "Före åtgärd")
-        fig2, t2 = matrix_figure(after, "Efter åtgärd")
+        fig1, t1 = matrix_figure(before, _("Före åtgärd"))
+        fig2, t2 = matrix_figure(after, _("Efter åtgärd"))
         unhandled = ctx.reader.unhandled_risks_by_committee()
         fig3 = go.Figure(go.Bar(x=[u.count for u in unhandled], y=[safe(u.name) for u in unhandled],
                                 orientation="h"),
-                         layout=base_layout("Öppna risker över acceptabel nivå utan åtgärd", "Antal"))
+                         layout=base_layout(_("Öppna risker över acceptabel nivå utan åtgärd"), _("Antal")))
         n = sum(c.count for c in before)
         return [
-            Panel("Riskmatris före åtgärd", f"{n} öppna risker fördelade på sannolikhet och konsekvens.",
-                  fig1, t1),
-            Panel("Riskmatris efter åtgärd", "Samma risker med bedömning efter åtgärd där sådan finns.",
+            Panel(_("Riskmatris före åtgärd"),
+                  _("%(count)d öppna risker fördelade på sannolikhet och konsekvens.", count=n), fig1, t1),
+            Panel(_("Riskmatris efter åtgärd"), _("Samma risker med bedömning efter åtgärd där sådan finns."),
                   fig2, t2),
-            Panel("Risker utan åtgärd per nämnd",
-                  f"{sum(u.count for u in unhandled)} öppna risker över acceptabel nivå saknar åtgärd, "
-                  "ägare eller datum.", fig3,
-                  Table(("Nämnd", "Antal"), tuple((u.name, u.count) for u in unhandled)), "full"),
+            Panel(_("Risker utan åtgärd per nämnd"),
+                  _("%(count)d öppna risker över acceptabel nivå saknar åtgärd, ägare eller datum.",
+                    count=sum(u.count for u in unhandled)), fig3,
+                  Table((_("Nämnd"), _("Antal")), tuple((u.name, u.count) for u in unhandled)), "full"),
         ]
 
 

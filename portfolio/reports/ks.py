@@ -9,6 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from portfolio.clock import today
 from portfolio.dashboards import host
@@ -31,13 +32,13 @@ def key_figures(year: int) -> list[KeyFigure]:
     figures = []
     now, before = host.context(Filters(year=year)).reader, host.context(Filters(year=year - 1)).reader
     for label, get, unit in (
-        ("Nämnder med beslutad plan", lambda r: sum(p.status == "beslutad" for p in r.plan_states()), ""),
-        ("Aktiva initiativ med komplett behovsanalys och nyttokalkyl",
+        (_("Nämnder med beslutad plan"), lambda r: sum(p.status == "beslutad" for p in r.plan_states()), ""),
+        (_("Aktiva initiativ med komplett behovsanalys och nyttokalkyl"),
          lambda r: _pct(r.shares_by_committee("needs_and_case")), "%"),
-        ("Aktiva initiativ med riskanalys", lambda r: _pct(r.shares_by_committee("risk_analysis")), "%"),
-        ("Avslutade initiativ som är utvärderade",
+        (_("Aktiva initiativ med riskanalys"), lambda r: _pct(r.shares_by_committee("risk_analysis")), "%"),
+        (_("Avslutade initiativ som är utvärderade"),
          lambda r: _pct(r.shares_by_committee("evaluation", ("avslutad",))), "%"),
-        ("Centrala digitaliseringsmedel", lambda r: r.funding_from_source("centrala-medel"), "kr"),
+        (_("Centrala digitaliseringsmedel"), lambda r: r.funding_from_source("centrala-medel"), "kr"),
     ):
         figures.append(KeyFigure(label, get(now), get(before), unit))
     return figures

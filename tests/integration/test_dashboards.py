@@ -347,6 +347,9 @@ def test_systematics_resources_benefits_and_plans_numbers(app, portfolio_data):
             "amount": Decimal(100000), "owner": "Chef"}, office)
         db.session.add(Measurement(benefit_id=benefit.id, measured_on=date(2026, 6, 30), value=Decimal(1),
                                    realised_amount=Decimal(40000), created_at=benefit.created_at))
+        from portfolio.followups.services import save_followup
+        save_followup(a, {"year": 2025, "period": "helar", "status": "gron", "progress": 40,
+                          "cost_to_date": Decimal(120000)}, office)
         sbn = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == "SBN"))
         plans.save_plan(sbn, {"status": "beslutad", "title": "SBN-plan", "decided_on": date(2024, 4, 1),
                               "period_start": 2024, "period_end": 2026}, office)
@@ -369,5 +372,14 @@ def test_systematics_resources_benefits_and_plans_numbers(app, portfolio_data):
             resources = panel_table("resurser", Filters(year=2025))
             total = sum(r[2] for r in resources["Finansiering per nämnd och källa"].table.rows)
             assert total == Decimal(4 * 450000)
+            by_committee = {r[0]: r for r in resources["Budget och kostnad hittills per nämnd"].table.rows}
+            assert by_committee["Stadsbyggnadsnämnden"][1:] == (Decimal(900000), Decimal(120000))
+            benefits_panels = panel_table("nyttorealisering")
+            per_area = benefits_panels["Per prioriterat område"].table.rows
+            assert ("Digitalt hållbar stad och landsbygd", "Finansiell", Decimal(100000), Decimal(40000)) in per_area
+            cumulative = benefits_panels["Ackumulerat"].table.rows
+            assert (2028, "Finansiell", Decimal(300000), Decimal(40000)) in cumulative
+            overdue = dict(benefits_panels["Nyttor som väntar på mätning"].table.rows)
+            assert overdue == {}          # measured 2026-06-30, yearly: next due 2027-06-30
     finally:
         app.config.pop("FROZEN_TODAY", None)
