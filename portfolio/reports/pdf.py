@@ -9,6 +9,7 @@ import asyncio
 import base64
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
 
 
@@ -50,7 +51,9 @@ def figures_to_svg(figures: list[dict]) -> list[str]:
                                                       "height": fig.get("layout", {}).get("height", 420)})
                     for fig in figures]
 
-    images = asyncio.run(render())
+    # A thread of its own: the caller may already run an event loop (an async server, tests).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        images = pool.submit(asyncio.run, render()).result()
     return ["data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") for svg in images]
 
 
