@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.dashboards.views import bp as dashboards_bp
     from portfolio.decision_basis.views import bp as decision_basis_bp
     from portfolio.errors import register_error_handlers
+    from portfolio.exports.views import bp as exports_bp
     from portfolio.followups.views import bp as followups_bp
     from portfolio.initiatives.views import bp as initiatives_bp
     from portfolio.needs.views import bp as needs_bp
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(prioritisation_bp, url_prefix="/prioritisation")
     app.register_blueprint(dashboards_bp, url_prefix="/dashboards")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(exports_bp)
     init_dashboards(app)
     register_error_handlers(app)
     register_commands(app)

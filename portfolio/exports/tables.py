@@ -1,0 +1,51 @@
+"""The rows of each export, built from the same queries as the pages (filters included)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.orm import selectinload
+
+from portfolio.extensions import db
+from portfolio.followups.models import FollowUp
+from portfolio.initiatives.labels import phase_label
+from portfolio.initiatives.models import FundingLine, Initiative
+from portfolio.initiatives.queries import RegisterFilter, register_query
+
+REGISTER_COLUMNS = ("Referens", "Titel", "Beskrivning", "Ägande enhet", "Nämnd", "Deltagande enheter",
+                    "Primärt område", "Sekundära områden", "Principer", "Fas", "Startdatum", "Slutdatum",
+                    "Behovsägare", "Projektledare", "Nyttoägare", "Finansiering totalt (kr)",
+                    "Finansiering per år och källa", "Årsarbetare totalt", "Arkiverad", "Senast ändrad")
+PERSONAL = {"Behovsägare", "Projektledare", "Nyttoägare"}
+FOLLOWUP_COLUMNS = ("Referens", "Titel", "Nämnd", "År", "Period", "Status", "Färdigt (%)",
+                    "Kostnad hittills (kr)", "Kommentar", "Uppnått", "Nästa steg", "Senast ändrad")
+
+
+def register_rows(flt: RegisterFilter) -> list[tuple]:
+    """Every initiative matching the register's filters (all pages), children loaded in bulk."""
+    stmt = register_query(flt).options(
+        selectinload(Initiative.participating_units), selectinload(Initiative.secondary_areas),
+        selectinload(Initiative.principles),
+        selectinload(Initiative.funding).joinedload(FundingLine.source), selectinload(Initiative.staffing))
+    rows = []
+    for ini in db.session.scalars(stmt).unique():
+        rows.append((
+            ini.ref, ini.title, ini.description or "", ini.owning_unit.code, ini.owning_unit.committee.code,
+            ", ".join(u.code for u in ini.participating_units), ini.primary_area.name,
+            ", ".join(a.name for a in ini.secondary_areas), ", ".join(p.name for p in ini.principles),
+            phase_label(ini.phase), ini.start_date, ini.end_date, ini.need_owner or "", ini.project_lead or "",
+            ini.benefit_owner or "", ini.total_funding,
+            "; ".join(f"{f.year} {f.source.name}: {f.amount}" for f in ini.funding),
+            sum((s.fte for s in ini.staffing), Decimal(0)), "ja" if ini.archived else "nej",
+            ini.updated_at.strftime("%Y-%m-%d %H:%M")))
+    return rows
+
+
+def followup_rows(flt: RegisterFilter) -> list[tuple]:
+    ids = register_query(flt).with_only_columns(Initiative.id).subquery()
+    stmt = (db.select(FollowUp, Initiative).join(Initiative, Initiative.id == FollowUp.initiative_id)
+            .where(Initiative.id.in_(db.select(ids.c.id)))
+            .order_by(Initiative.ref, FollowUp.year, FollowUp.period))
+    return [(ini.ref, ini.title, ini.owning_unit.committee.code, f.year, f.period, f.status, f.progress,
+             f.cost_to_date, f.comment or "", f.achievements or "", f.next_steps or "",
+             f.updated_at.strftime("%Y-%m-%d %H:%M")) for f, ini in db.session.execute(stmt)]
