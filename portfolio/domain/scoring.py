@@ -31,6 +31,10 @@ def check_weights(weights: dict[str, Decimal]) -> None:
 def weighted_score(scores: dict[str, int], weights: dict[str, Decimal]) -> Decimal:
     """0–100 with two decimals. Every weighted criterion must have a score 1–5."""
     check_weights(weights)
+    return _weighted(scores, weights, 5 * sum(weights.values(), Decimal(0)))
+
+
+def _weighted(scores: dict[str, int], weights: dict[str, Decimal], denominator: Decimal) -> Decimal:
     for code in weights:
         value = scores.get(code)
         if value is None:
@@ -38,7 +42,7 @@ def weighted_score(scores: dict[str, int], weights: dict[str, Decimal]) -> Decim
         if not SCORE_MIN <= value <= SCORE_MAX:
             raise ScoringError(f"Poäng ska vara 1–5 ({code}: {value}).")
     total = sum((Decimal(w) * scores[c] for c, w in weights.items()), Decimal(0))
-    return (Decimal(100) * total / (5 * sum(weights.values(), Decimal(0)))).quantize(Decimal("0.01"))
+    return (Decimal(100) * total / denominator).quantize(Decimal("0.01"))
 
 
 def contributions(scores: dict[str, int], weights: dict[str, Decimal]) -> dict[str, Decimal]:
@@ -65,8 +69,9 @@ def rank(candidates: list[Candidate], weights: dict[str, Decimal]) -> list[Candi
     """Score and order fully scored candidates by the documented tie rule."""
     check_weights(weights)
     heaviest = max(weights, key=lambda c: (weights[c], c))
+    denominator = 5 * sum(weights.values(), Decimal(0))
     for c in candidates:
-        c.score = weighted_score(c.scores, weights)
+        c.score = _weighted(c.scores, weights, denominator)
     ordered = sorted(candidates, key=lambda c: (-c.score, c.cost, -c.scores.get(heaviest, 0), c.ref))
     for position, c in enumerate(ordered, start=1):
         c.rank = position

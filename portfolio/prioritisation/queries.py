@@ -147,16 +147,22 @@ def ranking(criteria_set: CriteriaSet, *, area: int | None = None, committee: in
 
 def _prepare_rows(result: Ranking) -> None:
     """Per-row display values computed once in Python (a 2 000-row table stays fast)."""
+    from markupsafe import Markup, escape
+
     from portfolio.initiatives.labels import PHASE_LABELS
-    from portfolio.templating import format_kronor
+    from portfolio.templating import format_decimal, format_kronor
 
     phase_names = {code: str(label) for code, label in PHASE_LABELS.items()}
     codes = [c.code for c in result.criteria]
     names = {c.code: c.name for c in result.criteria}
     for c in result.ranked:
         parts = c.extra["parts"]
-        c.extra["bar"] = [(i % 6, f"{parts[code]:.2f}", f"{names[code]}: {c.scores.get(code, '–')}")
-                          for i, code in enumerate(codes) if parts[code] > 0]
+        # Built once per row; only the criterion names are text, and they are escaped.
+        c.extra["bar"] = Markup("".join(
+            f'<span class="breakdown__part breakdown__part--{i % 6}" style="width: {parts[code]:.2f}%" '
+            f'title="{escape(names[code])}: {c.scores.get(code, "–")}"></span>'
+            for i, code in enumerate(codes) if parts[code] > 0))
+        c.extra["score_text"] = format_decimal(c.score)
         c.extra["codes"] = " · ".join(f"{code} {c.scores.get(code, '–')}" for code in codes)
         ini = c.extra["initiative"]
         c.extra["meta"] = f"{ini.area} · {ini.committee} · {phase_names.get(ini.phase, ini.phase)}"
