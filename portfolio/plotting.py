@@ -35,3 +35,8 @@ def figure_dict(fig) -> dict:
     if isinstance(fig, dict):
         return fig
     return json.loads(fig.to_json())
+
+
+def kronor_text(value) -> str:
+    """Whole kronor with a space between thousands: 1234567 → "1 234 567"."""
+    return f"{value:,.0f}".replace(",", " ")

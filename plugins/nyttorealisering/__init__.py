@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portfolio.dashboards.contract import API_VERSION, Panel, Table
 from portfolio.domain.benefit_calc import BenefitLine
-from portfolio.plotting import DASHES, SYMBOLS, base_layout, safe
+from portfolio.plotting import DASHES, SYMBOLS, base_layout, kronor_text, safe
 
 KINDS = {"finansiell": _l("Finansiell"), "omfordelning": _l("Frigjord tid")}
 
@@ -26,11 +26,6 @@ def planned(lines) -> dict[tuple[int, str], Decimal]:
         for year in range(line.first, line.last + 1):
             totals[(year, kind)] = totals.get((year, kind), Decimal(0)) + line.value_in(year)
     return totals
-
-
-def kronor(value) -> str:
-    """Whole kronor with a space as the thousands separator: 1234567 → "1 234 567"."""
-    return f"{value:,.0f}".replace(",", " ")
 
 
 class BenefitRealisation:
@@ -65,7 +60,7 @@ class BenefitRealisation:
             Panel(_("Planerat och realiserat"),
                   _("%(year)d: planerat %(planned)s kr, realiserat %(realised)s kr "
                     "(frigjord tid är inte en budgetminskning).",
-                    year=year, planned=kronor(plan_y), realised=kronor(real_y)), fig,
+                    year=year, planned=kronor_text(plan_y), realised=kronor_text(real_y)), fig,
                   Table((_("År"), _("Typ"), _("Planerat (kr)"), _("Realiserat (kr)")), tuple(rows)), "full"),
             Panel(_("Avslutade initiativ med overifierade nyttor"),
                   _("%(count)d nyttor i avslutade initiativ följs fortfarande upp.",
@@ -98,7 +93,7 @@ class BenefitRealisation:
         total_plan = sum((r[2] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)
         total_real = sum((r[3] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)
         return Panel(_("Ackumulerat"), _("Totalt hittills: planerat %(planned)s kr, realiserat %(realised)s kr.",
-                                         planned=kronor(total_plan), realised=kronor(total_real)), fig,
+                                         planned=kronor_text(total_plan), realised=kronor_text(total_real)), fig,
                      Table((_("År"), _("Typ"), _("Planerat ackumulerat (kr)"), _("Realiserat ackumulerat (kr)")),
                            tuple(rows)), "full")
 

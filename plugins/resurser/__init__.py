@@ -7,12 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portfolio.dashboards.contract import API_VERSION, Panel, Table
-from portfolio.plotting import PATTERNS, base_layout, safe
-
-
-def kronor(value) -> str:
-    """Whole kronor with a space as the thousands separator: 1234567 → "1 234 567"."""
-    return f"{value:,.0f}".replace(",", " ")
+from portfolio.plotting import PATTERNS, base_layout, kronor_text, safe
 
 
 class Resources:
@@ -39,14 +34,14 @@ class Resources:
         ceiling = ctx.labels.get("ceiling")
         if ceiling:
             text = _("Centrala digitaliseringsmedel %(year)d: %(used)s kr av taket %(ceiling)s kr.",
-                     year=year, used=kronor(central), ceiling=kronor(ceiling))
+                     year=year, used=kronor_text(central), ceiling=kronor_text(ceiling))
         else:
             text = _("Centrala digitaliseringsmedel %(year)d: %(used)s kr (inget tak angivet).",
-                     year=year, used=kronor(central))
+                     year=year, used=kronor_text(central))
         return [
             Panel(_("Finansiering per nämnd och källa"),
                   _("Total finansiering %(year)d: %(amount)s kr.", year=year,
-                    amount=kronor(sum(m.amount for m in money))), fig,
+                    amount=kronor_text(sum(m.amount for m in money))), fig,
                   Table((_("Nämnd"), _("Källa"), _("Belopp (kr)")),
                         tuple((m.group, m.source, m.amount) for m in money)),
                   "full"),
@@ -75,8 +70,8 @@ class Resources:
                     y=[float(cost.get(n, 0)) for n in names], marker_pattern_shape="/")
         fig.update_layout(barmode="group")
         return Panel(title, _("Budget %(year)d totalt %(budget)s kr; kostnad hittills enligt senaste uppföljningarna "
-                              "%(cost)s kr.", year=year, budget=kronor(sum(budget.values())),
-                              cost=kronor(sum(cost.values()))), fig,
+                              "%(cost)s kr.", year=year, budget=kronor_text(sum(budget.values())),
+                              cost=kronor_text(sum(cost.values()))), fig,
                      Table((column, _("Budget %(year)d (kr)", year=year), _("Kostnad hittills (kr)")),
                            tuple((n, budget.get(n, 0), cost.get(n, 0)) for n in names)), "full")
 

@@ -349,30 +349,4 @@ class DashboardReader:
     def unhandled_risk_count(self) -> int:
         return sum(row.count for row in self.unhandled_risks_by_committee())
 
-    def share(self, condition_code: str, phases: tuple[str, ...]) -> tuple[int, int]:
-        """(matching, total) among initiatives in `phases` for one requirement."""
-        cond = conditions(self.acceptable)[condition_code]
-        stmt = self._scoped(select(func.count(Initiative.id), func.sum(case((cond, 1), else_=0)))
-                            .where(self.phase.in_(phases)))
-        total, matching = db.session.execute(stmt).one()
-        return int(matching or 0), int(total or 0)
-
-    def several_units_share(self, phases: tuple[str, ...]) -> tuple[int, int]:
-        from portfolio.initiatives.models import initiative_participant
-        several = select(initiative_participant.c.unit_id).where(
-            initiative_participant.c.initiative_id == Initiative.id).exists()
-        stmt = self._scoped(select(func.count(Initiative.id), func.sum(case((several, 1), else_=0)))
-                            .where(self.phase.in_(phases)))
-        total, matching = db.session.execute(stmt).one()
-        return int(matching or 0), int(total or 0)
-
-    def goal_linked_share(self, phases: tuple[str, ...]) -> tuple[int, int]:
-        from portfolio.plans.models import initiative_plan_goal
-        linked = select(initiative_plan_goal.c.goal_id).where(
-            initiative_plan_goal.c.initiative_id == Initiative.id).exists()
-        stmt = self._scoped(select(func.count(Initiative.id), func.sum(case((linked, 1), else_=0)))
-                            .where(self.phase.in_(phases)))
-        total, matching = db.session.execute(stmt).one()
-        return int(matching or 0), int(total or 0)
-
 
