@@ -185,9 +185,13 @@ def report_group() -> None:
 def report_ks(year: int, out: str) -> None:
     """Skriv årsuppföljningen för KS: fristående HTML (öppnas utan nätverk) eller, om filnamnet
     slutar på .pdf, PDF."""
+    from portfolio.clock import today
     from portfolio.reports.ks import build_pdf, build_report
     from portfolio.reports.pdf import PdfUnavailable
 
+    if not 2000 <= year <= today().year:
+        click.echo(f"Fel: året ska vara mellan 2000 och {today().year}.", err=True)
+        sys.exit(2)
     with current_app.test_request_context():
         if out.lower().endswith(".pdf"):
             try:

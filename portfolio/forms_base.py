@@ -3,14 +3,16 @@ checkbox groups, and Swedish-friendly decimal input."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectMultipleField, StringField, ValidationError
+from wtforms import DateField, Field, SelectMultipleField, StringField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 FORBIDDEN_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 
 
 def strip_text(value):
@@ -31,6 +33,10 @@ class BaseForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         for field in self._all_fields(self):
+            if isinstance(field, DateField) and field.data is not None and not (
+                    DATE_MIN <= field.data <= DATE_MAX) and not field.errors:
+                field.errors = list(field.errors) + [_l("Ange ett datum mellan 1900 och 2100.")]
+                ok = False
             raw = field.raw_data or []
             if any(isinstance(v, str) and FORBIDDEN_CHARS & set(v) for v in raw):
                 field.errors = list(field.errors) + [
@@ -125,3 +131,11 @@ class LocalDecimalField(Field):
             self.data = None
             raise ValueError(_l("Talet får inte vara större än %(max)s.", max=self.maximum))
         self.data = number
+
+
+def positive_int(value, upper: int = 2**31) -> int | None:
+    """'42' → 42; anything else (empty, '-1', '²', '٣', '1e9', out of range) → None."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number < upper else None

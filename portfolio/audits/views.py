@@ -67,16 +67,18 @@ def add_recommendation(audit_id: int):
 def _render_response(response, status=200, form=None, action_form=None):
     return render_template(
         "audits/response.html", response=response, today=today(), labels=RESPONSE_STATUS_LABELS,
-        form=form or ResponseForm(obj=response), action_form=action_form or ActionForm()), status
+        form=form or ResponseForm(obj=response), action_form=action_form or ActionForm(),
+        can_answer=permissions.can_answer_for(current_user, response.committee_id)), status
 
 
 @bp.route("/responses/<int:response_id>", methods=["GET", "POST"])
 def response(response_id: int):
+    """Everyone reads a committee's answer; the committee's editors and the office write it."""
     item = get_or_404(RecommendationResponse, response_id)
-    permissions.require(permissions.can_answer_for(current_user, item.committee_id))
     form = ResponseForm()
     if not form.is_submitted():
         return _render_response(item)
+    permissions.require(permissions.can_answer_for(current_user, item.committee_id))
     return run_form(form, lambda: services.update_response(item, form.values(), current_user,
                                                            expected_version=form.version.data),
                     success=_("Svaret är sparat."),

@@ -20,7 +20,9 @@ def editable_area_ids(user) -> set[int]:
 
 
 def can_edit_initiative(user, initiative) -> bool:
-    if not user.is_authenticated:
+    """May edit the initiative or anything of it. An archived initiative is read-only for all
+    (the project office may restore it)."""
+    if not user.is_authenticated or initiative.archived:
         return False
     if user.is_office:
         return True

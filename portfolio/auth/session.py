@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
 from portfolio.extensions import db
+from portfolio.forms_base import positive_int
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
@@ -20,7 +21,7 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        if not user_id.isdigit():
+        if positive_int(user_id) is None:
             return None
         user = db.session.get(User, int(user_id))
         return user if user and user.active else None

@@ -101,6 +101,8 @@ def validate_panels(result) -> list[Panel]:
             raise ValueError(f"panel {i} saknar titel eller sammanfattning")
         if panel.figure is None and panel.table is None:
             raise ValueError(f"panel {i} har varken diagram eller tabell")
+        if panel.figure is not None and not (isinstance(panel.figure, dict) or hasattr(panel.figure, "to_json")):
+            raise ValueError(f"panel {i}: figure är varken en plotly-figur eller en dict")
         if panel.figure is not None and panel.table is None:
             raise ValueError(f"panel {i} har ett diagram utan tabell")
         if panel.width not in WIDTHS:

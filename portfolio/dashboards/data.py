@@ -341,7 +341,8 @@ class DashboardReader:
         from portfolio.audits.models import RecommendationResponse, ResponseAction
 
         stmt = (select(func.count(ResponseAction.id)).join(RecommendationResponse)
-                .where(ResponseAction.done.is_(False), ResponseAction.due_date < self.today))
+                .where(ResponseAction.done.is_(False),
+                       ResponseAction.due_date < (self.as_of_end.date() if self.as_of_end else self.today)))
         if self.filters.committee_id:
             stmt = stmt.where(RecommendationResponse.committee_id == self.filters.committee_id)
         return int(db.session.scalar(stmt) or 0)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 
 from portfolio.dashboards.contract import DashboardContext, Panel, validate_panels
+from portfolio.plotting import figure_dict
 
 log = logging.getLogger("portfolio.dashboards")
+
+
+def _as_json(figure) -> dict:
+    data = figure_dict(figure)
+    if not isinstance(data, dict) or not isinstance(data.get("data", []), list):
+        raise ValueError("figuren har inget giltigt plotly-format")
+    json.dumps(data)
+    return data
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,10 @@ class RunResult:
 def run(plugin, ctx: DashboardContext) -> RunResult:
     started = time.perf_counter()
     try:
-        panels = validate_panels(plugin.build(ctx))
+        # Figures become plain JSON data here, inside the isolation: a figure that cannot be
+        # serialised fails this plugin only.
+        panels = [replace(p, figure=_as_json(p.figure)) if p.figure is not None else p
+                  for p in validate_panels(plugin.build(ctx))]
         failed = False
     except Exception as exc:  # noqa: BLE001 - isolation is the point
         log.exception("dashboard plugin %s failed", getattr(plugin, "id", "?"))

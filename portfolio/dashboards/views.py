@@ -6,6 +6,7 @@ from flask_login import current_user
 from portfolio.clock import today
 from portfolio.dashboards import host
 from portfolio.dashboards.contract import Filters
+from portfolio.forms_base import positive_int
 from portfolio.plans.queries import committees
 from portfolio.plotting import figure_dict
 from portfolio.programme import queries as ref
@@ -21,7 +22,7 @@ def filters_from_args(args) -> Filters:
     """Validated filters: unknown values fall back to defaults."""
     def positive(name):
         value = args.get(name, "")
-        return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+        return positive_int(value)
 
     year = positive("year")
     year = year if year and 2000 <= year <= today().year + 5 else today().year

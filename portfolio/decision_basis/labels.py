@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 REQUIREMENT_LABELS = {
     "priority_area": _l("Kopplat till ett prioriterat område"),
     "needs_analysis_complete": _l("Behovsanalysen är markerad som klar"),
-    "user_involvement": _l("Tidig involvering av användare är dokumenterad (vilka och hur)"),
+    "user_involvement": _l("Tidig involvering av användare är dokumenterad (vilka, hur och när)"),
     "digital_inclusion": _l("Digital inkludering är beaktad och beskriven"),
     "benefit_case": _l("Nyttokalkyl med minst en nytta"),
     "benefit_owner": _l("Varje nytta har en nyttoägare"),

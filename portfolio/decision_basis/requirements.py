@@ -34,7 +34,8 @@ def conditions(acceptable_max: int) -> dict:
         "priority_area": Initiative.primary_area_id.is_not(None),
         "needs_analysis_complete": _needs(NeedsAnalysis.status == COMPLETE),
         "user_involvement": _needs(NeedsAnalysis.involvement_who.is_not(None),
-                                   NeedsAnalysis.involvement_how.is_not(None)),
+                                   NeedsAnalysis.involvement_how.is_not(None),
+                                   NeedsAnalysis.involvement_when.is_not(None)),
         "digital_inclusion": _needs(NeedsAnalysis.inclusion_considered.is_(True),
                                     NeedsAnalysis.inclusion_how.is_not(None)),
         "benefit_case": and_(

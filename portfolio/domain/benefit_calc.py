@@ -10,7 +10,7 @@ Negative benefits (negativ nytta) reduce B_t. Qualitative benefits carry no kron
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -135,6 +135,13 @@ def payback_year(nets: list[Decimal]) -> int | None:
 def calculate(horizon: int, rate: Decimal, costs: list[CostLine],
               benefits: list[BenefitLine]) -> CaseResult:
     """Per-year figures and key ratios. Raises CalculationError for an impossible case."""
+    with localcontext() as ctx:
+        ctx.prec = 80   # room for extreme but valid inputs (a ratio of 10^30 still quantizes)
+        return _calculate(horizon, rate, costs, benefits)
+
+
+def _calculate(horizon: int, rate: Decimal, costs: list[CostLine],
+               benefits: list[BenefitLine]) -> CaseResult:
     if not 1 <= horizon <= MAX_HORIZON:
         raise CalculationError(f"horizon must be 1–{MAX_HORIZON}")
     if rate <= Decimal(-1):

@@ -35,13 +35,14 @@ def weighted_score(scores: dict[str, int], weights: dict[str, Decimal]) -> Decim
 
 
 def _weighted(scores: dict[str, int], weights: dict[str, Decimal], denominator: Decimal) -> Decimal:
-    for code in weights:
+    """A criterion weighted 0 does not count, so it need not be scored."""
+    for code in (c for c, w in weights.items() if w):
         value = scores.get(code)
         if value is None:
             raise ScoringError(f"Poäng saknas för {code}.")
         if not SCORE_MIN <= value <= SCORE_MAX:
             raise ScoringError(f"Poäng ska vara 1–5 ({code}: {value}).")
-    total = sum((Decimal(w) * scores[c] for c, w in weights.items()), Decimal(0))
+    total = sum((Decimal(w) * scores[c] for c, w in weights.items() if w), Decimal(0))
     return (Decimal(100) * total / denominator).quantize(Decimal("0.01"))
 
 
@@ -49,7 +50,8 @@ def contributions(scores: dict[str, int], weights: dict[str, Decimal]) -> dict[s
     """Each criterion's share of the 0–100 score (they add up to the score)."""
     check_weights(weights)
     denominator = 5 * sum(weights.values(), Decimal(0))
-    return {c: Decimal(100) * Decimal(w) * scores.get(c, 0) / denominator for c, w in weights.items()}
+    return {c: Decimal(100) * Decimal(w) * scores.get(c, 0) / denominator if w else Decimal(0)
+            for c, w in weights.items()}
 
 
 @dataclass

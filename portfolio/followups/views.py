@@ -23,6 +23,7 @@ from portfolio.followups.forms import (
     MeasurementForm,
 )
 from portfolio.followups.models import FollowUp
+from portfolio.forms_base import positive_int
 from portfolio.programme.services import current_programme
 from portfolio.viewkit import load_child, load_initiative, login_required_for, run_form, safe_next
 
@@ -157,7 +158,7 @@ def todo():
 def lessons():
     q = (request.args.get("q") or "").strip()[:200]
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    page = positive_int(page, upper=10**6) or 1
     rows, total = queries.lessons(q, page, current_app.config["PAGE_SIZE"])
     return render_template("followups/lessons.html", rows=rows, total=total, q=q, page=page,
                            per_page=current_app.config["PAGE_SIZE"], goals=GOALS_LABELS)

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portfolio.domain import phases as P
-from portfolio.forms_base import FORBIDDEN_CHARS, BaseForm, LocalDecimalField, MultiCheckboxField
+from portfolio.forms_base import FORBIDDEN_CHARS, BaseForm, LocalDecimalField, MultiCheckboxField, positive_int
 from portfolio.initiatives.labels import PHASE_LABELS
 from portfolio.initiatives.queries import SORTS, RegisterFilter
 from portfolio.initiatives.services import FundingInput, InitiativeInput, StaffingInput
@@ -148,10 +148,6 @@ class ArchiveForm(BaseForm):
     version = HiddenField()
 
 
-def _positive_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and 0 < int(value) < 2**31 else None
-
-
 def register_filter_from_args(args) -> tuple[RegisterFilter, int]:
     """Read the register's filters from the query string; unknown values are ignored."""
     phase = args.get("phase")
@@ -159,8 +155,8 @@ def register_filter_from_args(args) -> tuple[RegisterFilter, int]:
     q = (args.get("q") or "").strip()[:200]
     q = "".join(ch for ch in q if ch not in FORBIDDEN_CHARS)
     flt = RegisterFilter(
-        q=q, area=_positive_int(args.get("area")), unit=_positive_int(args.get("unit")),
-        phase=phase if phase in P.ALL_PHASES else None, source=_positive_int(args.get("source")),
+        q=q, area=positive_int(args.get("area")), unit=positive_int(args.get("unit")),
+        phase=phase if phase in P.ALL_PHASES else None, source=positive_int(args.get("source")),
         archived=args.get("archived") == "1", sort=sort if sort in SORTS else "updated",
         basis=args.get("basis") if args.get("basis") in ("now", "next") else None)
-    return flt, _positive_int(args.get("page")) or 1
+    return flt, positive_int(args.get("page")) or 1

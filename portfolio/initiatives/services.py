@@ -355,7 +355,8 @@ def apply_phase(ini: Initiative, target: str, actor, reason: str | None) -> None
 def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
                  reason: str | None = None) -> Initiative:
     """Archive (hide from the register, keep everything) or restore an initiative."""
-    if not permissions.can_edit_initiative(actor, ini) or (not archived and not actor.is_office):
+    allowed = permissions.can_edit_initiative(actor, ini) if archived else actor.is_office
+    if not allowed:
         raise PermissionDenied()
     _check_version(ini, expected_version)
     if ini.archived == archived:

@@ -117,9 +117,10 @@ def _form_object(ini):
 
 def _post_action(initiative_id: int, form: BaseForm, action, success: str, slot: str):
     """A one-button action from the detail page; on error the page again, with the message by
-    the field and a 4xx status."""
+    the field and a 4xx status. (The service checks who may do what.)"""
     ini = _load(initiative_id)
-    permissions.require(permissions.can_edit_initiative(current_user, ini))
+    permissions.require(permissions.can_edit_initiative(current_user, ini)
+                        or (ini.archived and current_user.is_office and slot == "restore_form"))
     if not form.is_submitted():
         abort(405)
     return run_form(form, lambda: action(ini, form), success=success,

@@ -21,7 +21,7 @@ FIELDS = (*TEXT_FIELDS, "involvement_when", "inclusion_considered", "infosec_cla
           "personal_data", "dpia_needed", "status")
 DPIA_CHOICES = ("ja", "nej", "utreds")
 REQUIRED_WHEN_COMPLETE = ("problem", "target_groups", "needs_capture", "involvement_who",
-                          "involvement_how", "current_state", "desired_state", "alternatives",
+                          "involvement_how", "involvement_when", "current_state", "desired_state", "alternatives",
                           "infosec_class", "dpia_needed")
 TEXT_MAX = 10000
 

@@ -65,6 +65,9 @@ def save_plan(committee: OrgUnit, values: dict, actor, *, plan: CommitteePlan | 
         raise ServiceValidationError({"committee": _("Planer registreras för nämnder, inte förvaltningar.")})
     if plan is not None:
         check_version(plan.version, expected_version)
+        if plan.status == "ersatt":
+            raise ServiceValidationError({"status": _("En ersatt plan är historik och kan inte ändras. "
+                                                      "Registrera en ny plan i stället.")})
     errors = _validate_plan(values)
     if errors:
         raise ServiceValidationError(errors)

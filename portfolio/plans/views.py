@@ -7,6 +7,7 @@ from flask_login import current_user
 from portfolio.auth import permissions
 from portfolio.clock import today
 from portfolio.followups.forms import STATUS_LABELS
+from portfolio.forms_base import positive_int
 from portfolio.plans import queries, services
 from portfolio.plans.forms import PLAN_STATUS_LABELS, GoalFollowUpForm, GoalForm, GoalLinkForm, PlanForm
 from portfolio.plans.models import CommitteePlan, PlanGoal
@@ -22,7 +23,8 @@ login_required_for(bp)
 @bp.route("/")
 def index():
     year_arg = request.args.get("year", "")
-    year = int(year_arg) if year_arg.isdigit() and 2000 <= int(year_arg) <= today().year else today().year
+    year = positive_int(year_arg) or 0
+    year = year if 2000 <= year <= today().year else today().year
     return render_template("plans/index.html", matrix=queries.matrix(year, today()),
                            years=range(today().year, 2019, -1), labels=PLAN_STATUS_LABELS,
                            can_edit=permissions.can_manage_plans(current_user))

@@ -10,7 +10,7 @@ from portfolio.auth import permissions
 from portfolio.clock import today
 from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.domain.scoring import ScoringError, check_weights
-from portfolio.forms_base import BaseForm
+from portfolio.forms_base import BaseForm, positive_int
 from portfolio.plans.queries import committees
 from portfolio.prioritisation import queries, services
 from portfolio.prioritisation.chart import bubble_figure
@@ -28,7 +28,8 @@ login_required_for(bp)
 
 def _year() -> int:
     arg = request.args.get("year", "")
-    return int(arg) if arg.isdigit() and 2000 <= int(arg) <= 2100 else today().year
+    year = positive_int(arg) or 0
+    return year if 2000 <= year <= 2100 else today().year
 
 
 def _set_or_404(year: int) -> CriteriaSet:
@@ -40,7 +41,7 @@ def _set_or_404(year: int) -> CriteriaSet:
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+    return positive_int(value)
 
 
 def _what_if(criteria_set) -> tuple[dict[str, Decimal] | None, Decimal | None, list[str]]:
@@ -163,7 +164,7 @@ def score(initiative_id: int):
         entries = {}
         for c in criteria_set.criteria:
             raw = request.form.get(f"score-{c.id}", "").strip()
-            if raw and not raw.isdigit():
+            if raw and positive_int(raw, upper=6) is None:
                 errors[f"score-{c.id}"] = _("Poängen ska vara ett heltal 1–5.")
                 continue
             entries[c.id] = (int(raw) if raw else None, request.form.get(f"motivation-{c.id}", ""))

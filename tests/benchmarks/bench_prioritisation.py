@@ -53,7 +53,8 @@ def build(app, count: int) -> None:
                                 amount=Decimal(rng.randrange(50_000, 3_000_000))))
             if rng.random() < 0.9:
                 needs.append(dict(initiative_id=i, status="klar", involvement_who="x",
-                                  involvement_how="y", version=1, updated_at=now))
+                                  involvement_how="y", involvement_when=now.date(), version=1,
+                                  updated_at=now))
                 assessments.append(dict(initiative_id=i, no_significant_risks=True, reason="r",
                                         assessed_at=now))
             for c in criteria:

@@ -44,6 +44,7 @@ def test_needs_risks_case_and_gate(app, page, make_user):
                         ("Nuläge", "Papper"), ("Önskat läge", "E-tjänst"),
                         ("Alternativ som har övervägts", "Behålla papper")]:
         page.get_by_label(label, exact=True).fill(text)
+    page.get_by_label("När de involverades").fill("2025-03-01")
     page.locator("fieldset", has_text="Har digital inkludering beaktats?").get_by_label("Ja").check()
     page.get_by_label("Informationssäkerhetsklass").select_option(label="Medel (K2)")
     page.get_by_label("Behövs en konsekvensbedömning (DPIA)?").select_option(label="Nej")

@@ -18,7 +18,8 @@ from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import make_initiative, source_id
 
 NEEDS = {"problem": "p", "target_groups": "t", "needs_capture": "n", "involvement_who": "w",
-         "involvement_how": "h", "inclusion_considered": False, "current_state": "c",
+         "involvement_how": "h", "involvement_when": date(2025, 1, 15),
+         "inclusion_considered": False, "current_state": "c",
          "desired_state": "d", "alternatives": "a", "infosec_class": "lag", "dpia_needed": "nej"}
 
 

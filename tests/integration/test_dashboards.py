@@ -92,6 +92,20 @@ class Garbage(Raises):
         return ["inte en panel"]
 
 
+class BadFigure(Raises):
+    id = "dalig-figur"
+
+    def build(self, ctx):
+        return [Panel("Dålig", "Figuren går inte att serialisera.", figure="x", table=Table(("a",), ((1,),)))]
+
+
+class UnserialisableFigure(Raises):
+    id = "objekt-figur"
+
+    def build(self, ctx):
+        return [Panel("Dålig", "Figuren är ett objekt.", figure={"data": [object()]}, table=Table(("a",), ((1,),)))]
+
+
 class WrongVersion(Raises):
     id, api_version = "gammal", 99
 
@@ -123,7 +137,8 @@ def test_allowlist(database_url):
 def test_a_broken_plugin_becomes_an_error_panel_and_the_rest_still_render(database_url, make_user):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                       "WTF_CSRF_ENABLED": False,
-                      "DASHBOARD_EXTRA_PLUGINS": {"trasig": Raises(), "skrap": Garbage()}})
+                      "DASHBOARD_EXTRA_PLUGINS": {"trasig": Raises(), "skrap": Garbage(),
+                                                  "dalig-figur": BadFigure(), "objekt-figur": UnserialisableFigure()}})
     client = app.test_client()
     _, viewer = make_user("viewer")
     _, admin = make_user("admin")
@@ -133,6 +148,10 @@ def test_a_broken_plugin_becomes_an_error_panel_and_the_rest_still_render(databa
     html = page.data.decode()
     assert "Den här panelen kunde inte byggas" in html and "databasen svarade inte" not in html
     assert client.get("/dashboards/skrap").status_code == 200
+    for broken in ("dalig-figur", "objekt-figur"):
+        page = client.get(f"/dashboards/{broken}")
+        assert page.status_code == 200 and "Den här panelen kunde inte byggas" in page.data.decode()
+    assert client.get("/reports/ks/2026").status_code == 200          # the report survives them too
     assert client.get("/dashboards/riskbild").status_code == 200
     assert "Riskbild" in client.get("/dashboards/").data.decode()
     client.post("/logout")
@@ -336,7 +355,8 @@ def test_systematics_resources_benefits_and_plans_numbers(app, portfolio_data):
         office = db.session.scalar(db.select(User).where(User.email.like("portfolio_office%")))
         a = db.session.get(Initiative, portfolio_data["a"])
         needs.save(a, {"problem": "p", "target_groups": "t", "needs_capture": "n", "involvement_who": "w",
-                       "involvement_how": "h", "inclusion_considered": False, "current_state": "c",
+                       "involvement_how": "h", "involvement_when": date(2025, 1, 15),
+                       "inclusion_considered": False, "current_state": "c",
                        "desired_state": "d", "alternatives": "x", "infosec_class": "lag",
                        "dpia_needed": "nej"}, office, complete=True, expected_version=None)
         benefits.save_case(a, {"start_year": 2026, "horizon": 3, "discount_rate": Decimal("0.03"),

@@ -20,7 +20,8 @@ from tests.factories import make_initiative, source_id
 
 YEAR = 2026
 NEEDS = {"problem": "p", "target_groups": "t", "needs_capture": "n", "involvement_who": "w",
-         "involvement_how": "h", "inclusion_considered": False, "current_state": "c",
+         "involvement_how": "h", "involvement_when": date(2025, 1, 15),
+         "inclusion_considered": False, "current_state": "c",
          "desired_state": "d", "alternatives": "a", "infosec_class": "lag", "dpia_needed": "nej"}
 
 
@@ -173,3 +174,21 @@ def test_only_the_office_writes_everyone_reads(app, client, make_user, world):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Score.id))) == 0
         assert db.session.scalar(db.select(db.func.count(PortfolioDecision.id))) == 0
+
+
+def test_unicode_digits_and_zero_weights_are_not_500(app, client, world):
+    login(client, world["office"])
+    for url in ("/prioritisation/?year=%C2%B2", f"/prioritisation/?year={YEAR}&area=%C2%B2&committee=%D9%A3",
+                "/prioritisation/criteria?year=%C2%B2", "/plans/?year=%C2%B2", "/dashboards/riskbild?area=%C2%B2",
+                "/initiatives/?area=%C2%B2&page=%C2%B2", "/lessons?page=%C2%B2"):
+        assert client.get(url).status_code in (200, 404), url
+    with app.app_context():
+        crit = db.session.get(CriteriaSet, world["set"]).criteria
+    partial = {f"score-{c.id}": "3" for c in crit[:-1]} | {f"motivation-{c.id}": "m" for c in crit[:-1]}
+    assert client.post(f"/prioritisation/score/{world['ids']['E-arkiv']}?year={YEAR}", data=partial).status_code == 302
+    last = crit[-1].code
+    response = client.get(f"/prioritisation/?year={YEAR}&w-{last}=0")
+    assert response.status_code == 200 and "E-arkiv" in response.data.decode()
+    bad_score = client.post(f"/prioritisation/score/{world['ids']['E-arkiv']}?year={YEAR}",
+                            data={f"score-{crit[0].id}": "\u00b2", f"motivation-{crit[0].id}": "m"})
+    assert bad_score.status_code == 422

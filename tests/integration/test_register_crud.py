@@ -189,3 +189,27 @@ def test_unknown_initiative_is_404_not_500(client, login_as):
     assert client.get("/initiatives/999999").status_code == 404
     assert client.get("/initiatives/99999999999999999999").status_code == 404
     assert client.post("/initiatives/999999/phase", data={"phase": "ide"}).status_code == 404
+
+
+def test_dates_outside_1900_2100_are_refused(app, client, login_as):
+    login_as("portfolio_office")
+    response = client.post("/initiatives/new", data=form_data(app, start_date="0001-01-01",
+                                                              end_date="9999-12-01"))
+    assert response.status_code == 422
+    html = response.data.decode()
+    assert "Ange ett datum mellan 1900 och 2100." in html and 'id="end_date-error"' in html
+    assert count_initiatives(app) == 0
+
+
+def test_an_archived_initiative_is_read_only(app, client, login_as):
+    login_as("portfolio_office")
+    ini_id = _create(app, client)
+    client.post(f"/initiatives/{ini_id}/archive", data={"reason": "Dubblett", "version": "1"})
+    for url, data in ((f"/initiatives/{ini_id}/phase", {"phase": "behovsanalys", "version": "2"}),
+                      (f"/initiatives/{ini_id}/edit", {"title": "x", "version": "2"}),
+                      (f"/initiatives/{ini_id}/followups", {"year": "2025", "period": "helar",
+                                                             "status": "gron", "progress": "1"}),
+                      (f"/initiatives/{ini_id}/risks/new", {"title": "r"}),
+                      (f"/initiatives/{ini_id}/evaluation", {"goals_met": "ja"})):
+        assert client.post(url, data=data).status_code == 403, url
+    assert client.post(f"/initiatives/{ini_id}/restore", data={"version": "2"}).status_code == 302

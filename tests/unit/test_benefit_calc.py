@@ -120,3 +120,10 @@ def test_no_payback_when_net_never_positive(case, rate):
         assert result.payback_year is None
     else:
         assert result.payback_year is not None or result.cumulative[-1] < 0
+
+
+def test_extreme_but_valid_inputs_do_not_overflow():
+    result = calc.calculate(30, D("0.5"), [calc.CostLine(29, 29, hours=D("0.01"), hourly_cost=D("0.01"))],
+                            [calc.BenefitLine(kind=calc.REALLOCATION, first=0, last=29, volume=D(10**9),
+                                              minutes_saved=D(10**6), hourly_cost=D(100000))])
+    assert result.benefit_cost_ratio is not None and result.benefit_cost_ratio > 10**20

@@ -90,3 +90,11 @@ def test_ranking_is_invariant_to_scaling_all_weights(rows, factor, wa, wb):
     ws = {"a": wa, "b": wb}
     scaled = {k: v * factor for k, v in ws.items()}
     assert [x.ref for x in S.rank(make(), ws)] == [x.ref for x in S.rank(make(), scaled)]
+
+
+def test_a_zero_weight_criterion_need_not_be_scored():
+    weights = {"a": D(2), "b": D(0)}
+    assert S.weighted_score({"a": 5}, weights) == D("100.00")
+    ranked = S.rank([S.Candidate(1, "R1", {"a": 3}, D(0)), S.Candidate(2, "R2", {"a": 4, "b": 1}, D(0))], weights)
+    assert [c.ref for c in ranked] == ["R2", "R1"]
+    assert S.contributions({"a": 5}, weights) == {"a": D(100), "b": D(0)}
