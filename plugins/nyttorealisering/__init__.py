@@ -9,23 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portfolio.dashboards.contract import API_VERSION, Panel, Table
-from portfolio.domain.benefit_calc import BenefitLine
+from portfolio.domain.benefit_calc import planned_totals
 from portfolio.plotting import DASHES, SYMBOLS, base_layout, kronor_text, safe
 
 KINDS = {"finansiell": _l("Finansiell"), "omfordelning": _l("Frigjord tid")}
-
-
-def planned(lines) -> dict[tuple[int, str], Decimal]:
-    totals: dict[tuple[int, str], Decimal] = {}
-    for kind, first, last, amount, volume, minutes, hourly, share, ramp in lines:
-        shares = tuple(Decimal(p.strip().replace(",", ".").rstrip("%")) / 100
-                       for p in (ramp or "").split(";") if p.strip())
-        line = BenefitLine(kind=kind, first=first, last=last or first, amount=amount, volume=volume,
-                           minutes_saved=minutes, hourly_cost=hourly,
-                           realisation_share=(share or Decimal(100)) / 100, ramp_up=shares)
-        for year in range(line.first, line.last + 1):
-            totals[(year, kind)] = totals.get((year, kind), Decimal(0)) + line.value_in(year)
-    return totals
 
 
 class BenefitRealisation:
@@ -37,7 +24,7 @@ class BenefitRealisation:
     api_version = API_VERSION
 
     def build(self, ctx):
-        plan = planned(ctx.reader.planned_benefit_lines())
+        plan = planned_totals(ctx.reader.planned_benefit_lines())
         real = {(row.year, row.kind): row.realised for row in ctx.reader.realised_per_year()}
         years = sorted({y for y, _k in plan} | {y for y, _k in real})
         fig = go.Figure(layout=base_layout(_("Planerat och realiserat per år"), "", _("Kronor")))
@@ -101,7 +88,7 @@ class BenefitRealisation:
     def _per_area(ctx):
         plan: dict[tuple[str, str], Decimal] = {}
         for area, *line in ctx.reader.planned_benefit_lines_by_area():
-            for (year, kind), value in planned([tuple(line)]).items():
+            for (year, kind), value in planned_totals([tuple(line)]).items():
                 if year <= ctx.filters.year:
                     plan[(area, kind)] = plan.get((area, kind), Decimal(0)) + value
         real = {(r.group, r.source): r.amount for r in ctx.reader.realised_by_area()}

@@ -3,10 +3,14 @@ total, with a status against the programme's thresholds."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portfolio.dashboards.contract import API_VERSION, Panel, Table
+from portfolio.domain.benefit_calc import planned_totals
+from portfolio.plotting import kronor_text
 
 ACTIVE = ("behovsanalys", "prioriterad", "planering", "genomforande", "uppfoljning")
 # (number, question, metric, phases, what is counted, evidence link)
@@ -78,15 +82,59 @@ class AuditQuestions:
             summary = _("%(matching)d av %(total)d %(counted)s (%(pct)s %%): %(status)s.",
                         matching=matching, total=total, counted=str(counted),
                         pct=pct if pct is not None else "–", status=status(pct, thresholds))
-            if metric == "risk_analysis":
-                summary += " " + _("%(count)d öppna risker över acceptabel nivå saknar åtgärd.",
-                                   count=ctx.reader.unhandled_risk_count())
+            summary += self._more(ctx, metric, thresholds)
             panels.append(Panel(f"{number}. {str(question)}", summary, None,
                                 Table((_("Nämnd"), _("Uppfyller"), _("Antal"), _("Andel (%)"), _("Status")),
                                       table_rows),
                                 links=((_("Underlag"), link),)))
+        panels += self._resources(ctx) + self._duplicates(ctx)
         panels.sort(key=lambda p: int(p.title.split(".")[0]))
         return panels
+
+    @staticmethod
+    def _more(ctx, metric, thresholds) -> str:
+        """The further figures DESIGN §4 asks for under some questions."""
+        reader = ctx.reader
+        if metric == "goal_linked":
+            rows = reader.shares_by_committee("priority_area")
+            return " " + _("%(matching)d av %(total)d aktiva initiativ är kopplade till ett prioriterat område.",
+                           matching=sum(r.matching for r in rows), total=sum(r.total for r in rows))
+        if metric == "risk_analysis":
+            return " " + _("%(count)d öppna risker över acceptabel nivå saknar åtgärd.",
+                           count=reader.unhandled_risk_count())
+        if metric == "several_units":
+            return " " + _("%(count)d möjliga dubbletter mellan nämnder (samma titel).",
+                           count=len(reader.possible_duplicates()))
+        if metric == "evaluation":
+            rows = reader.shares_by_committee("followed_up", ("planering", "genomforande", "uppfoljning"))
+            matching, total = sum(r.matching for r in rows), sum(r.total for r in rows)
+            plan = planned_totals(reader.planned_benefit_lines())
+            year = ctx.filters.year
+            planned = sum((v for (y, _k), v in plan.items() if y <= year), Decimal(0))
+            realised = sum((r.realised for r in reader.realised_per_year() if r.year <= year), Decimal(0))
+            return " " + _("Uppföljda i år: %(matching)d av %(total)d pågående (%(status)s). Nyttor t.o.m. "
+                           "%(year)d: planerat %(planned)s kr, realiserat %(realised)s kr.",
+                           matching=matching, total=total, status=status(percent(matching, total), thresholds),
+                           year=year, planned=kronor_text(planned), realised=kronor_text(realised))
+        return ""
+
+    @staticmethod
+    def _resources(ctx) -> list:
+        money = ctx.reader.funding_by_committee_and_source()
+        return [Panel("3. " + _("Budget och finansieringskällor per nämnd"),
+                      _("Finansiering %(year)d per nämnd och källa: totalt %(amount)s kr.", year=ctx.filters.year,
+                        amount=kronor_text(sum((m.amount for m in money), Decimal(0)))), None,
+                      Table((_("Nämnd"), _("Källa"), _("Belopp (kr)")),
+                            tuple((m.group, m.source, m.amount) for m in money)),
+                      links=((_("Resurser och finansiering"), "/dashboards/resurser"),))]
+
+    @staticmethod
+    def _duplicates(ctx) -> list:
+        pairs = ctx.reader.possible_duplicates()
+        return [Panel("5. " + _("Möjliga dubbletter"),
+                      _("%(count)d par av aktiva initiativ i olika nämnder har samma titel.", count=len(pairs)),
+                      None, Table((_("Titel"), _("Initiativ"), _("Nämnd"), _("Samma titel som")), pairs),
+                      links=((_("Initiativregistret"), "/initiatives/"),))]
 
 
 plugin = AuditQuestions()

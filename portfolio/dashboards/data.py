@@ -347,6 +347,21 @@ class DashboardReader:
             stmt = stmt.where(RecommendationResponse.committee_id == self.filters.committee_id)
         return int(db.session.scalar(stmt) or 0)
 
+    def possible_duplicates(self) -> tuple[tuple[str, str, str, str], ...]:
+        """Active initiatives in different committees with the same title (case and spaces
+        ignored): (title, ref, committee, other ref)."""
+        other, other_unit = aliased(Initiative), aliased(OrgUnit)
+        key = func.lower(func.trim(Initiative.title))
+        parent, name = self._committee_name()
+        stmt = self._scoped(select(Initiative.title, Initiative.ref, name, other.ref)
+                            .join(other, and_(func.lower(func.trim(other.title)) == key,
+                                              other.id > Initiative.id, other.archived.is_(False)))
+                            .join(other_unit, other_unit.id == other.owning_unit_id)
+                            .where(self.phase.in_(ACTIVE_PHASES),
+                                   func.coalesce(other_unit.parent_id, other_unit.id) != self._committee)
+                            ).outerjoin(parent, parent.id == self._unit.parent_id)
+        return tuple(tuple(r) for r in db.session.execute(stmt.order_by(Initiative.ref)))
+
     def unhandled_risk_count(self) -> int:
         return sum(row.count for row in self.unhandled_risks_by_committee())
 

@@ -175,3 +175,23 @@ def _calculate(horizon: int, rate: Decimal, costs: list[CostLine],
         total_negative=sum((y.negative for y in years), ZERO),
         cumulative=tuple(cumulative),
     )
+
+
+def parse_ramp_up(text: str | None) -> tuple[Decimal, ...]:
+    """"50; 80" → (0.5, 0.8): shares of full benefit for the first years."""
+    return tuple(Decimal(p.strip().replace(",", ".").rstrip("%")) / 100
+                 for p in (text or "").split(";") if p.strip())
+
+
+def planned_totals(lines) -> dict[tuple[int, str], Decimal]:
+    """Planned kronor per (calendar year, kind) from stored benefit parameters:
+    (kind, first, last, amount, volume, minutes, hourly cost, realisation share %, ramp-up)."""
+    totals: dict[tuple[int, str], Decimal] = {}
+    for kind, first, last, amount, volume, minutes, hourly, share, ramp in lines:
+        line = BenefitLine(kind=kind, first=first, last=last or first, amount=amount, volume=volume,
+                           minutes_saved=minutes, hourly_cost=hourly,
+                           realisation_share=(share if share is not None else Decimal(100)) / 100,
+                           ramp_up=parse_ramp_up(ramp))
+        for year in range(line.first, line.last + 1):
+            totals[(year, kind)] = totals.get((year, kind), Decimal(0)) + line.value_in(year)
+    return totals

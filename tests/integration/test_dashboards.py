@@ -261,7 +261,20 @@ def test_audit_questions_numbers(app, portfolio_data):
         assert q5.table.rows[-1][:3] == ("Totalt", 1, 2)  # B has a participating unit
         q7 = panels["7. Dokumenteras riskanalyser och hanteras riskerna?"]
         assert q7.table.rows[-1][:3] == ("Totalt", 2, 2) and "1 öppna risker" in q7.summary
-        assert len(panels) == 8
+        assert len(panels) == 10
+        assert "1 öppna risker" in q7.summary
+        assert panels["5. Möjliga dubbletter"].table.rows == ()
+        assert "4 av 4 aktiva initiativ är kopplade till ett prioriterat område" not in q3.summary
+
+
+def test_possible_duplicates_across_committees(app, portfolio_data):
+    with app.app_context():
+        office = db.session.scalar(db.select(User).where(User.email.like("portfolio_office%")))
+        make_initiative(office, title="  a ", owning_unit="KFF", phase="planering")   # same as "A" (SBF)
+        make_initiative(office, title="A", owning_unit="SBF", phase="planering")      # same committee: no
+    with app.test_request_context():
+        rows = panel_table("revisionsfragorna")["5. Möjliga dubbletter"].table.rows
+        assert len(rows) == 2 and all(r[0].strip().lower() == "a" for r in rows)
 
 
 def test_dashboard_page_has_filters_in_url_and_table_alternative(client, login_as, portfolio_data):
