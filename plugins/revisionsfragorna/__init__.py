@@ -103,7 +103,7 @@ class AuditQuestions:
             return " " + _("%(count)d öppna risker över acceptabel nivå saknar åtgärd.",
                            count=reader.unhandled_risk_count())
         if metric == "several_units":
-            return " " + _("%(count)d möjliga dubbletter mellan nämnder (samma titel).",
+            return " " + _("%(count)d titlar finns hos flera nämnder (möjliga dubbletter).",
                            count=len(reader.possible_duplicates()))
         if metric == "evaluation":
             rows = reader.shares_by_committee("followed_up", ("planering", "genomforande", "uppfoljning"))
@@ -132,8 +132,8 @@ class AuditQuestions:
     def _duplicates(ctx) -> list:
         pairs = ctx.reader.possible_duplicates()
         return [Panel("5. " + _("Möjliga dubbletter"),
-                      _("%(count)d par av aktiva initiativ i olika nämnder har samma titel.", count=len(pairs)),
-                      None, Table((_("Titel"), _("Initiativ"), _("Nämnd"), _("Samma titel som")), pairs),
+                      _("%(count)d titlar delas av aktiva initiativ i olika nämnder.", count=len(pairs)),
+                      None, Table((_("Titel"), _("Initiativ"), _("Nämnder")), pairs),
                       links=((_("Initiativregistret"), "/initiatives/"),))]
 
 

@@ -347,20 +347,23 @@ class DashboardReader:
             stmt = stmt.where(RecommendationResponse.committee_id == self.filters.committee_id)
         return int(db.session.scalar(stmt) or 0)
 
-    def possible_duplicates(self) -> tuple[tuple[str, str, str, str], ...]:
-        """Active initiatives in different committees with the same title (case and spaces
-        ignored): (title, ref, committee, other ref)."""
-        other, other_unit = aliased(Initiative), aliased(OrgUnit)
+    def possible_duplicates(self, limit: int = 200) -> tuple[tuple[str, str, str], ...]:
+        """Titles (case and spaces ignored) shared by active initiatives of more than one
+        committee: (title, refs, committees). Grouped in SQL, so it stays linear."""
         key = func.lower(func.trim(Initiative.title))
+        shared = self._scoped(select(key).where(self.phase.in_(ACTIVE_PHASES)).group_by(key)
+                              .having(func.count(func.distinct(self._committee)) > 1)).subquery()
         parent, name = self._committee_name()
-        stmt = self._scoped(select(Initiative.title, Initiative.ref, name, other.ref)
-                            .join(other, and_(func.lower(func.trim(other.title)) == key,
-                                              other.id > Initiative.id, other.archived.is_(False)))
-                            .join(other_unit, other_unit.id == other.owning_unit_id)
-                            .where(self.phase.in_(ACTIVE_PHASES),
-                                   func.coalesce(other_unit.parent_id, other_unit.id) != self._committee)
+        stmt = self._scoped(select(key, Initiative.title, Initiative.ref, name)
+                            .where(self.phase.in_(ACTIVE_PHASES), key.in_(select(shared.c[0])))
                             ).outerjoin(parent, parent.id == self._unit.parent_id)
-        return tuple(tuple(r) for r in db.session.execute(stmt.order_by(Initiative.ref)))
+        groups: dict[str, list] = {}
+        for k, title, ref, committee in db.session.execute(stmt.order_by(key, Initiative.ref)):
+            groups.setdefault(k, [title, [], set()])
+            groups[k][1].append(ref)
+            groups[k][2].add(committee)
+        return tuple((title, ", ".join(refs), ", ".join(sorted(committees)))
+                     for title, refs, committees in list(groups.values())[:limit])
 
     def unhandled_risk_count(self) -> int:
         return sum(row.count for row in self.unhandled_risks_by_committee())
