@@ -155,3 +155,41 @@ def save_action(response: RecommendationResponse, values: dict, actor, *,
                    after=fields_snapshot(action, fields), user_id=actor.id)
     db.session.commit()
     return action
+
+
+@atomic
+def update_recommendation(rec: Recommendation, values: dict, actor) -> Recommendation:
+    """Correct a recommendation's number and text, and add committees it is addressed to
+    (existing answers are never removed)."""
+    if not permissions.can_manage_plans(actor):
+        raise PermissionDenied()
+    errors: dict[str, str] = {}
+    check_texts(values, {"text": 5000, "code": 20}, errors)
+    if not (values.get("text") or "").strip():
+        errors["text"] = _("Skriv rekommendationen.")
+    existing = {r.committee_id for r in rec.responses}
+    wanted = set(values.get("committee_ids") or [])
+    if existing - wanted:
+        errors["committee_ids"] = _("En nämnd som redan har ett svar kan inte tas bort från rekommendationen.")
+    new = list(db.session.scalars(db.select(OrgUnit).where(
+        OrgUnit.id.in_(wanted - existing), OrgUnit.kind != "forvaltning"))) if wanted - existing else []
+    if len(new) != len(wanted - existing):
+        errors["committee_ids"] = _("En av de valda nämnderna finns inte.")
+    if errors:
+        raise ServiceValidationError(errors)
+    before = {"code": rec.code, "text": rec.text,
+              "committees": ", ".join(sorted(r.committee.code for r in rec.responses))}
+    rec.code = (values.get("code") or "").strip() or None
+    rec.text = values["text"].strip()
+    moment = now()
+    for committee in new:
+        db.session.add(RecommendationResponse(recommendation_id=rec.id, committee_id=committee.id,
+                                              status="ej_paborjad", updated_at=moment))
+    db.session.flush()
+    db.session.refresh(rec)
+    record_changes(entity_type="recommendation", entity_id=rec.id, action="update", before=before,
+                   after={"code": rec.code, "text": rec.text,
+                          "committees": ", ".join(sorted(r.committee.code for r in rec.responses))},
+                   user_id=actor.id, at=moment)
+    db.session.commit()
+    return rec

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from portfolio.audits import services
 from portfolio.audits.forms import RESPONSE_STATUS_LABELS, ActionForm, AuditForm, RecommendationForm, ResponseForm
-from portfolio.audits.models import Audit, RecommendationResponse, ResponseAction
+from portfolio.audits.models import Audit, Recommendation, RecommendationResponse, ResponseAction
 from portfolio.auth import permissions
 from portfolio.clock import today
 from portfolio.extensions import db
@@ -51,6 +51,34 @@ def _render_audit(audit, status=200, rec_form=None):
 @bp.route("/<int:audit_id>")
 def audit(audit_id: int):
     return _render_audit(get_or_404(Audit, audit_id))
+
+
+@bp.route("/<int:audit_id>/edit", methods=["GET", "POST"])
+def edit_audit(audit_id: int):
+    item = get_or_404(Audit, audit_id)
+    permissions.require(permissions.can_manage_plans(current_user))
+    form = AuditForm(obj=item)
+    return run_form(form, lambda: services.save_audit(form.values(), current_user, audit=item,
+                                                      expected_version=form.version.data),
+                    success=_("Granskningen är sparad."),
+                    redirect_to=lambda _: url_for(".audit", audit_id=item.id),
+                    render=lambda status: (render_template("audits/edit.html", audit=item, form=form,
+                                                           rec_form=None), status))
+
+
+@bp.route("/recommendations/<int:rec_id>/edit", methods=["GET", "POST"])
+def edit_recommendation(rec_id: int):
+    rec = get_or_404(Recommendation, rec_id)
+    permissions.require(permissions.can_manage_plans(current_user))
+    form = _recommendation_form()
+    if not form.is_submitted():
+        form.code.data, form.text.data = rec.code, rec.text
+        form.committee_ids.data = [r.committee_id for r in rec.responses]
+    return run_form(form, lambda: services.update_recommendation(rec, form.values(), current_user),
+                    success=_("Rekommendationen är sparad."),
+                    redirect_to=lambda _: url_for(".audit", audit_id=rec.audit_id),
+                    render=lambda status: (render_template("audits/edit.html", audit=rec.audit, form=None,
+                                                           rec_form=form), status))
 
 
 @bp.route("/<int:audit_id>/recommendations", methods=["POST"])

@@ -44,7 +44,7 @@ def test_every_page_is_accessible(app, page, make_user):
         audit = audits.save_audit({"title": "Granskning"}, office)
         rec = audits.add_recommendation(audit, {"text": "Gör planer", "committee_ids": [unit_id("SBN")]}, office)
         ids = dict(ini=ini.id, risk=risk.id, line=line.id, benefit=benefit.id, plan=plan.id, goal=goal.id,
-                   audit=audit.id, response=rec.responses[0].id, committee=committee.id,
+                   audit=audit.id, response=rec.responses[0].id, committee=committee.id, rec=rec.id,
                    followup=followup.id)
     log_in(page, email)
     urls = [
@@ -59,6 +59,7 @@ def test_every_page_is_accessible(app, page, make_user):
         f"/initiatives/{ids['ini']}/decision-document", "/todo", "/lessons", "/lessons?q=testa",
         "/plans/", "/plans/?year=2023", f"/plans/committee/{ids['committee']}", f"/plans/{ids['plan']}",
         f"/plans/goals/{ids['goal']}", "/audits/", f"/audits/{ids['audit']}", f"/audits/responses/{ids['response']}",
+        f"/audits/{ids['audit']}/edit", f"/audits/recommendations/{ids['rec']}/edit",
         "/prioritisation/", "/prioritisation/transparency", "/prioritisation/criteria",
         f"/prioritisation/score/{ids['ini']}", "/prioritisation/decisions", "/dashboards/",
         "/reports/ks/2026", "/initiatives/?archived=1", "/finns-inte",

@@ -176,3 +176,33 @@ def test_committee_editor_answers_only_their_committee(app, client, make_user, f
     assert client.post("/audits/", data={"title": "Egen granskning"}).status_code == 403
     assert client.post(f"/plans/committee/{unit_id_for(app, 'KFN')}", data=plan_data()).status_code == 403
     assert client.get("/plans/").status_code == 200 and client.get(f"/audits/{audit_id}").status_code == 200
+
+
+def test_office_corrects_audits_and_recommendations(app, client, make_user, frozen):
+    office_client(client, make_user)
+    audit_id = int(client.post("/audits/", data={"title": "G", "report_date": "2022-11-28"})
+                   .headers["Location"].rstrip("/").split("/")[-1])
+    client.post(f"/audits/{audit_id}/recommendations",
+                data={"text": "Upprätta plan", "committee_ids": [unit_id_for(app, "KFN")]})
+    with app.app_context():
+        rec_id = db.session.scalar(db.select(Recommendation.id))
+    edited = client.post(f"/audits/{audit_id}/edit", data={"title": "Granskning av digitalisering",
+                                                           "report_date": "2022-11-28", "version": "1"})
+    assert edited.status_code == 302
+    stale = client.post(f"/audits/{audit_id}/edit", data={"title": "X", "version": "1"})
+    assert stale.status_code == 409
+    removed = client.post(f"/audits/recommendations/{rec_id}/edit",
+                          data={"text": "Upprätta plan", "committee_ids": [unit_id_for(app, "SOCN")]})
+    assert removed.status_code == 422 and "kan inte tas bort" in removed.data.decode()
+    ok = client.post(f"/audits/recommendations/{rec_id}/edit", data={
+        "code": "R7", "text": "Upprätta och fastställa plan",
+        "committee_ids": [unit_id_for(app, "KFN"), unit_id_for(app, "SOCN")]})
+    assert ok.status_code == 302
+    with app.app_context():
+        rec = db.session.get(Recommendation, rec_id)
+        assert rec.code == "R7" and {r.committee.code for r in rec.responses} == {"KFN", "SOCN"}
+    client.post("/logout")
+    _, email = make_user("editor", units=["KFF"])
+    login(client, email)
+    assert client.get(f"/audits/{audit_id}/edit").status_code == 403
+    assert client.post(f"/audits/recommendations/{rec_id}/edit", data={"text": "x"}).status_code == 403
