@@ -16,6 +16,7 @@ from portfolio.domain import schedule
 from portfolio.extensions import db
 from portfolio.followups.models import Evaluation, FollowUp, Measurement
 from portfolio.initiatives.models import Initiative
+from portfolio.initiatives.queries import escape_like
 from portfolio.programme.services import current_programme
 from portfolio.risks.models import OPEN_STATUSES, Risk
 
@@ -133,7 +134,7 @@ def lessons(q: str, page: int, per_page: int = 20):
     stmt = (select(Evaluation, Initiative).join(Initiative, Initiative.id == Evaluation.initiative_id)
             .where(Evaluation.lessons_learned.is_not(None)))
     if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = f"%{escape_like(q.lower())}%"
         stmt = stmt.where(func.lower(Evaluation.lessons_learned).like(pattern, escape="\\")
                           | func.lower(Initiative.title).like(pattern, escape="\\"))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))

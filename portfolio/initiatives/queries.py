@@ -37,7 +37,7 @@ class RegisterFilter:
     sort: str = "updated"
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -45,7 +45,7 @@ def register_query(f: RegisterFilter):
     stmt = db.select(Initiative).join(Initiative.owning_unit).where(
         Initiative.archived.is_(f.archived))
     if f.q:
-        pattern = f"%{_escape_like(f.q.lower())}%"
+        pattern = f"%{escape_like(f.q.lower())}%"
         stmt = stmt.where(or_(func.lower(Initiative.title).like(pattern, escape="\\"),
                               func.lower(Initiative.ref).like(pattern, escape="\\"),
                               func.lower(Initiative.description).like(pattern, escape="\\")))

@@ -16,12 +16,11 @@ from portfolio.auth import permissions
 from portfolio.changelog.services import Snapshot, now, record_changes
 from portfolio.domain import phases as P
 from portfolio.extensions import db
-from portfolio.forms_base import FORBIDDEN_CHARS
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
-from portfolio.text_rules import check_texts
+from portfolio.text_rules import check_texts, check_version
 from portfolio.transactions import atomic
-from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
+from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "initiative"
 TEXT_LIMITS = {"title": 200, "description": 10000, "need_owner": 200, "project_lead": 200,
@@ -110,14 +109,7 @@ def _rows_by_id(model, ids, key: str, errors: dict) -> list:
 def _validate(data: InitiativeInput, *, office: bool, creating: bool) -> dict:
     """Check every rule; return the resolved rows, or raise with all problems at once."""
     errors: dict[str, str] = {}
-    for name, limit in TEXT_LIMITS.items():
-        value = getattr(data, name)
-        if value is None:
-            continue
-        if FORBIDDEN_CHARS & set(value):
-            errors[name] = _("Texten innehåller otillåtna tecken (t.ex. NUL). Ta bort dem och försök igen.")
-        elif len(value) > limit:
-            errors[name] = _("Högst %(max)d tecken.", max=limit)
+    check_texts({name: getattr(data, name) for name in TEXT_LIMITS}, TEXT_LIMITS, errors)
     if not (data.title or "").strip():
         errors["title"] = _("Ange en titel.")
     unit = db.session.get(OrgUnit, data.owning_unit_id) if data.owning_unit_id else None
@@ -239,20 +231,11 @@ def create_initiative(data: InitiativeInput, actor) -> Initiative:
     return ini
 
 
-def _check_version(ini: Initiative, expected: int | str | None) -> None:
-    try:
-        expected = int(expected)
-    except (TypeError, ValueError):
-        expected = None
-    if expected != ini.version:
-        raise ConflictError(ini.version)
-
-
 @atomic
 def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected_version) -> Initiative:
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
-    _check_version(ini, expected_version)
+    check_version(ini.version, expected_version)
     resolved = _validate(data, office=actor.is_office, creating=False)
     if not actor.is_office and not permissions.can_create_for(
             actor, data.owning_unit_id, data.primary_area_id):
@@ -293,7 +276,7 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
     may pass a gate that is not met, with a written reason that lands in the history."""
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
-    _check_version(ini, expected_version)
+    check_version(ini.version, expected_version)
     check = P.check_transition(ini.phase, target, office=actor.is_office)
     if not check.allowed:
         messages = {
@@ -358,7 +341,7 @@ def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
     allowed = permissions.can_edit_initiative(actor, ini) if archived else actor.is_office
     if not allowed:
         raise PermissionDenied()
-    _check_version(ini, expected_version)
+    check_version(ini.version, expected_version)
     if ini.archived == archived:
         raise ServiceValidationError({"reason": _("Initiativet är redan arkiverat.") if archived
                                       else _("Initiativet är inte arkiverat.")})
