@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portfolio.api import init_api
     from portfolio.audits.views import bp as audits_bp
     from portfolio.auth.views import bp as auth_bp
     from portfolio.benefits.views import bp as benefits_bp
@@ -84,5 +85,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(exports_bp)
     init_dashboards(app)
+    init_api(app)
     register_error_handlers(app)
     register_commands(app)

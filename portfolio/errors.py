@@ -32,6 +32,10 @@ def render_error(code: int, detail: str | None = None):
                            text=detail or text), code
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(err):
@@ -40,10 +44,18 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
+        if _is_api():
+            from portfolio.api.errors import error_response
+
+            return error_response(err)
         return render_error(err.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):
         db.session.rollback()
         app.logger.exception("unhandled error", exc_info=err)
+        if _is_api():
+            from portfolio.api.errors import error_response
+
+            return error_response(InternalServerError())
         return render_error(InternalServerError.code)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -12,3 +12,13 @@ class LoginForm(FlaskForm):
         DataRequired(_l("Fyll i ditt lösenord.")), Length(max=500)],
         render_kw={"autocomplete": "current-password"})
     next = HiddenField()
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Namn på nyckeln"), validators=[
+        DataRequired(_l("Ge nyckeln ett namn, t.ex. vad den ska användas till.")),
+        Length(max=100, message=_l("Högst %(max)d tecken."))])
+
+
+class RevokeTokenForm(FlaskForm):
+    pass

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from portfolio.auth.forms import LoginForm
+from portfolio.auth import tokens
+from portfolio.auth.forms import LoginForm, RevokeTokenForm, TokenForm
 from portfolio.auth.services import authenticate
+from portfolio.validation import PermissionDenied, ServiceValidationError
 from portfolio.viewkit import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -44,3 +46,39 @@ def logout():
     session.clear()
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """The user's own page: roles and scopes, and personal API tokens."""
+    form = TokenForm()
+    created = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            created = tokens.create_token(current_user, form.name.data)
+        except ServiceValidationError as exc:
+            form.name.errors = [exc.errors.get("name", "")]
+            status = 422
+        else:
+            form = TokenForm(formdata=None)
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/profile.html", form=form, created=created,
+                           tokens=tokens.tokens_of(current_user), revoke_form=RevokeTokenForm()), status
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    if not RevokeTokenForm().validate_on_submit():
+        return redirect(url_for("auth.profile"))
+    try:
+        token = tokens.revoke_token(current_user, token_id)
+    except PermissionDenied:
+        from flask import abort
+
+        abort(404)
+    flash(_("Nyckeln ”%(name)s” är återkallad och kan inte längre användas.", name=token.name), "info")
+    return redirect(url_for("auth.profile"))

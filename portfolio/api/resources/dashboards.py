@@ -1,0 +1,3 @@
+from flask_smorest import Blueprint
+
+blp = Blueprint("api_dashboards", __name__)
