@@ -1,3 +1,136 @@
-from flask_smorest import Blueprint
+"""Audits, their recommendations and each addressed committee's response. Responses can be
+updated by that committee's editors and the project office (same rule as the web form)."""
 
-blp = Blueprint("api_audits", __name__)
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy.orm import selectinload
+
+from portfolio.api.common import call_service, etag, expected_version, get_or_404
+from portfolio.api.fields import Day, StrictSchema, Text
+from portfolio.audits import services
+from portfolio.audits.models import RESPONSE_STATUSES, Audit, Recommendation, RecommendationResponse
+from portfolio.extensions import db
+
+blp = Blueprint("api_audits", __name__, description="Revisioner, rekommendationer och nämndernas svar.")
+
+
+class ActionOut(ma.Schema):
+    id = fields.Integer()
+    text = fields.String()
+    owner = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    done = fields.Boolean()
+
+
+class ResponseOut(ma.Schema):
+    id = fields.Integer()
+    recommendation_id = fields.Integer()
+    committee_id = fields.Integer()
+    answer_paragraph = fields.String(allow_none=True)
+    answer_diarienummer = fields.String(allow_none=True)
+    answer_date = fields.Date(allow_none=True)
+    answer_summary = fields.String(allow_none=True)
+    status = fields.String()
+    status_reason = fields.String(allow_none=True)
+    evidence = fields.String(allow_none=True)
+    actions = fields.List(fields.Nested(ActionOut))
+    version = fields.Integer()
+    updated_at = fields.DateTime()
+
+
+class RecommendationOut(ma.Schema):
+    id = fields.Integer()
+    code = fields.String(allow_none=True)
+    text = fields.String()
+    responses = fields.List(fields.Nested(ResponseOut))
+
+
+class AuditOut(ma.Schema):
+    id = fields.Integer()
+    title = fields.String()
+    auditor = fields.String(allow_none=True)
+    report_date = fields.Date(allow_none=True)
+    diarienummer = fields.String(allow_none=True)
+    letter_date = fields.Date(allow_none=True)
+    answer_deadline = fields.Date(allow_none=True)
+    assessment = fields.String(allow_none=True)
+    is_demo = fields.Boolean()
+    version = fields.Integer()
+
+
+class AuditDetailOut(AuditOut):
+    recommendations = fields.List(fields.Nested(RecommendationOut))
+
+
+class ResponseIn(StrictSchema):
+    answer_paragraph = Text(30, load_default=None)
+    answer_diarienummer = Text(60, load_default=None)
+    answer_date = Day(load_default=None, allow_none=True)
+    answer_summary = Text(10000, load_default=None)
+    status = fields.String(required=True, validate=validate.OneOf(RESPONSE_STATUSES))
+    status_reason = Text(5000, load_default=None)
+    evidence = Text(5000, load_default=None)
+    version = fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1),
+                             metadata={"description": "Versionen du läste (eller rubriken If-Match)"})
+
+
+class ResponsePatch(ResponseIn):
+    pass
+
+
+@blp.route("/audits")
+@blp.response(200, AuditOut(many=True))
+def list_audits():
+    """Revisioner"""
+    return db.session.scalars(db.select(Audit).order_by(Audit.report_date.desc(), Audit.id)).all()
+
+
+@blp.route("/audits/<int:audit_id>")
+@blp.response(200, AuditDetailOut)
+def get_audit(audit_id: int):
+    """En revision med rekommendationer, nämndernas svar och åtgärder"""
+    return get_or_404(Audit, audit_id, options=[
+        selectinload(Audit.recommendations).selectinload(Recommendation.responses)
+        .selectinload(RecommendationResponse.actions)])
+
+
+def _save_response(data, response_id: int, *, patch: bool):
+    response = get_or_404(RecommendationResponse, response_id)
+    expected = expected_version(data)
+    values = ({n: getattr(response, n) for n in services.RESPONSE_FIELDS} | data) if patch else data
+
+    def current():
+        db.session.expire_all()
+        return ResponseOut().dump(db.session.get(RecommendationResponse, response_id))
+
+    response = call_service(services.update_response, response, values, current_user,
+                            expected_version=expected.version, expected=expected, current=current)
+    return response, 200, etag(response.version)
+
+
+@blp.route("/responses/<int:response_id>")
+@blp.response(200, ResponseOut)
+def get_response(response_id: int):
+    """En nämnds svar på en rekommendation"""
+    response = get_or_404(RecommendationResponse, response_id)
+    return response, 200, etag(response.version)
+
+
+@blp.route("/responses/<int:response_id>", methods=["PUT"])
+@blp.arguments(ResponseIn)
+@blp.response(200, ResponseOut)
+def put_response(data, response_id: int):
+    """Ersätt nämndens svar (nämndens redigerare eller projektkontoret); kräver version"""
+    return _save_response(data, response_id, patch=False)
+
+
+@blp.route("/responses/<int:response_id>", methods=["PATCH"])
+@blp.arguments(ResponsePatch(partial=True))
+@blp.response(200, ResponseOut)
+def patch_response(data, response_id: int):
+    """Ändra enstaka fält i nämndens svar; kräver version"""
+    return _save_response(data, response_id, patch=True)
