@@ -85,6 +85,10 @@ class Initiative(db.Model):
     plan_goals = relationship("PlanGoal", secondary="initiative_plan_goal",
                               back_populates="initiatives")
 
+    # The UPDATE carries "WHERE version = <the version read>": of two concurrent saves, the
+    # second matches no row and becomes a conflict instead of a lost update.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     @property
     def total_funding(self) -> Decimal:
         return sum((f.amount for f in self.funding), Decimal(0))
