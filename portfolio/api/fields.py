@@ -98,3 +98,16 @@ class StrictSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+
+class Timestamp(fields.DateTime):
+    """A stored moment (naive UTC in the database) as RFC 3339 with its zone: 2026-01-31T12:00:00Z."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            from datetime import UTC
+
+            value = value.replace(tzinfo=UTC)
+        return value.isoformat().replace("+00:00", "Z")

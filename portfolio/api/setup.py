@@ -41,9 +41,19 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer",
         "description": "Personlig API-nyckel från Min profil."})
+    names = set()
     for blp in BLUEPRINTS():
-        blp.before_request(auth.authenticate)
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=API_PREFIX)
+        names.add(blp.name)
     app.register_blueprint(docs.bp, url_prefix=API_PREFIX)
+
+    @app.before_request
+    def _api_auth():
+        # Blueprints are module-level objects shared by every app in the process, so the hook
+        # is the app's, keyed on the blueprint's name.
+        from flask import request
+
+        if request.blueprint in names:
+            auth.authenticate()
     app.extensions["portfolio.api"] = api

@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from portfolio.api.common import call_service, etag, expected_version, get_or_404
-from portfolio.api.fields import Day, StrictSchema, Text
+from portfolio.api.fields import Day, StrictSchema, Text, Timestamp
 from portfolio.audits import services
 from portfolio.audits.models import RESPONSE_STATUSES, Audit, Recommendation, RecommendationResponse
 from portfolio.extensions import db
@@ -39,7 +39,7 @@ class ResponseOut(ma.Schema):
     evidence = fields.String(allow_none=True)
     actions = fields.List(fields.Nested(ActionOut))
     version = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
 
 
 class RecommendationOut(ma.Schema):

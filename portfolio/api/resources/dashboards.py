@@ -86,7 +86,7 @@ def list_dashboards():
 
 
 @blp.route("/dashboards/<dashboard_id>")
-@blp.arguments(DashboardQuery, location="query")
+@blp.arguments(DashboardQuery, location="query", unknown=ma.RAISE)
 @blp.response(200, DashboardResultOut)
 def get_dashboard(args, dashboard_id: str):
     """En instrumentpanel för ett år (och ev. nämnd eller område)"""

@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 
 from portfolio.api.common import call_service, etag, expected_version, get_or_404
 from portfolio.api.errors import api_abort
-from portfolio.api.fields import Day, ExactDecimal, Money, SmallInt, StrictSchema, Text, Year
+from portfolio.api.fields import Day, ExactDecimal, Money, SmallInt, StrictSchema, Text, Timestamp, Year
 from portfolio.api.resources.initiatives import load
 from portfolio.auth import permissions
 from portfolio.benefits import services as benefit_services
@@ -76,8 +76,8 @@ NeedsOut = ma.Schema.from_dict({
     **{name: fields.String(allow_none=True) for name in needs_services.TEXT_FIELDS},
     "involvement_when": fields.Date(allow_none=True), "inclusion_considered": fields.Boolean(allow_none=True),
     "infosec_class": fields.String(allow_none=True), "personal_data": fields.Boolean(allow_none=True),
-    "dpia_needed": fields.String(allow_none=True), "version": fields.Integer(), "updated_at": fields.DateTime(),
-    "completed_at": fields.DateTime(allow_none=True),
+    "dpia_needed": fields.String(allow_none=True), "version": fields.Integer(), "updated_at": Timestamp(),
+    "completed_at": Timestamp(allow_none=True),
 }, name="NeedsAnalysis")
 
 NeedsIn = StrictSchema.from_dict({
@@ -143,7 +143,7 @@ class RiskOut(ma.Schema):
     status = fields.String()
     review_date = fields.Date(allow_none=True)
     version = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
 
 
 class RiskIn(StrictSchema):
@@ -272,7 +272,7 @@ class BenefitCaseOut(ma.Schema):
     calculation = fields.Method("_calculation", metadata={
         "type": "object", "description": "npv, payback_year, benefit_cost_ratio, pv_benefits, pv_costs, total_costs"})
     version = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
 
     def _calculation(self, case):
         result = benefit_services.calculate(case)
@@ -383,7 +383,7 @@ class BenefitOut(ma.Schema):
     status = fields.String()
     status_reason = fields.String(allow_none=True)
     version = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
 
 
 class BenefitIn(StrictSchema):
@@ -424,7 +424,7 @@ class MeasurementOut(ma.Schema):
     value = ExactDecimal(4, 12)
     realised_amount = Money(allow_none=True)
     comment = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class MeasurementIn(StrictSchema):
@@ -522,7 +522,7 @@ class FollowUpOut(ma.Schema):
     achievements = fields.String(allow_none=True)
     next_steps = fields.String(allow_none=True)
     version = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
 
 
 class FollowUpIn(StrictSchema):

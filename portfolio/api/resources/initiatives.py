@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from portfolio.api.common import Expected, call_service, etag, expected_version, get_or_404, paged
-from portfolio.api.fields import Day, Id, Money, StrictSchema, Text
+from portfolio.api.fields import Day, Id, Money, StrictSchema, Text, Timestamp
 from portfolio.api.schemas import FundingIn, PageQuery, RefSchema, StaffingIn, page_of
 from portfolio.domain import phases as P
 from portfolio.initiatives import services
@@ -64,8 +64,8 @@ class InitiativeOut(ma.Schema):
     total_funding = Money()
     is_demo = fields.Boolean()
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = Timestamp()
+    updated_at = Timestamp()
 
 
 InitiativePage = page_of(InitiativeOut, "InitiativePage")
@@ -194,7 +194,7 @@ def as_input_dict(ini: Initiative) -> dict:
 
 
 @blp.route("/initiatives")
-@blp.arguments(InitiativeQuery, location="query")
+@blp.arguments(InitiativeQuery, location="query", unknown=ma.RAISE)
 @blp.response(200, InitiativePage)
 def list_initiatives(args):
     """Initiativ, filtrerade och sorterade som i registret"""

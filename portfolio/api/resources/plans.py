@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from portfolio.api.common import etag, get_or_404
-from portfolio.api.fields import ExactDecimal, Id, StrictSchema
+from portfolio.api.fields import ExactDecimal, Id, StrictSchema, Timestamp
 from portfolio.extensions import db
 from portfolio.plans.models import PLAN_STATUSES, CommitteePlan, PlanGoal
 
@@ -57,7 +57,7 @@ class PlanOut(ma.Schema):
     note = fields.String(allow_none=True)
     is_demo = fields.Boolean()
     version = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
 
 
 class PlanDetailOut(PlanOut):
@@ -70,7 +70,7 @@ class PlanQuery(StrictSchema):
 
 
 @blp.route("/plans")
-@blp.arguments(PlanQuery, location="query")
+@blp.arguments(PlanQuery, location="query", unknown=ma.RAISE)
 @blp.response(200, PlanOut(many=True))
 def list_plans(args):
     """Planer (alla versioner; ersatta planer är historik)"""
