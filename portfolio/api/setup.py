@@ -24,7 +24,6 @@ def _config(app: Flask) -> None:
             "`version`; har någon annan hunnit ändra svarar API:t 412 respektive 409 med nuvarande data."),
         },
         "security": [{"bearerAuth": []}],
-        "servers": [{"url": "/"}],
     })
 
 

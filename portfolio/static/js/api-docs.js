@@ -4,7 +4,7 @@ window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({
     url: root.getAttribute("data-spec-url"),
     dom_id: "#swagger-ui",
-    deepLinking: true,
+    deepLinking: false,
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout"
