@@ -19,8 +19,10 @@ def check_texts(values: dict, limits: dict[str, int], errors: dict[str, str]) ->
             errors[name] = _("Högst %(max)d tecken.", max=limit)
 
 
-def check_version(current: int, expected) -> None:
+def check_version(current: int, expected, entity: tuple[str, int] | None = None) -> None:
+    """Refuse a save based on an old version; `entity` (type, id as in the change log) lets the
+    user be told what changed in between."""
     from portfolio.validation import ConflictError
 
     if str(expected) != str(current):
-        raise ConflictError(current)
+        raise ConflictError(current, expected=expected, entity=entity)

@@ -12,12 +12,24 @@ class ServiceValidationError(ValueError):
 
 
 class ConflictError(RuntimeError):
-    """Someone else saved first. `changed` lists the fields that differ from what the user saw."""
+    """Someone else saved first. `entity` (type, id) and the version the user saw let the view
+    look up in the change log what was saved in between."""
 
-    def __init__(self, current_version: int, changed: list[str] | None = None):
+    def __init__(self, current_version: int, changed: list[str] | None = None, *,
+                 expected=None, entity: tuple[str, int] | None = None):
         self.current_version = current_version
         self.changed = changed or []
+        self.expected = expected
+        self.entity = entity
         super().__init__(f"version conflict (current version {current_version})")
+
+    @property
+    def saves_since(self) -> int:
+        """How many saves happened after the version the user saw (0 when unknown)."""
+        try:
+            return max(0, int(self.current_version) - int(self.expected))
+        except (TypeError, ValueError):
+            return 0
 
 
 class PermissionDenied(PermissionError):

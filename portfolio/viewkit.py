@@ -16,6 +16,21 @@ def conflict_message() -> str:
              "senaste versionen; dina ändringar är inte sparade.")
 
 
+def conflict_details(err) -> list[str]:
+    """One line per field someone else changed after the version the user was editing."""
+    from portfolio.changelog.queries import changes_since
+    from portfolio.initiatives.labels import FIELD_LABELS
+
+    lines = []
+    for row in changes_since(err.entity, err.saves_since):
+        who = row.user.name if row.user else _("okänd")
+        lines.append(_("%(field)s ändrades av %(user)s %(time)s: nu ”%(value)s”.",
+                       field=FIELD_LABELS.get(row.field, row.field), user=who,
+                       time=row.changed_at.strftime("%Y-%m-%d %H:%M"),
+                       value=(row.new_value or "–")[:200]))
+    return lines
+
+
 def run_form(form, save: Callable[[], object], *, success: str, redirect_to: Callable[[object], str],
              render: Callable[[int], object]):
     status = 200
@@ -27,8 +42,9 @@ def run_form(form, save: Callable[[], object], *, success: str, redirect_to: Cal
             except ServiceValidationError as err:
                 form.attach_errors(err.errors)
                 form.gate_missing = getattr(err, "missing", [])
-            except ConflictError:
+            except ConflictError as err:
                 form.form_errors.append(conflict_message())
+                form.form_errors.extend(conflict_details(err))
                 status = 409
             except PermissionDenied:
                 abort(403)

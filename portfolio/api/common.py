@@ -60,10 +60,10 @@ def call_service(fn: Callable, *args, expected: Expected | None = None, current:
         return fn(*args, **kwargs)
     except PermissionDenied:
         api_abort(403)
-    except ConflictError:
+    except ConflictError as err:
         db.session.rollback()
         code = 412 if expected is not None and expected.from_header else 409
-        api_abort(code, current=current() if current else None)
+        api_abort(code, current=current() if current else None, changes=_changes(err))
     except ServiceValidationError as exc:
         errors = {(field_map(k) if field_map else k): v for k, v in exc.errors.items()}
         extra = {}
@@ -73,9 +73,14 @@ def call_service(fn: Callable, *args, expected: Expected | None = None, current:
         api_abort(422, _("Uppgifterna innehåller fel. Se errors."), errors=field_errors(errors), **extra)
 
 
-def page_args(schema_cls):
-    """Documented query arguments for paging, shared by list endpoints."""
-    return schema_cls
+def _changes(err: ConflictError) -> list[dict]:
+    """What others saved after the version the client read (from the change log)."""
+    from portfolio.changelog.queries import changes_since
+
+    return [{"field": row.field, "old": row.old_value, "new": row.new_value,
+             "user": row.user.name if row.user else None,
+             "at": row.changed_at.isoformat(timespec="seconds") + "Z"}
+            for row in changes_since(err.entity, err.saves_since)]
 
 
 def paged(stmt, page: int, per_page: int) -> dict:

@@ -24,6 +24,8 @@ class ApiErrorSchema(ma.Schema):
     message = ma.fields.String(required=True, metadata={"description": "Vad som gick fel, på svenska"})
     errors = ma.fields.Dict(metadata={"description": "Fel per plats och fält: {\"json\": {\"title\": [\"…\"]}}"})
     current = ma.fields.Dict(allow_none=True, metadata={"description": "Resursen som den är sparad nu (vid 409/412)"})
+    changes = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "Vad andra har sparat efter versionen du läste: field, old, new, user, at (vid 409/412)"})
 
 
 def _default_messages() -> dict[int, str]:
@@ -84,10 +86,11 @@ def translate(messages):
 
 class ApiError(HTTPException):
     def __init__(self, code: int, message: str | None = None, *, errors: dict | None = None,
-                 current: dict | None = None, headers: dict | None = None):
+                 current: dict | None = None, changes: list | None = None, headers: dict | None = None):
         super().__init__(description=message)
         self.code = code
-        self.data = {"message": message, "errors": errors, "current": current, "headers": headers or {}}
+        self.data = {"message": message, "errors": errors, "current": current, "changes": changes,
+                     "headers": headers or {}}
 
 
 def api_abort(code: int, message: str | None = None, **kwargs):
@@ -110,6 +113,8 @@ def error_response(err: HTTPException):
         body["errors"] = translate(errors)
     if data.get("current") is not None:
         body["current"] = data["current"]
+    if data.get("changes"):
+        body["changes"] = data["changes"]
     response = jsonify(body)
     response.status_code = code
     for key, value in (data.get("headers") or getattr(err, "headers", None) or {}).items():

@@ -30,7 +30,7 @@ def save_audit(values: dict, actor, *, audit: Audit | None = None, expected_vers
     if not permissions.can_manage_plans(actor):
         raise PermissionDenied()
     if audit is not None:
-        check_version(audit.version, expected_version)
+        check_version(audit.version, expected_version, ("audit", audit.id))
     errors: dict[str, str] = {}
     check_texts(values, {"title": 300, "auditor": 200, "diarienummer": 60, "assessment": 10000},
                 errors)
@@ -102,7 +102,7 @@ def update_response(response: RecommendationResponse, values: dict, actor, *,
                     expected_version=None) -> RecommendationResponse:
     """The addressed committee's answer, status and evidence."""
     _require_answer(response, actor)
-    check_version(response.version, expected_version)
+    check_version(response.version, expected_version, ("recommendation_response", response.id))
     errors: dict[str, str] = {}
     check_texts(values, {"answer_paragraph": 30, "answer_diarienummer": 60,
                          "answer_summary": 10000, "status_reason": 5000, "evidence": 5000}, errors)

@@ -72,7 +72,7 @@ def save_case(ini, values: dict, actor, *, expected_version=None) -> BenefitCase
     _require_edit(ini, actor)
     case = get_case(ini.id)
     if case is not None:
-        check_version(case.version, expected_version)
+        check_version(case.version, expected_version, ("benefit_case", case.id))
     errors: dict[str, str] = {}
     start, horizon = values.get("start_year"), values.get("horizon")
     if not isinstance(start, int) or not 2000 <= start <= 2100:
@@ -209,7 +209,7 @@ def save_benefit(ini, values: dict, actor, *, benefit: Benefit | None = None,
     if benefit is not None:
         if benefit.initiative_id != ini.id:
             raise PermissionDenied()
-        check_version(benefit.version, expected_version)
+        check_version(benefit.version, expected_version, ("benefit", benefit.id))
     errors: dict[str, str] = {}
     check_texts(values, BENEFIT_TEXT_LIMITS, errors)
     kind = values.get("kind")

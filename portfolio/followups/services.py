@@ -80,7 +80,7 @@ def save_followup(ini, values: dict, actor, *, followup: FollowUp | None = None,
     if followup is not None:
         if followup.initiative_id != ini.id:
             raise PermissionDenied()
-        check_version(followup.version, expected_version)
+        check_version(followup.version, expected_version, ("follow_up", followup.id))
     errors: dict[str, str] = {}
     check_texts(values, {"comment": 5000, "achievements": 5000, "next_steps": 5000}, errors)
     year, period = values.get("year"), values.get("period")
@@ -138,7 +138,7 @@ def save_evaluation(ini, values: dict, actor, *, expected_version=None) -> Evalu
     _require_edit(ini, actor)
     evaluation = get_evaluation(ini.id)
     if evaluation is not None:
-        check_version(evaluation.version, expected_version)
+        check_version(evaluation.version, expected_version, ("evaluation", evaluation.id))
     errors: dict[str, str] = {}
     check_texts(values, dict.fromkeys(EVALUATION_FIELDS[1:5], 10000), errors)
     if values.get("goals_met") not in GOALS_MET:

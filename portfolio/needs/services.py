@@ -9,9 +9,9 @@ from portfolio.changelog.services import fields_snapshot, now, record_changes
 from portfolio.extensions import db
 from portfolio.needs.models import COMPLETE, DRAFT, NeedsAnalysis
 from portfolio.programme.services import current_programme
-from portfolio.text_rules import check_texts
+from portfolio.text_rules import check_texts, check_version
 from portfolio.transactions import atomic
-from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
+from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "needs_analysis"
 TEXT_FIELDS = ("problem", "target_groups", "needs_capture", "involvement_who", "involvement_how",
@@ -56,8 +56,8 @@ def save(ini, values: dict, actor, *, complete: bool, expected_version) -> Needs
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
     analysis = get(ini.id)
-    if analysis is not None and str(expected_version) != str(analysis.version):
-        raise ConflictError(analysis.version)
+    if analysis is not None:
+        check_version(analysis.version, expected_version, (ENTITY, analysis.id))
     _validate(values, complete)
     before = fields_snapshot(analysis, FIELDS)
     moment = now()

@@ -64,7 +64,7 @@ def save_plan(committee: OrgUnit, values: dict, actor, *, plan: CommitteePlan | 
     if committee.kind == "forvaltning":
         raise ServiceValidationError({"committee": _("Planer registreras för nämnder, inte förvaltningar.")})
     if plan is not None:
-        check_version(plan.version, expected_version)
+        check_version(plan.version, expected_version, ("plan", plan.id))
         if plan.status == "ersatt":
             raise ServiceValidationError({"status": _("En ersatt plan är historik och kan inte ändras. "
                                                       "Registrera en ny plan i stället.")})

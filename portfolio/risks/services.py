@@ -60,7 +60,7 @@ def save_risk(ini, values: dict, actor, *, risk: Risk | None = None,
     if risk is not None:
         if risk.initiative_id != ini.id:
             raise PermissionDenied()
-        check_version(risk.version, expected_version)
+        check_version(risk.version, expected_version, (ENTITY, risk.id))
     _validate(values)
     before = fields_snapshot(risk, FIELDS)
     moment = now()

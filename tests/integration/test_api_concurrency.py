@@ -63,3 +63,20 @@ def test_racing_threads_never_lose_an_update(app, make_user):
     with app.app_context():
         stored = db.session.get(Initiative, ini)
         assert stored.title == f"Klient {winner}" and stored.version == 2
+
+
+def test_a_conflict_says_what_the_other_save_changed(app, make_user):
+    from tests.api_support import build_world
+
+    office_id = make_user("portfolio_office")[0]
+    w = build_world(app, office_id)
+    office = ApiClient(app.test_client(), token_for(app, office_id))
+    editor = ApiClient(app.test_client(), token_for(app, make_user("editor", units=["SBF"])[0]))
+    url = f"/api/v1/initiatives/{w['ini']}/risks/{w['risk']}"
+    assert office.patch(url, json={"mitigation": "Vite i avtalet", "version": 1}).status_code == 200
+    lost = editor.patch(url, json={"probability": 1, "version": 1})
+    assert lost.status_code == 409
+    body = lost.get_json()
+    assert body["current"]["mitigation"] == "Vite i avtalet" and body["current"]["probability"] == 3
+    assert [c["field"] for c in body["changes"]] == ["mitigation"]
+    assert body["changes"][0]["new"] == "Vite i avtalet"

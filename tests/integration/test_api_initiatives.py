@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.api_support import api_as  # noqa: F401 (fixture)
 from tests.factories import area_id, source_id, unit_id
 
 

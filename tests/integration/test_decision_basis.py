@@ -78,6 +78,9 @@ def test_needs_analysis_refuses_nul_and_stale_versions(app, client, setup):
     client.post(url, data={"problem": "v2", "action": "draft", "version": "1"})
     stale = client.post(url, data={"problem": "v3", "action": "draft", "version": "1"})
     assert stale.status_code == 409
+    # The user is told what the other save changed, from the change log.
+    html = stale.get_data(as_text=True)
+    assert "ändrades av" in html and "”v2”" in html
     with app.app_context():
         assert db.session.scalar(db.select(NeedsAnalysis.problem)) == "v2"
 
