@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.errors import register_error_handlers
     from portfolio.exports.views import bp as exports_bp
     from portfolio.followups.views import bp as followups_bp
+    from portfolio.imports.views import bp as imports_bp
     from portfolio.initiatives.views import bp as initiatives_bp
     from portfolio.needs.views import bp as needs_bp
     from portfolio.plans.views import bp as plans_bp
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboards_bp, url_prefix="/dashboards")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(exports_bp)
+    app.register_blueprint(imports_bp)
     init_dashboards(app)
     init_api(app)
     register_error_handlers(app)

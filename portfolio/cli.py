@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from portfolio.app import create_app
 from portfolio.programme.loader import ProgrammeError
@@ -135,8 +135,48 @@ def demo_load() -> None:
 
 def register_commands(app) -> None:
     """Commands that work on an app (so `app.test_cli_runner()` sees them too)."""
-    for group in (users, programme, demo_group, dashboards_group, report_group):
+    for group in (users, programme, demo_group, dashboards_group, report_group, import_command):
         app.cli.add_command(group)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--dry-run", is_flag=True, help="Provkör: rapportera alla problem, spara ingenting.")
+@click.option("--user", "email", required=True,
+              help="E-postadress för den som importerar (projektkontoret eller admin); står i historiken.")
+@with_appcontext
+def import_command(path: str, dry_run: bool, email: str) -> None:
+    """Importera initiativ från en Excel- eller CSV-fil (samma format som exporten av registret).
+    Allt eller ingenting; finns referensen redan uppdateras initiativet."""
+    from portfolio.auth.models import User
+    from portfolio.extensions import db
+    from portfolio.imports.reader import MAX_BYTES
+    from portfolio.imports.service import can_import, import_file
+
+    with current_app.test_request_context():
+        user = db.session.scalar(db.select(User).where(db.func.lower(User.email) == email.strip().lower()))
+        if user is None or not user.active:
+            click.echo(f"Fel: det finns inget aktivt konto med e-postadressen {email}.", err=True)
+            sys.exit(2)
+        if not can_import(user):
+            click.echo("Fel: bara projektkontoret och administratörer får importera.", err=True)
+            sys.exit(2)
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        result = import_file(data, path, user, dry_run=dry_run)
+        if result.problems:
+            click.echo(f"{len(result.problems)} problem i filen, ingenting har sparats:", err=True)
+            for p in result.problems:
+                where = ", ".join(part for part in (
+                    f"blad {p.sheet}" if p.sheet else "", f"rad {p.row}" if p.row else "",
+                    f"kolumn {p.column}" if p.column else "") if part)
+                click.echo(f"  {where + ': ' if where else ''}{p.message}", err=True)
+            sys.exit(1)
+        counts = f"{result.created} nya, {result.updated} ändrade, {result.unchanged} oförändrade"
+        if dry_run:
+            click.echo(f"Provkörningen hittade inga problem. Ingenting har sparats; en import skulle ge: {counts}.")
+        else:
+            click.echo(f"Importen är klar: {counts}.")
 
 
 @click.group("dashboards", cls=AppGroup)

@@ -15,7 +15,10 @@ from portfolio.initiatives.queries import RegisterFilter, register_query
 REGISTER_COLUMNS = ("Referens", "Titel", "Beskrivning", "Ägande enhet", "Nämnd", "Deltagande enheter",
                     "Primärt område", "Sekundära områden", "Principer", "Fas", "Startdatum", "Slutdatum",
                     "Behovsägare", "Projektledare", "Nyttoägare", "Finansiering totalt (kr)",
-                    "Finansiering per år och källa", "Årsarbetare totalt", "Arkiverad", "Senast ändrad")
+                    "Finansiering per år och källa", "Årsarbetare totalt", "Årsarbetare per år", "Arkiverad",
+                    "Senast ändrad")
+# Derived columns: shown for the reader, ignored by the import.
+COMPUTED = {"Nämnd", "Finansiering totalt (kr)", "Årsarbetare totalt", "Senast ändrad"}
 PERSONAL = {"Behovsägare", "Projektledare", "Nyttoägare"}
 FOLLOWUP_COLUMNS = ("Referens", "Titel", "Nämnd", "År", "Period", "Status", "Färdigt (%)",
                     "Kostnad hittills (kr)", "Kommentar", "Uppnått", "Nästa steg", "Senast ändrad")
@@ -34,11 +37,32 @@ def register_rows(flt: RegisterFilter) -> list[tuple]:
             ", ".join(u.code for u in ini.participating_units), ini.primary_area.name,
             ", ".join(a.name for a in ini.secondary_areas), ", ".join(p.name for p in ini.principles),
             phase_label(ini.phase), ini.start_date, ini.end_date, ini.need_owner or "", ini.project_lead or "",
-            ini.benefit_owner or "", ini.total_funding,
-            "; ".join(f"{f.year} {f.source.name}: {f.amount}" for f in ini.funding),
-            sum((s.fte for s in ini.staffing), Decimal(0)), "ja" if ini.archived else "nej",
+            ini.benefit_owner or "", ini.total_funding, funding_text(ini.funding),
+            sum((s.fte for s in ini.staffing), Decimal(0)), staffing_text(ini.staffing),
+            "ja" if ini.archived else "nej",
             ini.updated_at.strftime("%Y-%m-%d %H:%M")))
     return rows
+
+
+def number_text(value: Decimal, *, money: bool = False) -> str:
+    """Decimal comma, no grouping: 450000.00 → "450000"; money 1234.5 → "1234,50"; 1.50 → "1,5"."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return format(value.quantize(Decimal(1)), "f")
+    text = format(value.quantize(Decimal("0.01")), "f") if money else format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def funding_text(lines) -> str:
+    """Funding as one cell the import reads back: "2025 Egen ram: 450000; 2026 Statsbidrag:
+    1234,50" (year, the source's name, kronor), by year and the programme's source order."""
+    ordered = sorted(lines, key=lambda f: (f.year, f.source.sort_order, f.source.id))
+    return "; ".join(f"{f.year} {f.source.name}: {number_text(f.amount, money=True)}" for f in ordered)
+
+
+def staffing_text(lines) -> str:
+    """Staff need as one cell: "2025: 1,5; 2026: 2" (year: full-time equivalents)."""
+    return "; ".join(f"{s.year}: {number_text(s.fte)}" for s in sorted(lines, key=lambda s: s.year))
 
 
 def followup_rows(flt: RegisterFilter) -> list[tuple]:

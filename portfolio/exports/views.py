@@ -53,7 +53,7 @@ def open_data():
     keys = ["ref", "title", "description", "owning_unit", "committee", "participating_units",
             "primary_area", "secondary_areas", "principles", "phase", "start_date", "end_date",
             "need_owner", "project_lead", "benefit_owner", "funding_total_sek", "funding",
-            "fte_total", "archived", "updated"]
+            "fte_total", "fte_per_year", "archived", "updated"]
     data = []
     for row in rows:
         item = {keys[i]: row[i] for i in keep}

@@ -6,6 +6,7 @@ having changed anything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,16 +14,19 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from portfolio.auth import permissions
-from portfolio.changelog.services import Snapshot, now, record_changes
+from portfolio.changelog.services import now, record_changes
 from portfolio.domain import phases as P
 from portfolio.extensions import db
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
+from portfolio.initiatives.snapshots import planned_snapshot, snapshot  # noqa: F401 (planned_snapshot: public)
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
 from portfolio.text_rules import check_texts, check_version
 from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "initiative"
+REF_MAX = 40
+REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
 TEXT_LIMITS = {"title": 200, "description": 10000, "need_owner": 200, "project_lead": 200,
                "benefit_owner": 200}
 
@@ -64,59 +68,39 @@ class InitiativeInput:
     demo_note: str | None = None
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " kr"
-
-
-def snapshot(ini: Initiative) -> Snapshot:
-    """What a reader sees of an initiative, as text per field, for the change log."""
-    def names(rows):
-        return ", ".join(r.code for r in rows) or None
-
-    return {
-        "title": ini.title,
-        "description": ini.description or None,
-        "owning_unit": ini.owning_unit.code if ini.owning_unit else None,
-        "participating_units": names(ini.participating_units),
-        "primary_area": ini.primary_area.name if ini.primary_area else None,
-        "secondary_areas": ", ".join(a.name for a in ini.secondary_areas) or None,
-        "principles": ", ".join(p.name for p in ini.principles) or None,
-        "phase": ini.phase,
-        "start_date": ini.start_date.isoformat() if ini.start_date else None,
-        "end_date": ini.end_date.isoformat() if ini.end_date else None,
-        "need_owner": ini.need_owner,
-        "project_lead": ini.project_lead,
-        "benefit_owner": ini.benefit_owner,
-        "funding": "; ".join(f"{f.year} {f.source.name}: {_money(f.amount)}"
-                             for f in sorted(ini.funding, key=lambda f: (f.year, f.source.sort_order))) or None,
-        "staffing": "; ".join(f"{s.year}: {format(s.fte.normalize(), 'f').replace('.', ',')}"
-                              for s in sorted(ini.staffing, key=lambda s: s.year)) or None,
-        "archived": _("ja") if ini.archived else None,
-    }
+def _reference(model, row_id):
+    """An active reference row by id, from the session's identity map when loaded already (an
+    import validates thousands of rows against the same few units and areas)."""
+    if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 < row_id < 2**31:
+        return None
+    row = db.session.get(model, row_id)
+    return row if row is not None and row.active else None
 
 
 def _rows_by_id(model, ids, key: str, errors: dict) -> list:
     ids = list(dict.fromkeys(ids))
     if not ids:
         return []
-    rows = {r.id: r for r in db.session.scalars(
-        db.select(model).where(model.id.in_(ids), model.active.is_(True)))}
+    rows = {i: row for i in ids if (row := _reference(model, i)) is not None}
     if len(rows) != len(ids):
         errors[key] = _("Ett av de valda alternativen finns inte.")
     return [rows[i] for i in ids if i in rows]
 
 
-def _validate(data: InitiativeInput, *, office: bool, creating: bool) -> dict:
-    """Check every rule; return the resolved rows, or raise with all problems at once."""
+def _validate(data: InitiativeInput, *, office: bool, creating: bool, any_phase: bool = False) -> dict:
+    """Check every rule; return the resolved rows, or raise with all problems at once.
+    `any_phase`: the project office may create an initiative directly in any phase (import)."""
     errors: dict[str, str] = {}
     check_texts({name: getattr(data, name) for name in TEXT_LIMITS}, TEXT_LIMITS, errors)
+    if creating and data.ref:
+        _validate_ref(data.ref, errors)
     if not (data.title or "").strip():
         errors["title"] = _("Ange en titel.")
-    unit = db.session.get(OrgUnit, data.owning_unit_id) if data.owning_unit_id else None
-    if unit is None or not unit.active:
+    unit = _reference(OrgUnit, data.owning_unit_id)
+    if unit is None:
         errors["owning_unit"] = _("Välj ägande enhet.")
-    area = db.session.get(PriorityArea, data.primary_area_id) if data.primary_area_id else None
-    if area is None or not area.active:
+    area = _reference(PriorityArea, data.primary_area_id)
+    if area is None:
         errors["primary_area"] = _("Välj ett prioriterat område.")
     if data.primary_area_id in data.secondary_area_ids:
         errors["secondary_areas"] = _("Det primära området kan inte också vara sekundärt.")
@@ -128,7 +112,10 @@ def _validate(data: InitiativeInput, *, office: bool, creating: bool) -> dict:
     }
     if data.owning_unit_id in data.participating_unit_ids:
         errors["participating_units"] = _("Den ägande enheten räknas inte som deltagande enhet.")
-    if creating:
+    if creating and any_phase and office:
+        if data.phase not in P.ALL_PHASES:
+            errors["phase"] = _("Okänd fas.")
+    elif creating:
         allowed = P.MAIN_FLOW if office else (P.IDE, P.BEHOVSANALYS)
         if data.phase not in allowed:
             errors["phase"] = _("Ett nytt initiativ börjar som idé eller i behovsanalys.")
@@ -141,14 +128,24 @@ def _validate(data: InitiativeInput, *, office: bool, creating: bool) -> dict:
     return resolved
 
 
+def _validate_ref(ref: str, errors: dict) -> None:
+    """A given reference (demo data, import) must be usable and not taken."""
+    if not REF_PATTERN.fullmatch(ref):
+        errors["ref"] = _("Referensen får vara högst %(max)d tecken: bokstäverna A–Z, siffror och . _ / -, "
+                          "och börja med en bokstav eller siffra.", max=REF_MAX)
+    elif db.session.scalar(db.select(Initiative.id).where(Initiative.ref == ref).execution_options(
+            autoflush=False)) is not None:
+        errors["ref"] = _("Referensen %(ref)s används redan av ett annat initiativ.", ref=ref)
+
+
 def _validate_funding(lines: list[FundingInput], errors: dict) -> list[tuple]:
-    sources = {s.id: s for s in db.session.scalars(db.select(FundingSource))}
     seen, out = set(), []
     for line in lines:
         key = f"funding-{line.row}"
         if line.year is None:
             errors[f"{key}-year"] = _("Ange år.")
-        source = sources.get(line.source_id)
+        source = (db.session.get(FundingSource, line.source_id) if isinstance(line.source_id, int)
+                  and 0 < line.source_id < 2**31 else None)
         if source is None or not source.active:
             errors[f"{key}-source"] = _("Välj finansieringskälla.")
         if line.amount is None:
@@ -181,41 +178,81 @@ def _validate_staffing(lines: list[StaffingInput], errors: dict) -> list[tuple]:
     return out
 
 
+def _set(obj, attr: str, value) -> None:
+    """Assign only a different value, so an identical save leaves nothing dirty to flush."""
+    current = getattr(obj, attr)
+    if isinstance(value, list) and list(current) == value:
+        return
+    if not isinstance(value, list) and current == value and type(current) is type(value):
+        return
+    setattr(obj, attr, value)
+
+
 def _apply(ini: Initiative, data: InitiativeInput, resolved: dict) -> None:
-    ini.title = data.title.strip()
-    ini.description = data.description or ""
-    ini.owning_unit = resolved["unit"]
-    ini.primary_area = resolved["area"]
-    ini.participating_units = resolved["participants"]
-    ini.secondary_areas = resolved["secondary"]
-    ini.principles = resolved["principles"]
-    ini.start_date, ini.end_date = data.start_date, data.end_date
-    ini.need_owner, ini.project_lead, ini.benefit_owner = (
-        data.need_owner, data.project_lead, data.benefit_owner)
+    _set(ini, "title", data.title.strip())
+    _set(ini, "description", data.description or "")
+    _set(ini, "owning_unit", resolved["unit"])
+    _set(ini, "primary_area", resolved["area"])
+    _set(ini, "participating_units", resolved["participants"])
+    _set(ini, "secondary_areas", resolved["secondary"])
+    _set(ini, "principles", resolved["principles"])
+    for attr in ("start_date", "end_date", "need_owner", "project_lead", "benefit_owner"):
+        _set(ini, attr, getattr(data, attr))
     existing = {(f.year, f.source_id): f for f in ini.funding}
     wanted = []
     for year, source, amount in resolved["funding"]:
         line = existing.get((year, source.id)) or FundingLine(year=year, source=source)
-        line.amount = amount
+        if line.amount != amount:
+            line.amount = amount
         wanted.append(line)
-    ini.funding = wanted
+    _set(ini, "funding", wanted)
     existing_staff = {s.year: s for s in ini.staffing}
     staff = []
     for year, fte in resolved["staffing"]:
         line = existing_staff.get(year) or StaffingLine(year=year)
-        line.fte = fte
+        if line.fte != fte:
+            line.fte = fte
         staff.append(line)
-    ini.staffing = staff
+    _set(ini, "staffing", staff)
+
+
+def validate_input(data: InitiativeInput, actor, *, creating: bool,
+                   initiative: Initiative | None = None, any_phase: bool = False) -> dict:
+    """Every check that `create_initiative` (creating=True) or `update_initiative` (of
+    `initiative`, when given) makes before writing: permission, rules and scope. Writes nothing;
+    returns the resolved rows, or raises PermissionDenied or ServiceValidationError with all
+    problems at once. Lets a caller (the import's dry run) collect the problems of many rows."""
+    if creating and not permissions.can_create_initiative(actor):
+        raise PermissionDenied()
+    if not creating and initiative is not None and not permissions.can_edit_initiative(actor, initiative):
+        raise PermissionDenied()
+    resolved = _validate(data, office=actor.is_office, creating=creating, any_phase=any_phase)
+    if creating and not permissions.can_create_for(actor, data.owning_unit_id, data.primary_area_id):
+        raise ServiceValidationError({"owning_unit": _(
+            "Du kan bara registrera initiativ för dina egna enheter eller områden.")})
+    if not creating and not actor.is_office and not permissions.can_create_for(
+            actor, data.owning_unit_id, data.primary_area_id):
+        raise ServiceValidationError({"owning_unit": _(
+            "Du kan inte flytta initiativet utanför dina egna enheter eller områden.")})
+    return resolved
+
+
+def _generated_ref(ini: Initiative) -> str:
+    """DIG-0042 from the id; never one that an imported or demo initiative already holds."""
+    candidate, n = f"DIG-{ini.id:04d}", 1
+    while db.session.scalar(db.select(Initiative.id).where(
+            Initiative.ref == candidate, Initiative.id != ini.id)) is not None:
+        n += 1
+        candidate = f"DIG-{ini.id:04d}-{n}"
+    return candidate
 
 
 @atomic
-def create_initiative(data: InitiativeInput, actor) -> Initiative:
-    if not permissions.can_create_initiative(actor):
-        raise PermissionDenied()
-    resolved = _validate(data, office=actor.is_office, creating=True)
-    if not permissions.can_create_for(actor, data.owning_unit_id, data.primary_area_id):
-        raise ServiceValidationError({"owning_unit": _(
-            "Du kan bara registrera initiativ för dina egna enheter eller områden.")})
+def create_initiative(data: InitiativeInput, actor, *, commit: bool = True,
+                      any_phase: bool = False) -> Initiative:
+    """Create an initiative. commit=False leaves the commit to the caller (the import, which
+    commits all rows at once); any_phase lets the project office create it in any phase."""
+    resolved = validate_input(data, actor, creating=True, any_phase=any_phase)
     moment = now()
     ini = Initiative(ref=data.ref or f"tmp-{moment.timestamp()}", phase=data.phase,
                      created_at=moment, updated_at=moment, created_by_id=actor.id,
@@ -224,23 +261,23 @@ def create_initiative(data: InitiativeInput, actor) -> Initiative:
     db.session.add(ini)
     db.session.flush()
     if not data.ref:
-        ini.ref = f"DIG-{ini.id:04d}"
+        ini.ref = _generated_ref(ini)
     record_changes(entity_type=ENTITY, entity_id=ini.id, action="create", before={},
                    after=snapshot(ini) | {"ref": ini.ref}, user_id=actor.id, at=moment)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return ini
 
 
 @atomic
-def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected_version) -> Initiative:
+def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected_version,
+                      commit: bool = True) -> Initiative:
+    """Save changed fields; an identical save changes nothing (no new version, no log entry).
+    commit=False leaves the commit to the caller."""
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
-    check_version(ini.version, expected_version)
-    resolved = _validate(data, office=actor.is_office, creating=False)
-    if not actor.is_office and not permissions.can_create_for(
-            actor, data.owning_unit_id, data.primary_area_id):
-        raise ServiceValidationError({"owning_unit": _(
-            "Du kan inte flytta initiativet utanför dina egna enheter eller områden.")})
+    check_version(ini.version, expected_version, (ENTITY, ini.id))
+    resolved = validate_input(data, actor, creating=False, initiative=ini)
     before = snapshot(ini)
     _apply(ini, data, resolved)
     db.session.flush()
@@ -250,7 +287,8 @@ def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected
         ini.updated_at = now()
         record_changes(entity_type=ENTITY, entity_id=ini.id, action="update", before=before,
                        after=after, user_id=actor.id, at=ini.updated_at)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return ini
 
 
@@ -276,7 +314,7 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
     may pass a gate that is not met, with a written reason that lands in the history."""
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
-    check_version(ini.version, expected_version)
+    check_version(ini.version, expected_version, (ENTITY, ini.id))
     check = P.check_transition(ini.phase, target, office=actor.is_office)
     if not check.allowed:
         messages = {
@@ -336,12 +374,12 @@ def apply_phase(ini: Initiative, target: str, actor, reason: str | None) -> None
 
 @atomic
 def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
-                 reason: str | None = None) -> Initiative:
+                 reason: str | None = None, commit: bool = True) -> Initiative:
     """Archive (hide from the register, keep everything) or restore an initiative."""
     allowed = permissions.can_edit_initiative(actor, ini) if archived else actor.is_office
     if not allowed:
         raise PermissionDenied()
-    check_version(ini.version, expected_version)
+    check_version(ini.version, expected_version, (ENTITY, ini.id))
     if ini.archived == archived:
         raise ServiceValidationError({"reason": _("Initiativet är redan arkiverat.") if archived
                                       else _("Initiativet är inte arkiverat.")})
@@ -354,5 +392,6 @@ def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
     record_changes(entity_type=ENTITY, entity_id=ini.id, action="archive" if archived else "restore",
                    before=before, after=snapshot(ini), user_id=actor.id,
                    reason=(reason or "").strip() or None, at=ini.updated_at)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return ini

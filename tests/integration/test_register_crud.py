@@ -140,6 +140,7 @@ def test_stale_edit_is_refused_and_nothing_is_lost(app, client, login_as):
                            data=form_data(app, title="Sen", version="1"))
     assert response.status_code == 409
     assert "Någon annan har sparat" in response.data.decode()
+    assert "Titel ändrades av" in response.data.decode() and "”Först”" in response.data.decode()
     with app.app_context():
         assert db.session.get(Initiative, ini_id).title == "Först"
 
