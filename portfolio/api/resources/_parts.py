@@ -1,0 +1,49 @@
+"""Shared pieces of the resources that hang off an initiative."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from marshmallow import fields, validate
+
+from portfolio.api.common import get_or_404
+from portfolio.api.errors import api_abort
+from portfolio.auth import permissions
+from portfolio.extensions import db
+
+BASE = "/initiatives/<int:initiative_id>"
+
+
+def version_field():
+    return fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1),
+                          metadata={"description": "Versionen du läste (eller rubriken If-Match)"})
+
+
+def child_of(model, ini, child_id: int):
+    obj = get_or_404(model, child_id)
+    if getattr(obj, "initiative_id", ini.id) != ini.id:
+        api_abort(404)
+    return obj
+
+
+def require_edit(ini) -> None:
+    if not permissions.can_edit_initiative(current_user, ini):
+        api_abort(403)
+
+
+def refreshed(model, ident, schema):
+    def dump():
+        db.session.expire_all()
+        return schema.dump(db.session.get(model, ident))
+    return dump
+
+
+def save_child(save, ini, obj, data: dict, *, keyword: str, fields_: tuple[str, ...], schema, patch: bool):
+    """PUT (data replaces the fields) or PATCH (data over the stored fields) of a versioned child
+    through its service verb `save(ini, values, actor, <keyword>=obj, expected_version=…)`."""
+    from portfolio.api.common import call_service, etag, expected_version
+
+    expected = expected_version(data)
+    values = ({name: getattr(obj, name) for name in fields_} | data) if patch else data
+    obj = call_service(save, ini, values, current_user, expected_version=expected.version, expected=expected,
+                       current=refreshed(type(obj), obj.id, schema), **{keyword: obj})
+    return obj, 200, etag(obj.version)

@@ -1,0 +1,147 @@
+"""The benefit case of an initiative and its cost lines, with the calculation."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from portfolio.api.common import call_service, etag, expected_version, get_or_404
+from portfolio.api.errors import api_abort
+from portfolio.api.fields import ExactDecimal, Money, SmallInt, StrictSchema, Text, Timestamp, Year
+from portfolio.api.resources._parts import BASE, version_field
+from portfolio.api.resources.initiatives import load
+from portfolio.benefits import services as benefit_services
+from portfolio.benefits.models import (
+    COST_CATEGORIES,
+    CostLine,
+)
+from portfolio.domain import benefit_calc as calc
+from portfolio.extensions import db
+
+blp = Blueprint("api_benefit_case", __name__, description="Nyttokalkyl.")
+
+
+class CostLineOut(ma.Schema):
+    id = fields.Integer()
+    category = fields.String()
+    recurring = fields.Boolean()
+    description = fields.String(allow_none=True)
+    first_year = fields.Integer()
+    last_year = fields.Integer()
+    amount = Money(allow_none=True)
+    hours = ExactDecimal(2, 10, allow_none=True)
+    hourly_cost = Money(allow_none=True)
+
+
+class CostLineIn(StrictSchema):
+    category = fields.String(required=True, validate=validate.OneOf(tuple(COST_CATEGORIES)))
+    recurring = fields.Boolean(load_default=False)
+    description = Text(300, load_default=None)
+    first_year = Year(required=True)
+    last_year = Year(load_default=None, allow_none=True)
+    amount = Money(load_default=None, allow_none=True)
+    hours = ExactDecimal(2, 10, minimum=0, load_default=None, allow_none=True)
+    hourly_cost = Money(load_default=None, allow_none=True)
+
+
+class CalculationOut(ma.Schema):
+    npv = Money(minimum=None)
+    payback_year = fields.Integer(allow_none=True)
+    benefit_cost_ratio = ExactDecimal(2, 13, allow_none=True)
+    pv_benefits = Money(minimum=None)
+    pv_costs = Money(minimum=None)
+    total_costs = Money(minimum=None)
+
+
+class BenefitCaseOut(ma.Schema):
+    id = fields.Integer()
+    initiative_id = fields.Integer()
+    start_year = fields.Integer()
+    horizon = fields.Integer()
+    discount_rate = ExactDecimal(4, 1)
+    hourly_cost = Money()
+    cost_lines = fields.List(fields.Nested(CostLineOut))
+    calculation = fields.Method("_calculation", metadata={
+        "type": "object", "description": "npv, payback_year, benefit_cost_ratio, pv_benefits, pv_costs, total_costs"})
+    version = fields.Integer()
+    updated_at = Timestamp()
+
+    def _calculation(self, case):
+        result = benefit_services.calculate(case)
+        return CalculationOut().dump(result)
+
+
+class BenefitCaseIn(StrictSchema):
+    start_year = Year(required=True)
+    horizon = SmallInt(1, calc.MAX_HORIZON, required=True)
+    discount_rate = ExactDecimal(4, 1, minimum=0, required=True, metadata={"example": "0.0300"})
+    hourly_cost = Money(required=True)
+    version = version_field()
+
+
+def _case_or_404(initiative_id: int):
+    case = benefit_services.get_case(initiative_id)
+    if case is None:
+        api_abort(404, _("Initiativet har ingen nyttokalkyl ännu."))
+    return case
+
+
+@blp.route(f"{BASE}/benefit-case")
+@blp.response(200, BenefitCaseOut)
+def get_case(initiative_id: int):
+    """Nyttokalkylen med kostnadsrader och beräkning (nuvärde, återbetalning, nytta/kostnad)"""
+    load(initiative_id)
+    case = _case_or_404(initiative_id)
+    return case, 200, etag(case.version)
+
+
+@blp.route(f"{BASE}/benefit-case", methods=["PUT"])
+@blp.arguments(BenefitCaseIn)
+@blp.response(200, BenefitCaseOut)
+def put_case(data, initiative_id: int):
+    """Spara kalkylens grunduppgifter; version krävs när kalkylen redan finns"""
+    ini = load(initiative_id)
+    existing = benefit_services.get_case(initiative_id)
+    expected = expected_version(data, required=existing is not None)
+    case = call_service(benefit_services.save_case, ini, data, current_user, expected_version=expected.version,
+                        expected=expected,
+                        current=existing and (lambda: (db.session.expire_all(), BenefitCaseOut().dump(
+                            benefit_services.get_case(initiative_id)))[1]))
+    return case, 200, etag(case.version)
+
+
+@blp.route(f"{BASE}/benefit-case/cost-lines", methods=["POST"])
+@blp.arguments(CostLineIn)
+@blp.response(201, CostLineOut)
+def create_cost_line(data, initiative_id: int):
+    """Lägg till en kostnadsrad"""
+    ini = load(initiative_id)
+    return call_service(benefit_services.save_cost_line, ini, data, current_user), 201
+
+
+@blp.route(f"{BASE}/benefit-case/cost-lines/<int:line_id>", methods=["PUT"])
+@blp.arguments(CostLineIn)
+@blp.response(200, CostLineOut)
+def put_cost_line(data, initiative_id: int, line_id: int):
+    """Ersätt en kostnadsrad"""
+    ini = load(initiative_id)
+    case = _case_or_404(initiative_id)
+    line = get_or_404(CostLine, line_id)
+    if line.case_id != case.id:
+        api_abort(404)
+    return call_service(benefit_services.save_cost_line, ini, data, current_user, line=line)
+
+
+@blp.route(f"{BASE}/benefit-case/cost-lines/<int:line_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_cost_line(initiative_id: int, line_id: int):
+    """Ta bort en kostnadsrad"""
+    ini = load(initiative_id)
+    case = _case_or_404(initiative_id)
+    line = get_or_404(CostLine, line_id)
+    if line.case_id != case.id:
+        api_abort(404)
+    call_service(benefit_services.remove_cost_line, ini, line, current_user)

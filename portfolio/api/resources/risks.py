@@ -1,0 +1,115 @@
+"""Risks and opportunities of an initiative."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from portfolio.api.common import call_service, etag
+from portfolio.api.fields import Day, SmallInt, StrictSchema, Text, Timestamp
+from portfolio.api.resources._parts import BASE, child_of, save_child, version_field
+from portfolio.api.resources.initiatives import load
+from portfolio.extensions import db
+from portfolio.risks import services as risk_services
+from portfolio.risks.models import KINDS, Risk
+from portfolio.risks.models import STATUSES as RISK_STATUSES
+
+blp = Blueprint("api_risks", __name__, description="Risker.")
+
+
+class RiskOut(ma.Schema):
+    id = fields.Integer()
+    initiative_id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    category = fields.String()
+    cause = fields.String(allow_none=True)
+    event = fields.String(allow_none=True)
+    consequence_text = fields.String(allow_none=True)
+    probability = fields.Integer()
+    consequence = fields.Integer()
+    score = fields.Integer()
+    mitigation = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    residual_probability = fields.Integer(allow_none=True)
+    residual_consequence = fields.Integer(allow_none=True)
+    residual_score = fields.Integer(allow_none=True)
+    status = fields.String()
+    review_date = fields.Date(allow_none=True)
+    version = fields.Integer()
+    updated_at = Timestamp()
+
+
+class RiskIn(StrictSchema):
+    title = Text(200, required=True, allow_none=False)
+    kind = fields.String(load_default="risk", validate=validate.OneOf(KINDS))
+    category = Text(32, required=True, allow_none=False)
+    cause = Text(5000, load_default=None)
+    event = Text(5000, load_default=None)
+    consequence_text = Text(5000, load_default=None)
+    probability = SmallInt(1, 5, required=True)
+    consequence = SmallInt(1, 5, required=True)
+    mitigation = Text(5000, load_default=None)
+    owner = Text(200, load_default=None)
+    due_date = Day(load_default=None, allow_none=True)
+    residual_probability = SmallInt(1, 5, load_default=None, allow_none=True)
+    residual_consequence = SmallInt(1, 5, load_default=None, allow_none=True)
+    status = fields.String(load_default="oppen", validate=validate.OneOf(RISK_STATUSES))
+    review_date = Day(load_default=None, allow_none=True)
+    version = version_field()
+
+
+class RiskPatch(RiskIn):
+    pass
+
+
+@blp.route(f"{BASE}/risks")
+@blp.response(200, RiskOut(many=True))
+def list_risks(initiative_id: int):
+    """Initiativets risker och möjligheter"""
+    load(initiative_id)
+    return db.session.scalars(db.select(Risk).where(Risk.initiative_id == initiative_id).order_by(Risk.id)).all()
+
+
+@blp.route(f"{BASE}/risks", methods=["POST"])
+@blp.arguments(RiskIn)
+@blp.response(201, RiskOut)
+def create_risk(data, initiative_id: int):
+    """Lägg till en risk"""
+    ini = load(initiative_id)
+    data.pop("version", None)
+    risk = call_service(risk_services.save_risk, ini, data, current_user)
+    return risk, 201, etag(risk.version)
+
+
+@blp.route(f"{BASE}/risks/<int:risk_id>")
+@blp.response(200, RiskOut)
+def get_risk(initiative_id: int, risk_id: int):
+    """En risk"""
+    risk = child_of(Risk, load(initiative_id), risk_id)
+    return risk, 200, etag(risk.version)
+
+
+def _save_risk(data, initiative_id, risk_id, *, patch: bool):
+    ini = load(initiative_id)
+    return save_child(risk_services.save_risk, ini, child_of(Risk, ini, risk_id), data, keyword="risk",
+                      fields_=risk_services.FIELDS, schema=RiskOut(), patch=patch)
+
+
+@blp.route(f"{BASE}/risks/<int:risk_id>", methods=["PUT"])
+@blp.arguments(RiskIn)
+@blp.response(200, RiskOut)
+def put_risk(data, initiative_id: int, risk_id: int):
+    """Ersätt en risk; kräver version"""
+    return _save_risk(data, initiative_id, risk_id, patch=False)
+
+
+@blp.route(f"{BASE}/risks/<int:risk_id>", methods=["PATCH"])
+@blp.arguments(RiskPatch(partial=True))
+@blp.response(200, RiskOut)
+def patch_risk(data, initiative_id: int, risk_id: int):
+    """Ändra enstaka fält i en risk; kräver version"""
+    return _save_risk(data, initiative_id, risk_id, patch=True)
