@@ -45,6 +45,8 @@ def expected_version(body: dict, *, required: bool = True) -> Expected:
         match = ETAG.match(header)
         if not match:
             api_abort(412, _("If-Match ska innehålla versionen som en ETag, t.ex. \"3\"."))
+        if body_version is not None and body_version != int(match.group(1)):
+            api_abort(422, errors={"json": {"version": [_("Versionen i fältet och i If-Match skiljer sig åt.")]}})
         return Expected(int(match.group(1)), True)
     if body_version is not None:
         return Expected(body_version, False)
@@ -87,3 +89,24 @@ def paged(stmt, page: int, per_page: int) -> dict:
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, max_per_page=100)
     return {"items": list(result.items), "page": page, "per_page": per_page, "total": result.total,
             "pages": result.pages}
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}
+
+
+VERSIONED_WRITE = {
+    "parameters": [{
+        "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+        "description": "Versionen du läste, som ETag (t.ex. \"3\"); alternativt fältet version i kroppen.",
+    }],
+    "responses": {
+        "403": _error("Du får inte ändra det här"),
+        "404": _error("Finns inte"),
+        "409": _error("Någon annan har sparat först (version i fältet); current och changes visar vad"),
+        "412": _error("Någon annan har sparat först (If-Match); current och changes visar vad"),
+        "422": _error("Fel i uppgifterna, per fält"),
+        "428": _error("Versionen saknas"),
+    },
+}

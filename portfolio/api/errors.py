@@ -5,6 +5,8 @@ the resource as stored now when an update lost a race (409/412)."""
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 from flask import jsonify
 from flask_babel import gettext as _
@@ -66,6 +68,15 @@ def _marshmallow_messages() -> dict[str, str]:
     }
 
 
+RANGE = re.compile(r"^Must be (?:greater than or equal to (?P<low>-?[\d.]+))?(?: and )?"
+                   r"(?:less than or equal to (?P<high>-?[\d.]+))?\.$")
+
+
+def _number_in(message: str) -> str:
+    match = re.search(r"\d+", message)
+    return match.group(0) if match else "?"
+
+
 def translate(messages):
     """Translate marshmallow's English messages in a nested error structure."""
     table = _marshmallow_messages()
@@ -79,7 +90,17 @@ def translate(messages):
         if messages.startswith("Must be one of:"):
             return _("Välj ett av: %(choices)s", choices=messages.removeprefix("Must be one of:").strip(" ."))
         if messages.startswith("Longer than maximum length"):
-            return _("Texten är för lång.")
+            return _("För lång (högst %(max)s).", max=_number_in(messages))
+        if messages.startswith("Shorter than minimum length"):
+            return _("För kort (minst %(min)s).", min=_number_in(messages))
+        bounds = RANGE.match(messages)
+        if bounds:
+            low, high = bounds.group("low"), bounds.group("high")
+            if low and high:
+                return _("Ange ett värde från %(low)s till %(high)s.", low=low, high=high)
+            if low:
+                return _("Ange ett värde som är minst %(low)s.", low=low)
+            return _("Ange ett värde som är högst %(high)s.", high=high)
         return messages
     return messages
 

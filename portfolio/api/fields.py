@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import marshmallow as ma
+from flask_babel import gettext as _
 from marshmallow import fields, validate
 
 from portfolio.forms_base import FORBIDDEN_CHARS
@@ -15,10 +16,16 @@ MAX_ID = 2**31 - 1
 MONEY_PATTERN = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"
 
 
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 class NoControlChars(validate.Validator):
+    """No NUL or other control characters, and no lone UTF-16 surrogates (JSON can carry them,
+    no database can store them)."""
+
     def __call__(self, value: str) -> str:
-        if FORBIDDEN_CHARS & set(value):
-            raise ma.ValidationError("Texten innehåller otillåtna tecken (t.ex. NUL).")
+        if FORBIDDEN_CHARS & set(value) or SURROGATES.search(value):
+            raise ma.ValidationError(_("Texten innehåller otillåtna tecken (t.ex. NUL)."))
         return value
 
 
@@ -31,6 +38,11 @@ def Text(max_length: int, **kwargs) -> fields.String:  # noqa: N802 (a field fac
 
 def Id(**kwargs) -> fields.Integer:  # noqa: N802
     return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+def QueryId(**kwargs) -> fields.Integer:  # noqa: N802
+    """An id in the query string (text by nature, so not strict)."""
+    return fields.Integer(strict=False, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 def Year(**kwargs) -> fields.Integer:  # noqa: N802
@@ -55,12 +67,14 @@ class ExactDecimal(fields.Field):
     """A decimal number sent as a JSON string ("1234.50") or an integer, never a float; dumped as
     a string. At most `places` decimals and `digits` digits before the point."""
 
-    def __init__(self, places: int = 2, digits: int = 13, minimum: Decimal | None = None, **kwargs):
-        self.places, self.digits, self.minimum = places, digits, minimum
+    def __init__(self, places: int = 2, digits: int = 13, minimum: Decimal | None = None,
+                 maximum: Decimal | None = None, **kwargs):
+        self.places, self.digits, self.minimum, self.maximum = places, digits, minimum, maximum
         pattern = rf"^-?[0-9]{{1,{digits}}}(\.[0-9]{{1,{places}}})?$"
         self.pattern = re.compile(pattern)
         metadata = kwargs.pop("metadata", {})
         metadata.setdefault("type", "string")
+        metadata.setdefault("description", "Ett decimaltal som sträng med punkt (eller ett heltal); aldrig flyttal.")
         metadata.setdefault("pattern", pattern)
         metadata.setdefault("example", "1234.50" if places else "12")
         super().__init__(metadata=metadata, **kwargs)
@@ -72,24 +86,26 @@ class ExactDecimal(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
         if isinstance(value, bool) or isinstance(value, float):
-            raise ma.ValidationError("Skicka beloppet som en sträng, t.ex. \"1234.50\", eller som ett heltal.")
+            raise ma.ValidationError(_("Skicka talet som en sträng, t.ex. \"1234.50\", eller som ett heltal."))
         if isinstance(value, int):
             value = str(value)
         if not isinstance(value, str) or not self.pattern.match(value):
-            raise ma.ValidationError(
-                f"Ange ett tal med högst {self.digits} siffror före och {self.places} efter punkten.")
+            raise ma.ValidationError(_("Ange ett tal med högst %(digits)d siffror före och %(places)d efter punkten.",
+                                       digits=self.digits, places=self.places))
         try:
             result = Decimal(value)
         except InvalidOperation as exc:  # pragma: no cover (the pattern rules it out)
-            raise ma.ValidationError("Ange ett tal.") from exc
+            raise ma.ValidationError(_("Ange ett tal.")) from exc
         if self.minimum is not None and result < self.minimum:
-            raise ma.ValidationError(f"Minsta tillåtna värde är {self.minimum}.")
+            raise ma.ValidationError(_("Minsta tillåtna värde är %(min)s.", min=self.minimum))
+        if self.maximum is not None and result > self.maximum:
+            raise ma.ValidationError(_("Största tillåtna värde är %(max)s.", max=self.maximum))
         return result
 
 
 def Money(**kwargs) -> ExactDecimal:  # noqa: N802
     kwargs.setdefault("minimum", Decimal(0))
-    return ExactDecimal(places=2, digits=13, **kwargs)
+    return ExactDecimal(places=2, digits=11, **kwargs)
 
 
 class StrictSchema(ma.Schema):
@@ -111,3 +127,9 @@ class Timestamp(fields.DateTime):
 
             value = value.replace(tzinfo=UTC)
         return value.isoformat().replace("+00:00", "Z")
+
+
+def patch_schema(schema_cls: type[ma.Schema]) -> ma.Schema:
+    """The schema for a PATCH: every top-level field optional, but nested items (a funding line)
+    still complete. (partial=True would reach into nested schemas too.)"""
+    return schema_cls(partial=tuple(schema_cls._declared_fields))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from portfolio.api.fields import Id, Money, StrictSchema, Text, Year
+from portfolio.api.fields import ExactDecimal, Id, Money, SmallInt, StrictSchema, Text
 
 
 class RefSchema(ma.Schema):
@@ -39,14 +41,15 @@ def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
 
 
 class FundingIn(StrictSchema):
-    year = Year(required=True)
+    year = SmallInt(2000, 2100, required=True)
     source_id = Id(required=True)
     amount = Money(required=True)
 
 
 class StaffingIn(StrictSchema):
-    year = Year(required=True)
-    fte = Money(required=True, metadata={"description": "Årsarbetare, högst två decimaler"})
+    year = SmallInt(2000, 2100, required=True)
+    fte = ExactDecimal(2, 5, minimum=Decimal(0), maximum=Decimal(10000), required=True,
+                       metadata={"description": "Årsarbetare (0–10000), högst två decimaler, som sträng"})
 
 
 __all__ = ["RefSchema", "UnitSchema", "ReferenceSchema", "PageQuery", "page_of", "FundingIn", "StaffingIn",

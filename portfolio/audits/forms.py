@@ -30,6 +30,7 @@ class RecommendationForm(BaseForm):
     text = TextAreaField(_l("Rekommendation"), validators=[DataRequired(_l("Skriv rekommendationen.")),
                                                           Length(max=5000)])
     committee_ids = MultiCheckboxField(_l("Riktas till"), coerce=int)
+    version = HiddenField()
 
     def values(self) -> dict:
         return {"code": self.code.data, "text": self.text.data, "committee_ids": self.committee_ids.data}

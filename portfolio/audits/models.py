@@ -24,6 +24,7 @@ class Audit(db.Model):
     assessment: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -39,6 +40,8 @@ class Recommendation(db.Model):
     code: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
 
     audit: Mapped[Audit] = relationship(back_populates="recommendations")
     responses: Mapped[list[RecommendationResponse]] = relationship(
@@ -63,6 +66,7 @@ class RecommendationResponse(db.Model):
     status_reason: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     updated_at: Mapped[datetime]
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="responses")

@@ -79,7 +79,7 @@ def add_recommendation(audit: Audit, values: dict, actor) -> Recommendation:
         raise ServiceValidationError(errors)
     moment = now()
     rec = Recommendation(audit_id=audit.id, code=(values.get("code") or "").strip() or None,
-                         text=values["text"].strip(), created_at=moment)
+                         text=values["text"].strip(), created_at=moment, version=1)
     db.session.add(rec)
     db.session.flush()
     for committee in committees:
@@ -158,11 +158,12 @@ def save_action(response: RecommendationResponse, values: dict, actor, *,
 
 
 @atomic
-def update_recommendation(rec: Recommendation, values: dict, actor) -> Recommendation:
+def update_recommendation(rec: Recommendation, values: dict, actor, *, expected_version) -> Recommendation:
     """Correct a recommendation's number and text, and add committees it is addressed to
     (existing answers are never removed)."""
     if not permissions.can_manage_plans(actor):
         raise PermissionDenied()
+    check_version(rec.version, expected_version, ("recommendation", rec.id))
     errors: dict[str, str] = {}
     check_texts(values, {"text": 5000, "code": 20}, errors)
     if not (values.get("text") or "").strip():
@@ -181,6 +182,7 @@ def update_recommendation(rec: Recommendation, values: dict, actor) -> Recommend
               "committees": ", ".join(sorted(r.committee.code for r in rec.responses))}
     rec.code = (values.get("code") or "").strip() or None
     rec.text = values["text"].strip()
+    rec.version += 1
     moment = now()
     for committee in new:
         db.session.add(RecommendationResponse(recommendation_id=rec.id, committee_id=committee.id,

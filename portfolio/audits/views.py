@@ -74,7 +74,9 @@ def edit_recommendation(rec_id: int):
     if not form.is_submitted():
         form.code.data, form.text.data = rec.code, rec.text
         form.committee_ids.data = [r.committee_id for r in rec.responses]
-    return run_form(form, lambda: services.update_recommendation(rec, form.values(), current_user),
+        form.version.data = rec.version
+    return run_form(form, lambda: services.update_recommendation(rec, form.values(), current_user,
+                                                                 expected_version=form.version.data),
                     success=_("Rekommendationen är sparad."),
                     redirect_to=lambda _: url_for(".audit", audit_id=rec.audit_id),
                     render=lambda status: (render_template("audits/edit.html", audit=rec.audit, form=None,

@@ -59,7 +59,7 @@ def create_token(user: User, name: str) -> NewToken:
 
 @atomic
 def revoke_token(user: User, token_id: int) -> ApiToken:
-    token = db.session.get(ApiToken, token_id)
+    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None or token.user_id != user.id:
         raise PermissionDenied()
     if token.revoked_at is None:

@@ -65,8 +65,10 @@ def profile():
             form = TokenForm(formdata=None)
     elif request.method == "POST":
         status = 422
-    return render_template("auth/profile.html", form=form, created=created,
-                           tokens=tokens.tokens_of(current_user), revoke_form=RevokeTokenForm()), status
+    html = render_template("auth/profile.html", form=form, created=created,
+                           tokens=tokens.tokens_of(current_user), revoke_form=RevokeTokenForm())
+    # A new token is on this page once: keep it out of every cache and the back button.
+    return html, status, {"Cache-Control": "no-store"}
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])

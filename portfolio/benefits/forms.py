@@ -59,6 +59,7 @@ class CostLineForm(BaseForm):
     hours = LocalDecimalField(_l("eller timmar per år"), places=2, minimum=0, maximum=10**7)
     hourly_cost = LocalDecimalField(_l("Timkostnad (kr, tomt = kalkylens)"), places=2, minimum=0,
                                     maximum=100000)
+    version = HiddenField()
 
     def values(self) -> dict:
         return {"category": self.category.data, "recurring": self.recurring.data == "lopande",

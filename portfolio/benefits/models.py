@@ -38,6 +38,7 @@ class BenefitCase(db.Model):
     discount_rate: Mapped[Decimal] = mapped_column(FixedDecimal(4))   # 0.0300 = 3 %
     hourly_cost: Mapped[Decimal] = mapped_column(Money())
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     updated_at: Mapped[datetime]
 
     cost_lines: Mapped[list[CostLine]] = relationship(
@@ -69,6 +70,8 @@ class CostLine(db.Model):
     amount: Mapped[Decimal | None] = mapped_column(Money())
     hours: Mapped[Decimal | None] = mapped_column(FixedDecimal(2))
     hourly_cost: Mapped[Decimal | None] = mapped_column(Money())
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
 
     case: Mapped[BenefitCase] = relationship(back_populates="cost_lines")
 
@@ -117,6 +120,7 @@ class Benefit(db.Model):
                                         index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

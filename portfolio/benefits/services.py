@@ -132,13 +132,16 @@ def _money_error(value, name: str, errors: dict, label: str) -> None:
 # --- cost lines -----------------------------------------------------------------------------
 
 @atomic
-def save_cost_line(ini, values: dict, actor, *, line: CostLine | None = None) -> CostLine:
+def save_cost_line(ini, values: dict, actor, *, line: CostLine | None = None,
+                   expected_version=None) -> CostLine:
     _require_edit(ini, actor)
     case = get_case(ini.id)
     if case is None:
         raise ServiceValidationError({"category": _("Spara kalkylens grunduppgifter först.")})
     if line is not None and line.case_id != case.id:
         raise PermissionDenied()
+    if line is not None:
+        check_version(line.version, expected_version, ("cost_line", line.id))
     errors: dict[str, str] = {}
     check_texts(values, {"description": 300}, errors)
     if values.get("category") not in COST_CATEGORIES:
@@ -156,8 +159,9 @@ def save_cost_line(ini, values: dict, actor, *, line: CostLine | None = None) ->
         raise ServiceValidationError(errors)
     before = fields_snapshot(line, COST_FIELDS)
     if line is None:
-        line = CostLine(case=case)
+        line = CostLine(case=case, version=0)
         db.session.add(line)
+    line.version += 1
     line.category, line.recurring = values["category"], bool(values.get("recurring"))
     line.description = (values.get("description") or "").strip() or None
     line.first_year, line.last_year = first, last
@@ -169,11 +173,12 @@ def save_cost_line(ini, values: dict, actor, *, line: CostLine | None = None) ->
 
 
 @atomic
-def remove_cost_line(ini, line: CostLine, actor) -> None:
+def remove_cost_line(ini, line: CostLine, actor, *, expected_version) -> None:
     _require_edit(ini, actor)
     case = get_case(ini.id)
     if case is None or line.case_id != case.id:
         raise PermissionDenied()
+    check_version(line.version, expected_version, ("cost_line", line.id))
     before = fields_snapshot(line, COST_FIELDS)
     record_changes(entity_type="cost_line", entity_id=line.id, initiative_id=ini.id,
                    action="remove", before=before, after=dict.fromkeys(COST_FIELDS),

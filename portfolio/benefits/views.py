@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,8 @@ from portfolio.benefits.forms import (
 )
 from portfolio.benefits.models import Benefit, CostLine
 from portfolio.forms_base import BaseForm
-from portfolio.viewkit import load_child, load_initiative, login_required_for, run_form
+from portfolio.validation import ConflictError
+from portfolio.viewkit import conflict_message, load_child, load_initiative, login_required_for, run_form
 
 bp = Blueprint("benefits", __name__, template_folder="templates")
 
@@ -79,8 +80,9 @@ def edit_cost(initiative_id: int, line_id: int):
         "category": line.category, "recurring": "lopande" if line.recurring else "engang",
         "description": line.description, "first_year": line.first_year,
         "last_year": line.last_year, "amount": line.amount, "hours": line.hours,
-        "hourly_cost": line.hourly_cost})
-    return run_form(form, lambda: services.save_cost_line(ini, form.values(), current_user, line=line),
+        "hourly_cost": line.hourly_cost, "version": line.version})
+    return run_form(form, lambda: services.save_cost_line(ini, form.values(), current_user, line=line,
+                                                          expected_version=form.version.data),
                     success=_("Kostnaden är sparad."),
                     redirect_to=lambda _: url_for(".case", initiative_id=ini.id) + "#costs",
                     render=lambda status: (render_template("benefits/cost_form.html", ini=ini,
@@ -93,7 +95,11 @@ def remove_cost(initiative_id: int, line_id: int):
     line = load_child(CostLine, line_id, ini)
     if not BaseForm().validate_on_submit():
         abort(400)
-    services.remove_cost_line(ini, line, current_user)
+    try:
+        services.remove_cost_line(ini, line, current_user, expected_version=request.form.get("version"))
+    except ConflictError:
+        flash(conflict_message(), "error")
+        return redirect(url_for(".case", initiative_id=ini.id) + "#costs")
     flash(_("Kostnadsraden är borttagen (den finns kvar i historiken)."), "success")
     return redirect(url_for(".case", initiative_id=ini.id) + "#costs")
 

@@ -10,6 +10,19 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+# A text cell starting with one of these is a formula to Excel/LibreOffice ("CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_text(text: str) -> str:
+    """Neutralise a would-be formula with a leading apostrophe (also doubled for text that
+    already starts with one, so that `unescape_text` gives back exactly the original)."""
+    return "'" + text if text.startswith((*FORMULA_START, "'")) else text
+
+
+def unescape_text(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith((*FORMULA_START, "'")) else text
+
 
 def _csv_value(value, decimal_comma: bool) -> str:
     if value is None:
@@ -19,7 +32,7 @@ def _csv_value(value, decimal_comma: bool) -> str:
         return text.replace(".", ",") if decimal_comma else text
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return escape_text(str(value))
 
 
 def to_csv(columns, rows, *, decimal_comma: bool) -> bytes:
@@ -42,6 +55,9 @@ def to_xlsx(columns, rows, *, sheet: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(list(row))
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"   # text stays text: "=…" in a title is never a formula
     ws.freeze_panes = "A2"
     for column in ws.columns:
         width = max(len(str(c.value or "")) for c in column[:200])

@@ -53,6 +53,7 @@ class FollowUp(db.Model):
     achievements: Mapped[str | None] = mapped_column(Text)
     next_steps: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -72,5 +73,6 @@ class Evaluation(db.Model):
     measured_after: Mapped[str | None] = mapped_column(Text)
     lessons_learned: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     evaluated_on: Mapped[date]
     updated_at: Mapped[datetime]

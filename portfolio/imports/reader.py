@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from portfolio.exports.formats import unescape_text
+
 MAX_BYTES = 5 * 1024 * 1024          # uploaded file
 MAX_UNPACKED = 100 * 1024 * 1024     # an xlsx is a zip: its contents unpacked
 # Data rows. Every row goes through the services with its change log (about 10 ms a row on
@@ -122,9 +124,9 @@ def _delimiter(text: str) -> str:
 
 def _read_csv(data: bytes, name: str) -> Table:
     text = _decode(data).lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
-        return _collect(name, ([cell if cell != "" else None for cell in row] for row in reader))
+        return _collect(name, ([unescape_text(cell) if cell != "" else None for cell in row] for row in reader))
     except csv.Error as exc:
         raise ReadError(_("CSV-filen kunde inte tolkas (%(detail)s). Kontrollera citattecknen och "
                           "försök igen.", detail=str(exc))) from None

@@ -25,6 +25,9 @@ from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "initiative"
+YEAR_MIN, YEAR_MAX = 2000, 2100            # funding and staffing years (as the forms and the import)
+MAX_AMOUNT = Decimal(10) ** 11             # kronor per funding line
+MAX_FTE = 10000
 REF_MAX = 40
 REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
 TEXT_LIMITS = {"title": 200, "description": 10000, "need_owner": 200, "project_lead": 200,
@@ -144,6 +147,8 @@ def _validate_funding(lines: list[FundingInput], errors: dict) -> list[tuple]:
         key = f"funding-{line.row}"
         if line.year is None:
             errors[f"{key}-year"] = _("Ange år.")
+        elif not YEAR_MIN <= line.year <= YEAR_MAX:
+            errors[f"{key}-year"] = _("Ange ett år mellan %(min)d och %(max)d.", min=YEAR_MIN, max=YEAR_MAX)
         source = (db.session.get(FundingSource, line.source_id) if isinstance(line.source_id, int)
                   and 0 < line.source_id < 2**31 else None)
         if source is None or not source.active:
@@ -152,6 +157,8 @@ def _validate_funding(lines: list[FundingInput], errors: dict) -> list[tuple]:
             errors[f"{key}-amount"] = _("Ange belopp.")
         elif line.amount < 0:
             errors[f"{key}-amount"] = _("Beloppet kan inte vara negativt.")
+        elif line.amount > MAX_AMOUNT:
+            errors[f"{key}-amount"] = _("Beloppet är orimligt stort.")
         if line.year is not None and source is not None:
             if (line.year, source.id) in seen:
                 errors[f"{key}-year"] = _("Samma år och källa finns redan på en annan rad.")
@@ -166,10 +173,14 @@ def _validate_staffing(lines: list[StaffingInput], errors: dict) -> list[tuple]:
         key = f"staffing-{line.row}"
         if line.year is None:
             errors[f"{key}-year"] = _("Ange år.")
+        elif not YEAR_MIN <= line.year <= YEAR_MAX:
+            errors[f"{key}-year"] = _("Ange ett år mellan %(min)d och %(max)d.", min=YEAR_MIN, max=YEAR_MAX)
         if line.fte is None:
             errors[f"{key}-fte"] = _("Ange antal årsarbetare.")
         elif line.fte < 0:
             errors[f"{key}-fte"] = _("Antalet kan inte vara negativt.")
+        elif line.fte > MAX_FTE:
+            errors[f"{key}-fte"] = _("Högst %(max)d årsarbetare.", max=MAX_FTE)
         if line.year is not None:
             if line.year in seen:
                 errors[f"{key}-year"] = _("Året finns redan på en annan rad.")

@@ -38,5 +38,6 @@ class NeedsAnalysis(db.Model):
     personal_data: Mapped[bool | None]
     dpia_needed: Mapped[str | None] = mapped_column(String(10))  # ja / nej / utreds
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]

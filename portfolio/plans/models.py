@@ -48,6 +48,7 @@ class CommitteePlan(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -70,6 +71,7 @@ class PlanGoal(db.Model):
     interim_followup_on: Mapped[date | None]   # delårsuppföljning
     annual_followup_on: Mapped[date | None]    # helårsuppföljning
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
 
     plan: Mapped[CommitteePlan] = relationship(back_populates="goals")
     area: Mapped[PriorityArea | None] = relationship(lazy="joined")

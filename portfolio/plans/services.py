@@ -185,6 +185,9 @@ def set_goal_link(ini, goal: PlanGoal, linked: bool, actor) -> None:
     initiative."""
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
+    if linked and goal.plan.status not in ("beslutad", "under_arbete"):
+        raise ServiceValidationError({"goal": _("Målet hör till en plan som är ersatt eller saknas; "
+                                                "koppla till ett mål i en gällande plan.")})
     before = {"plan_goals": _goal_labels(ini)}
     if linked and goal not in ini.plan_goals:
         ini.plan_goals.append(goal)

@@ -32,6 +32,7 @@ class CriteriaSet(db.Model):
     frozen: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(20), default="programfil")
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     created_at: Mapped[datetime]
 
     criteria: Mapped[list[Criterion]] = relationship(

@@ -44,6 +44,7 @@ class Risk(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="oppen")
     review_date: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

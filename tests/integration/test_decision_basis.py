@@ -292,3 +292,31 @@ def test_decision_document_and_history(app, client, setup):
     assert "Leverantören hinner inte" in html and "@media print" not in html
     detail = client.get(f"/initiatives/{setup}").data.decode()
     assert "Skapade risk" in detail and "Skapade behovsanalys" in detail
+
+
+def test_cost_lines_are_edited_and_removed_with_their_version(app, client, setup):
+    from decimal import Decimal
+
+    from portfolio.benefits import services as benefit_services
+
+    with app.app_context():
+        ini = db.session.get(Initiative, setup)
+        office = db.session.scalar(db.select(User).where(User.email.like("portfolio_office%")))
+        benefit_services.save_case(ini, {"start_year": 2025, "horizon": 5, "discount_rate": Decimal("0.03"),
+                                         "hourly_cost": Decimal("500")}, office)
+        line_id = benefit_services.save_cost_line(ini, {"category": "licens", "first_year": 2025,
+                                                        "amount": Decimal("1000")}, office).id
+    edit = f"/initiatives/{setup}/benefit-case/costs/{line_id}/edit"
+    assert 'name="version" type="hidden" value="1"' in client.get(edit).get_data(as_text=True)
+    data = {"category": "licens", "recurring": "engang", "first_year": "2025", "amount": "2000"}
+    assert client.post(edit, data=data | {"version": "1"}).status_code == 302
+    stale = client.post(edit, data=data | {"amount": "3000", "version": "1"})
+    assert stale.status_code == 409 and "ändrades av" in stale.get_data(as_text=True)
+    remove = f"/initiatives/{setup}/benefit-case/costs/{line_id}/remove"
+    refused = client.post(remove, data={"version": "1"}, follow_redirects=True)
+    assert "Någon annan har sparat" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(CostLine, line_id).amount == Decimal("2000")
+    assert client.post(remove, data={"version": "2"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(CostLine, line_id) is None

@@ -192,12 +192,17 @@ def test_office_corrects_audits_and_recommendations(app, client, make_user, froz
     stale = client.post(f"/audits/{audit_id}/edit", data={"title": "X", "version": "1"})
     assert stale.status_code == 409
     removed = client.post(f"/audits/recommendations/{rec_id}/edit",
-                          data={"text": "Upprätta plan", "committee_ids": [unit_id_for(app, "SOCN")]})
+                          data={"text": "Upprätta plan", "committee_ids": [unit_id_for(app, "SOCN")],
+                                "version": "1"})
     assert removed.status_code == 422 and "kan inte tas bort" in removed.data.decode()
     ok = client.post(f"/audits/recommendations/{rec_id}/edit", data={
         "code": "R7", "text": "Upprätta och fastställa plan",
-        "committee_ids": [unit_id_for(app, "KFN"), unit_id_for(app, "SOCN")]})
+        "committee_ids": [unit_id_for(app, "KFN"), unit_id_for(app, "SOCN")], "version": "1"})
     assert ok.status_code == 302
+    stale_rec = client.post(f"/audits/recommendations/{rec_id}/edit", data={
+        "text": "Gammal version", "committee_ids": [unit_id_for(app, "KFN"), unit_id_for(app, "SOCN")],
+        "version": "1"})
+    assert stale_rec.status_code == 409 and "ändrades av" in stale_rec.data.decode()
     with app.app_context():
         rec = db.session.get(Recommendation, rec_id)
         assert rec.code == "R7" and {r.committee.code for r in rec.responses} == {"KFN", "SOCN"}

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
-from portfolio.api.common import call_service, etag, expected_version, get_or_404
-from portfolio.api.fields import Day, StrictSchema, Text, Timestamp
+from portfolio.api.blueprint import Blueprint
+from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version, get_or_404
+from portfolio.api.fields import Day, StrictSchema, Text, Timestamp, patch_schema
 from portfolio.audits import services
 from portfolio.audits.models import RESPONSE_STATUSES, Audit, Recommendation, RecommendationResponse
 from portfolio.extensions import db
@@ -121,6 +121,7 @@ def get_response(response_id: int):
 
 
 @blp.route("/responses/<int:response_id>", methods=["PUT"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(ResponseIn)
 @blp.response(200, ResponseOut)
 def put_response(data, response_id: int):
@@ -129,7 +130,8 @@ def put_response(data, response_id: int):
 
 
 @blp.route("/responses/<int:response_id>", methods=["PATCH"])
-@blp.arguments(ResponsePatch(partial=True))
+@blp.doc(**VERSIONED_WRITE)
+@blp.arguments(patch_schema(ResponsePatch))
 @blp.response(200, ResponseOut)
 def patch_response(data, response_id: int):
     """Ändra enstaka fält i nämndens svar; kräver version"""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from portfolio.api.common import call_service, etag, expected_version, get_or_404
+from portfolio.api.blueprint import Blueprint
+from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version, get_or_404
 from portfolio.api.errors import api_abort
 from portfolio.api.fields import ExactDecimal, Money, SmallInt, StrictSchema, Text, Timestamp, Year
-from portfolio.api.resources._parts import BASE, version_field
+from portfolio.api.resources._parts import BASE, refreshed, version_field
 from portfolio.api.resources.initiatives import load
 from portfolio.benefits import services as benefit_services
 from portfolio.benefits.models import (
@@ -34,6 +34,7 @@ class CostLineOut(ma.Schema):
     amount = Money(allow_none=True)
     hours = ExactDecimal(2, 10, allow_none=True)
     hourly_cost = Money(allow_none=True)
+    version = fields.Integer()
 
 
 class CostLineIn(StrictSchema):
@@ -45,6 +46,7 @@ class CostLineIn(StrictSchema):
     amount = Money(load_default=None, allow_none=True)
     hours = ExactDecimal(2, 10, minimum=0, load_default=None, allow_none=True)
     hourly_cost = Money(load_default=None, allow_none=True)
+    version = version_field()
 
 
 class CalculationOut(ma.Schema):
@@ -99,6 +101,7 @@ def get_case(initiative_id: int):
 
 
 @blp.route(f"{BASE}/benefit-case", methods=["PUT"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(BenefitCaseIn)
 @blp.response(200, BenefitCaseOut)
 def put_case(data, initiative_id: int):
@@ -119,29 +122,41 @@ def put_case(data, initiative_id: int):
 def create_cost_line(data, initiative_id: int):
     """Lägg till en kostnadsrad"""
     ini = load(initiative_id)
-    return call_service(benefit_services.save_cost_line, ini, data, current_user), 201
+    data.pop("version", None)
+    line = call_service(benefit_services.save_cost_line, ini, data, current_user)
+    return line, 201, etag(line.version)
 
 
 @blp.route(f"{BASE}/benefit-case/cost-lines/<int:line_id>", methods=["PUT"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(CostLineIn)
 @blp.response(200, CostLineOut)
 def put_cost_line(data, initiative_id: int, line_id: int):
-    """Ersätt en kostnadsrad"""
+    """Ersätt en kostnadsrad; kräver version"""
     ini = load(initiative_id)
-    case = _case_or_404(initiative_id)
-    line = get_or_404(CostLine, line_id)
-    if line.case_id != case.id:
-        api_abort(404)
-    return call_service(benefit_services.save_cost_line, ini, data, current_user, line=line)
+    line = _line_or_404(initiative_id, line_id)
+    expected = expected_version(data)
+    line = call_service(benefit_services.save_cost_line, ini, data, current_user, line=line,
+                        expected_version=expected.version, expected=expected,
+                        current=refreshed(CostLine, line.id, CostLineOut()))
+    return line, 200, etag(line.version)
 
 
 @blp.route(f"{BASE}/benefit-case/cost-lines/<int:line_id>", methods=["DELETE"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.response(204)
 def delete_cost_line(initiative_id: int, line_id: int):
-    """Ta bort en kostnadsrad"""
+    """Ta bort en kostnadsrad; kräver versionen i If-Match"""
     ini = load(initiative_id)
+    line = _line_or_404(initiative_id, line_id)
+    expected = expected_version({})
+    call_service(benefit_services.remove_cost_line, ini, line, current_user, expected_version=expected.version,
+                 expected=expected, current=refreshed(CostLine, line.id, CostLineOut()))
+
+
+def _line_or_404(initiative_id: int, line_id: int) -> CostLine:
     case = _case_or_404(initiative_id)
     line = get_or_404(CostLine, line_id)
     if line.case_id != case.id:
         api_abort(404)
-    call_service(benefit_services.remove_cost_line, ini, line, current_user)
+    return line

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from portfolio.api.common import call_service, etag
-from portfolio.api.fields import Day, ExactDecimal, Money, StrictSchema, Text, Timestamp, Year
+from portfolio.api.blueprint import Blueprint
+from portfolio.api.common import VERSIONED_WRITE, call_service, etag
+from portfolio.api.fields import Day, ExactDecimal, Money, StrictSchema, Text, Timestamp, Year, patch_schema
 from portfolio.api.resources._parts import BASE, child_of, save_child, version_field
 from portfolio.api.resources.initiatives import load
 from portfolio.benefits import services as benefit_services
@@ -142,6 +142,7 @@ def _save_benefit(data, initiative_id, benefit_id, *, patch: bool):
 
 
 @blp.route(f"{BASE}/benefits/<int:benefit_id>", methods=["PUT"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(BenefitIn)
 @blp.response(200, BenefitOut)
 def put_benefit(data, initiative_id: int, benefit_id: int):
@@ -150,7 +151,8 @@ def put_benefit(data, initiative_id: int, benefit_id: int):
 
 
 @blp.route(f"{BASE}/benefits/<int:benefit_id>", methods=["PATCH"])
-@blp.arguments(BenefitPatch(partial=True))
+@blp.doc(**VERSIONED_WRITE)
+@blp.arguments(patch_schema(BenefitPatch))
 @blp.response(200, BenefitOut)
 def patch_benefit(data, initiative_id: int, benefit_id: int):
     """Ändra enstaka fält i en nytta; kräver version"""

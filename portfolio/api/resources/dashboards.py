@@ -8,11 +8,11 @@ from decimal import Decimal
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from portfolio.api.blueprint import Blueprint
 from portfolio.api.errors import api_abort
-from portfolio.api.fields import Id, StrictSchema
+from portfolio.api.fields import QueryId, StrictSchema
 from portfolio.clock import today
 from portfolio.dashboards import host
 from portfolio.dashboards.contract import Filters
@@ -59,8 +59,8 @@ class DashboardResultOut(DashboardOut):
 
 class DashboardQuery(StrictSchema):
     year = fields.Integer(load_default=None, metadata={"description": "År (standard: innevarande)"})
-    committee = Id(load_default=None)
-    area = Id(load_default=None)
+    committee = QueryId(load_default=None)
+    area = QueryId(load_default=None)
 
 
 def _cell(value):
@@ -93,7 +93,7 @@ def get_dashboard(args, dashboard_id: str):
     plugin = host.plugins().get(dashboard_id)
     if plugin is None or plugin not in host.visible_to(current_user):
         api_abort(404)
-    year = args["year"] or today().year
+    year = today().year if args["year"] is None else args["year"]
     errors = {}
     if not 2000 <= year <= today().year + 5:
         errors["year"] = [_("Ange ett år mellan 2000 och %(max)d.", max=today().year + 5)]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from portfolio.api.common import call_service, etag
-from portfolio.api.fields import Money, SmallInt, StrictSchema, Text, Timestamp, Year
+from portfolio.api.blueprint import Blueprint
+from portfolio.api.common import VERSIONED_WRITE, call_service, etag
+from portfolio.api.fields import Money, SmallInt, StrictSchema, Text, Timestamp, Year, patch_schema
 from portfolio.api.resources._parts import BASE, child_of, save_child, version_field
 from portfolio.api.resources.initiatives import load
 from portfolio.extensions import db
@@ -86,6 +86,7 @@ def _save_followup(data, initiative_id, followup_id, *, patch: bool):
 
 
 @blp.route(f"{BASE}/follow-ups/<int:followup_id>", methods=["PUT"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(FollowUpIn)
 @blp.response(200, FollowUpOut)
 def put_followup(data, initiative_id: int, followup_id: int):
@@ -94,7 +95,8 @@ def put_followup(data, initiative_id: int, followup_id: int):
 
 
 @blp.route(f"{BASE}/follow-ups/<int:followup_id>", methods=["PATCH"])
-@blp.arguments(FollowUpPatch(partial=True))
+@blp.doc(**VERSIONED_WRITE)
+@blp.arguments(patch_schema(FollowUpPatch))
 @blp.response(200, FollowUpOut)
 def patch_followup(data, initiative_id: int, followup_id: int):
     """Ändra enstaka fält i en uppföljning; kräver version"""

@@ -7,12 +7,12 @@ import re
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
-from portfolio.api.common import Expected, call_service, etag, expected_version, get_or_404, paged
-from portfolio.api.fields import Day, Id, Money, StrictSchema, Text, Timestamp
+from portfolio.api.blueprint import Blueprint
+from portfolio.api.common import VERSIONED_WRITE, Expected, call_service, etag, expected_version, get_or_404, paged
+from portfolio.api.fields import Day, Id, Money, QueryId, StrictSchema, Text, Timestamp, patch_schema
 from portfolio.api.schemas import FundingIn, PageQuery, RefSchema, StaffingIn, page_of
 from portfolio.domain import phases as P
 from portfolio.initiatives import services
@@ -73,10 +73,10 @@ InitiativePage = page_of(InitiativeOut, "InitiativePage")
 
 class InitiativeQuery(PageQuery):
     q = Text(200, load_default="", allow_none=False, metadata={"description": "Fritext i titel, referens, beskrivning"})
-    area = Id(load_default=None)
-    unit = Id(load_default=None, metadata={"description": "Enhet eller nämnd (inklusive underliggande)"})
+    area = QueryId(load_default=None)
+    unit = QueryId(load_default=None, metadata={"description": "Enhet eller nämnd (inklusive underliggande)"})
     phase = fields.String(load_default=None, validate=validate.OneOf(P.ALL_PHASES))
-    source = Id(load_default=None, metadata={"description": "Finansieringskälla"})
+    source = QueryId(load_default=None, metadata={"description": "Finansieringskälla"})
     archived = fields.Boolean(load_default=False)
     basis = fields.String(load_default=None, validate=validate.OneOf(("now", "next")),
                           metadata={"description": "now: saknar underlag för nuvarande fas; next: för nästa"})
@@ -234,6 +234,7 @@ def _update(ini: Initiative, data: dict, expected: Expected):
 
 
 @blp.route("/initiatives/<int:initiative_id>", methods=["PUT"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(InitiativeUpdate)
 @blp.response(200, InitiativeOut)
 def replace_initiative(data, initiative_id: int):
@@ -244,7 +245,8 @@ def replace_initiative(data, initiative_id: int):
 
 
 @blp.route("/initiatives/<int:initiative_id>", methods=["PATCH"])
-@blp.arguments(InitiativePatch(partial=True))
+@blp.doc(**VERSIONED_WRITE)
+@blp.arguments(patch_schema(InitiativePatch))
 @blp.response(200, InitiativeOut)
 def patch_initiative(data, initiative_id: int):
     """Ändra enstaka fält; kräver version"""
@@ -254,6 +256,7 @@ def patch_initiative(data, initiative_id: int):
 
 
 @blp.route("/initiatives/<int:initiative_id>/phase", methods=["POST"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(PhaseChange)
 @blp.response(200, InitiativeOut)
 def change_phase(data, initiative_id: int):
@@ -267,6 +270,7 @@ def change_phase(data, initiative_id: int):
 
 
 @blp.route("/initiatives/<int:initiative_id>/archive", methods=["POST"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(ArchiveChange)
 @blp.response(200, InitiativeOut)
 def archive(data, initiative_id: int):

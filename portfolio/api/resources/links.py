@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from portfolio.api.blueprint import Blueprint
 from portfolio.api.common import call_service, get_or_404
 from portfolio.api.errors import api_abort
 from portfolio.api.resources._parts import BASE, require_edit

@@ -5,10 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from portfolio.api.common import call_service, etag, expected_version
+from portfolio.api.blueprint import Blueprint
+from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version
 from portfolio.api.errors import api_abort
 from portfolio.api.fields import Day, StrictSchema, Text, Timestamp
 from portfolio.api.resources._parts import BASE, refreshed, version_field
@@ -54,6 +54,7 @@ def get_needs(initiative_id: int):
 
 
 @blp.route(f"{BASE}/needs-analysis", methods=["PUT"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(NeedsIn)
 @blp.response(200, NeedsOut)
 def put_needs(data, initiative_id: int):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
+from portfolio.api.blueprint import Blueprint
 from portfolio.api.common import etag, get_or_404
-from portfolio.api.fields import ExactDecimal, Id, StrictSchema, Timestamp
+from portfolio.api.fields import ExactDecimal, QueryId, StrictSchema, Timestamp
 from portfolio.extensions import db
 from portfolio.plans.models import PLAN_STATUSES, CommitteePlan, PlanGoal
 
@@ -65,7 +65,7 @@ class PlanDetailOut(PlanOut):
 
 
 class PlanQuery(StrictSchema):
-    committee = Id(load_default=None, metadata={"description": "Nämndens id"})
+    committee = QueryId(load_default=None, metadata={"description": "Nämndens id"})
     status = fields.String(load_default=None, validate=validate.OneOf(PLAN_STATUSES))
 
 

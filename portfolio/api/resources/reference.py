@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
+from portfolio.api.blueprint import Blueprint
 from portfolio.api.schemas import ReferenceSchema, UnitSchema
 from portfolio.extensions import db
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from portfolio.api.common import call_service, etag
-from portfolio.api.fields import Day, SmallInt, StrictSchema, Text, Timestamp
+from portfolio.api.blueprint import Blueprint
+from portfolio.api.common import VERSIONED_WRITE, call_service, etag
+from portfolio.api.fields import Day, SmallInt, StrictSchema, Text, Timestamp, patch_schema
 from portfolio.api.resources._parts import BASE, child_of, save_child, version_field
 from portfolio.api.resources.initiatives import load
 from portfolio.extensions import db
@@ -100,6 +100,7 @@ def _save_risk(data, initiative_id, risk_id, *, patch: bool):
 
 
 @blp.route(f"{BASE}/risks/<int:risk_id>", methods=["PUT"])
+@blp.doc(**VERSIONED_WRITE)
 @blp.arguments(RiskIn)
 @blp.response(200, RiskOut)
 def put_risk(data, initiative_id: int, risk_id: int):
@@ -108,7 +109,8 @@ def put_risk(data, initiative_id: int, risk_id: int):
 
 
 @blp.route(f"{BASE}/risks/<int:risk_id>", methods=["PATCH"])
-@blp.arguments(RiskPatch(partial=True))
+@blp.doc(**VERSIONED_WRITE)
+@blp.arguments(patch_schema(RiskPatch))
 @blp.response(200, RiskOut)
 def patch_risk(data, initiative_id: int, risk_id: int):
     """Ändra enstaka fält i en risk; kräver version"""
