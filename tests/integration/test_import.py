@@ -121,7 +121,8 @@ def test_openpyxl_file_imports_everything_logged_as_the_importer(app, client, of
         users = set(db.session.scalars(db.select(ChangeLogEntry.user_id).where(
             ChangeLogEntry.entity_type == "initiative")))
         assert users == {office}
-        created = set(db.session.scalars(db.select(ChangeLogEntry.entity_id).where(ChangeLogEntry.action == "create")))
+        created = set(db.session.scalars(db.select(ChangeLogEntry.entity_id).where(
+            ChangeLogEntry.entity_type == "initiative", ChangeLogEntry.action == "create")))
         assert created == {a.id, b.id}
 
 

@@ -127,6 +127,15 @@ def create_cost_line(data, initiative_id: int):
     return line, 201, etag(line.version)
 
 
+@blp.route(f"{BASE}/benefit-case/cost-lines/<int:line_id>")
+@blp.response(200, CostLineOut)
+def get_cost_line(initiative_id: int, line_id: int):
+    """En kostnadsrad (ETag = version)"""
+    load(initiative_id)
+    line = _line_or_404(initiative_id, line_id)
+    return line, 200, etag(line.version)
+
+
 @blp.route(f"{BASE}/benefit-case/cost-lines/<int:line_id>", methods=["PUT"])
 @blp.doc(**VERSIONED_WRITE)
 @blp.arguments(CostLineIn)
