@@ -31,7 +31,9 @@ def test_list_filters_take_ids_from_the_query_string(app, world):
     assert api.get("/api/v1/initiatives?colour=red").status_code == 422
     with app.app_context():
         ks = unit_id("KS")
-    assert len(api.get(f"/api/v1/plans?committee={ks}").get_json()) == 1
+    plans = api.get(f"/api/v1/plans?committee={ks}&per_page=10").get_json()
+    assert plans["total"] == 1 and plans["items"][0]["title"] == "Digitaliseringsplan KS"
+    assert api.get("/api/v1/audits?page=1").get_json()["total"] == 1
     assert api.get(f"/api/v1/dashboards/portfoljoversikt?committee={kfn}&year=2025").status_code == 200
     zero = api.get("/api/v1/dashboards/portfoljoversikt?year=0")
     assert zero.status_code == 422 and "year" in zero.get_json()["errors"]["query"]

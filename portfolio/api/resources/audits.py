@@ -9,8 +9,9 @@ from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from portfolio.api.blueprint import Blueprint
-from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version, get_or_404
+from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version, get_or_404, paged
 from portfolio.api.fields import Day, StrictSchema, Text, Timestamp, patch_schema
+from portfolio.api.schemas import PageQuery, page_of
 from portfolio.audits import services
 from portfolio.audits.models import RESPONSE_STATUSES, Audit, Recommendation, RecommendationResponse
 from portfolio.extensions import db
@@ -82,11 +83,16 @@ class ResponsePatch(ResponseIn):
     pass
 
 
+AuditPage = page_of(AuditOut, "AuditPage")
+
+
 @blp.route("/audits")
-@blp.response(200, AuditOut(many=True))
-def list_audits():
-    """Revisioner"""
-    return db.session.scalars(db.select(Audit).order_by(Audit.report_date.desc(), Audit.id)).all()
+@blp.arguments(PageQuery, location="query", unknown=ma.RAISE)
+@blp.response(200, AuditPage)
+def list_audits(args):
+    """Revisioner, senaste först"""
+    stmt = db.select(Audit).order_by(Audit.report_date.desc().nulls_last(), Audit.id.desc())
+    return paged(stmt, args["page"], args["per_page"])
 
 
 @blp.route("/audits/<int:audit_id>")

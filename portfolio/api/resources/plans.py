@@ -7,8 +7,9 @@ from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from portfolio.api.blueprint import Blueprint
-from portfolio.api.common import etag, get_or_404
-from portfolio.api.fields import ExactDecimal, QueryId, StrictSchema, Timestamp
+from portfolio.api.common import etag, get_or_404, paged
+from portfolio.api.fields import ExactDecimal, QueryId, Timestamp
+from portfolio.api.schemas import PageQuery, page_of
 from portfolio.extensions import db
 from portfolio.plans.models import PLAN_STATUSES, CommitteePlan, PlanGoal
 
@@ -64,14 +65,17 @@ class PlanDetailOut(PlanOut):
     goals = fields.List(fields.Nested(GoalOut))
 
 
-class PlanQuery(StrictSchema):
+PlanPage = page_of(PlanOut, "PlanPage")
+
+
+class PlanQuery(PageQuery):
     committee = QueryId(load_default=None, metadata={"description": "Nämndens id"})
     status = fields.String(load_default=None, validate=validate.OneOf(PLAN_STATUSES))
 
 
 @blp.route("/plans")
 @blp.arguments(PlanQuery, location="query", unknown=ma.RAISE)
-@blp.response(200, PlanOut(many=True))
+@blp.response(200, PlanPage)
 def list_plans(args):
     """Planer (alla versioner; ersatta planer är historik)"""
     stmt = db.select(CommitteePlan).order_by(CommitteePlan.committee_id, CommitteePlan.id)
@@ -79,7 +83,7 @@ def list_plans(args):
         stmt = stmt.where(CommitteePlan.committee_id == args["committee"])
     if args["status"]:
         stmt = stmt.where(CommitteePlan.status == args["status"])
-    return db.session.scalars(stmt).all()
+    return paged(stmt, args["page"], args["per_page"])
 
 
 @blp.route("/plans/<int:plan_id>")
