@@ -89,7 +89,8 @@ def a_date(value) -> date | None:
         result = value.date()
     elif isinstance(value, date):
         result = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 80000:
+    # Excel serial numbers of plausible dates (1955–2119); a bare 2026 is a year, not a date.
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 <= value < 80000:
         from openpyxl.utils.datetime import from_excel
 
         result = from_excel(value)

@@ -19,9 +19,12 @@ from portfolio.exports.formats import unescape_text
 MAX_BYTES = 5 * 1024 * 1024          # uploaded file
 MAX_UNPACKED = 100 * 1024 * 1024     # an xlsx is a zip: its contents unpacked
 # Data rows. Every row goes through the services with its change log (about 10 ms a row on
-# SQLite), so 2 000 rows stay well inside a web worker's 30 s timeout.
-MAX_ROWS = 2000
+# SQLite, more on a busy machine), so 1 000 rows stay inside a web worker's 30 s timeout.
+MAX_ROWS = 1000
 MAX_COLUMNS = 200
+# Rows read at all, empty ones included (a file can claim a million rows in a few bytes).
+MAX_SCANNED_ROWS = 5 * MAX_ROWS + 1000
+MAX_SHARED_STRINGS = 20 * 1024 * 1024   # openpyxl loads every shared string up front
 PREFERRED_SHEET = "Initiativ"
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -73,10 +76,12 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
+            shared = sum(info.file_size for info in archive.infolist()
+                         if info.filename.lower().endswith("sharedstrings.xml"))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise ReadError(_("Filen kunde inte läsas som Excel-fil (.xlsx). Den kan vara skadad; öppna "
                           "den i Excel eller LibreOffice och spara den igen.")) from None
-    if unpacked > MAX_UNPACKED:
+    if unpacked > MAX_UNPACKED or shared > MAX_SHARED_STRINGS:
         raise ReadError(_("Filen innehåller för mycket data. Dela upp den i flera filer."), status=413)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -89,7 +94,10 @@ def _read_xlsx(data: bytes) -> Table:
             raise ReadError(_("Excelfilen innehåller inga kalkylblad."))
         sheet = next((s for s in sheets if s.title.strip().casefold() == PREFERRED_SHEET.casefold()),
                      sheets[0])
-        return _collect(sheet.title, sheet.iter_rows(values_only=True))
+        # Read the rows that are there, not the size the file claims (it can claim too little,
+        # hiding rows, or a million rows), and never wider than the column limit.
+        sheet.reset_dimensions()
+        return _collect(sheet.title, sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True))
     except ReadError:
         raise
     except Exception:
@@ -148,6 +156,9 @@ def _collect(sheet: str, rows) -> Table:
         raise ReadError(_("Filen har för många kolumner (högst %(max)d).", max=MAX_COLUMNS))
     table = Table(sheet=sheet, headers=headers)
     for number, row in enumerate(iterator, start=2):
+        if number > MAX_SCANNED_ROWS:
+            raise ReadError(_("Filen har fler än %(max)d rader (tomma rader medräknade). Ta bort tomma rader "
+                              "eller dela upp filen.", max=MAX_SCANNED_ROWS), status=413)
         cells = list(row)
         if all(_empty(v) for v in cells):
             continue

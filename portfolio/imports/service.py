@@ -65,6 +65,9 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
 
+MAX_PROBLEMS = 500
+
+
 def import_file(data: bytes, filename: str, actor, *, dry_run: bool) -> ImportResult:
     """Read, validate and (unless dry_run or any problem) apply the file. Never raises for bad
     input: problems come back in the result, with `status` the HTTP status to answer with."""
@@ -81,7 +84,11 @@ def import_file(data: bytes, filename: str, actor, *, dry_run: bool) -> ImportRe
     rows = reader.parse()
     if reader.problems:
         db.session.rollback()
-        result.problems = reader.problems
+        result.problems = reader.problems[:MAX_PROBLEMS]
+        if len(reader.problems) > MAX_PROBLEMS:
+            result.problems.append(Problem(None, None, None, _(
+                "… och %(n)d problem till. Rätta de listade och provkör igen.",
+                n=len(reader.problems) - MAX_PROBLEMS)))
         result.status = 422
         return result
     if dry_run:
@@ -109,6 +116,9 @@ def _outcome(row: PlannedRow) -> str:
 def _apply(rows: list[PlannedRow], actor, reason: str, result: ImportResult, sheet: str) -> ImportResult:
     """Write every row, then commit once; on any failure roll everything back."""
     current = None
+    # Rows with their own Referens first: a generated DIG-nnnn then never takes a reference that
+    # a later row of the same file asks for.
+    rows = sorted(rows, key=lambda r: not r.data.ref)
     try:
         for current in rows:
             outcome = _write_row(current, actor, reason)

@@ -17,8 +17,8 @@ from portfolio.prioritisation.chart import bubble_figure
 from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS, CopySetForm, DecisionForm, parse_amount
 from portfolio.prioritisation.models import CriteriaSet
 from portfolio.programme import queries as ref
-from portfolio.validation import ServiceValidationError
-from portfolio.viewkit import load_initiative, login_required_for, run_form
+from portfolio.validation import ConflictError, ServiceValidationError
+from portfolio.viewkit import conflict_message, load_initiative, login_required_for, run_form
 
 bp = Blueprint("prioritisation", __name__, template_folder="templates")
 
@@ -126,10 +126,13 @@ def criteria():
                 services.update_weights(criteria_set, weights, ceiling, current_user)
             except ServiceValidationError as err:
                 errors = err.errors
+            except ConflictError:
+                flash(conflict_message(), "error")
+                errors = {"_conflict": conflict_message()}
             else:
                 flash(_("Vikter och budgettak är sparade."), "success")
                 return redirect(url_for(".criteria", year=year))
-        status = 422
+        status = 409 if "_conflict" in errors else 422
     return render_template("prioritisation/criteria.html", criteria_set=criteria_set, errors=errors,
                            form_values=request.form, copy_form=CopySetForm(year=year + 1),
                            can_edit=permissions.can_manage_plans(current_user)), status
@@ -173,10 +176,13 @@ def score(initiative_id: int):
                 services.save_scores(ini, criteria_set, entries, current_user)
             except ServiceValidationError as err:
                 errors = err.errors
+            except ConflictError:
+                flash(conflict_message(), "error")
+                errors = {"_conflict": conflict_message()}
             else:
                 flash(_("Poängen är sparade."), "success")
                 return redirect(url_for(".index", year=year))
-        status = 422
+        status = 409 if "_conflict" in errors else 422
     return render_template("prioritisation/score.html", ini=ini, criteria_set=criteria_set,
                            current=current, errors=errors, form_values=request.form,
                            suggestion=queries.economics_suggestion(ini), can_edit=can_edit), status

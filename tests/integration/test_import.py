@@ -536,3 +536,53 @@ def test_lists_match_names_with_commas(app_ctx):
     lookup = parsing.Lookup([R("a", "Vård, omsorg och stöd"), R("b", "Skola")])
     rows, unknown = lookup.many("skola, Vård,omsorg och stöd; okänd")
     assert [r.code for r in rows] == ["b", "a"] and unknown == ["okänd"]
+
+
+def test_hostile_xlsx_shapes_are_refused_quickly_and_hidden_rows_are_read(app, client, office):
+    """A file may claim a million rows (or too few): the import reads the rows that are there."""
+    import time
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Initiativ"
+    sheet.append(["Referens", "Titel", "Ägande enhet", "Primärt område"])
+    sheet.append(["R1", "T", "SBF", "service"])
+    sheet.cell(row=1048576, column=1, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    started = time.perf_counter()
+    response = post(client, buffer.getvalue(), "miljon.xlsx")
+    assert response.status_code == 413 and time.perf_counter() - started < 20
+    # A stale <dimension> that hides row 3 (with an unknown unit) must not hide it from the check.
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Initiativ"
+    for values in (["Referens", "Titel", "Ägande enhet", "Primärt område"], ["R1", "T", "SBF", "service"],
+                   ["R2", "T2", "XYZ", "service"]):
+        sheet.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source, out = zipfile.ZipFile(io.BytesIO(buffer.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:D3"/>', b'<dimension ref="A1:D2"/>')
+            target.writestr(info, data)
+    response = post(client, out.getvalue(), "gammal-dimension.xlsx")
+    assert response.status_code == 422 and "XYZ" in response.get_data(as_text=True)
+    assert count(app) == 0
+
+
+def test_a_generated_reference_never_takes_one_a_later_row_asks_for(app, client, office):
+    data = libreoffice_csv([row(ref="", title="Utan referens", owning_unit="SBF", primary_area="service"),
+                            row(ref="DIG-0001", title="Med referens", owning_unit="SBF", primary_area="service")])
+    dry = post(client, data, "refs.csv", dry_run=True)
+    assert dry.status_code == 200
+    real = post(client, data, "refs.csv")
+    assert real.status_code == 200, real.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(Initiative.title).where(Initiative.ref == "DIG-0001")) == "Med referens"
