@@ -57,7 +57,10 @@ def expected_version(body: dict, *, required: bool = True) -> Expected:
 
 def call_service(fn: Callable, *args, expected: Expected | None = None, current: Callable | None = None,
                  field_map: Callable[[str], str] | None = None, **kwargs):
-    """Run a service verb; answer 403/409/412/422 the way the API promises."""
+    """Run a service verb; answer 403/409/412/422 the way the API promises. With `expected`,
+    the verb gets the client's version as its `expected_version`."""
+    if expected is not None:
+        kwargs["expected_version"] = expected.version
     try:
         return fn(*args, **kwargs)
     except PermissionDenied:

@@ -122,14 +122,8 @@ def criteria():
             errors["ceiling"] = _("Budgettaket måste vara ett belopp i kronor, t.ex. 15 000 000.")
             ceiling = None
         if not errors:
-            try:
-                services.update_weights(criteria_set, weights, ceiling, current_user)
-            except ServiceValidationError as err:
-                errors = err.errors
-            except ConflictError:
-                flash(conflict_message(), "error")
-                errors = {"_conflict": conflict_message()}
-            else:
+            errors = _save(lambda: services.update_weights(criteria_set, weights, ceiling, current_user))
+            if not errors:
                 flash(_("Vikter och budgettak är sparade."), "success")
                 return redirect(url_for(".criteria", year=year))
         status = 409 if "_conflict" in errors else 422
@@ -172,20 +166,26 @@ def score(initiative_id: int):
                 continue
             entries[c.id] = (int(raw) if raw else None, request.form.get(f"motivation-{c.id}", ""))
         if not errors:
-            try:
-                services.save_scores(ini, criteria_set, entries, current_user)
-            except ServiceValidationError as err:
-                errors = err.errors
-            except ConflictError:
-                flash(conflict_message(), "error")
-                errors = {"_conflict": conflict_message()}
-            else:
+            errors = _save(lambda: services.save_scores(ini, criteria_set, entries, current_user))
+            if not errors:
                 flash(_("Poängen är sparade."), "success")
                 return redirect(url_for(".index", year=year))
         status = 409 if "_conflict" in errors else 422
     return render_template("prioritisation/score.html", ini=ini, criteria_set=criteria_set,
                            current=current, errors=errors, form_values=request.form,
                            suggestion=queries.economics_suggestion(ini), can_edit=can_edit), status
+
+
+def _save(save) -> dict:
+    """Run a save; its field errors, or a conflict flashed and marked `_conflict` (answered 409)."""
+    try:
+        save()
+    except ServiceValidationError as err:
+        return err.errors
+    except ConflictError:
+        flash(conflict_message(), "error")
+        return {"_conflict": conflict_message()}
+    return {}
 
 
 @bp.route("/decisions", methods=["GET", "POST"])

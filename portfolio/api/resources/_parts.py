@@ -44,6 +44,6 @@ def save_child(save, ini, obj, data: dict, *, keyword: str, fields_: tuple[str, 
 
     expected = expected_version(data)
     values = ({name: getattr(obj, name) for name in fields_} | data) if patch else data
-    obj = call_service(save, ini, values, current_user, expected_version=expected.version, expected=expected,
+    obj = call_service(save, ini, values, current_user, expected=expected,
                        current=refreshed(type(obj), obj.id, schema), **{keyword: obj})
     return obj, 200, etag(obj.version)

@@ -114,7 +114,7 @@ def _save_response(data, response_id: int, *, patch: bool):
         return ResponseOut().dump(db.session.get(RecommendationResponse, response_id))
 
     response = call_service(services.update_response, response, values, current_user,
-                            expected_version=expected.version, expected=expected, current=current)
+                            expected=expected, current=current)
     return response, 200, etag(response.version)
 
 

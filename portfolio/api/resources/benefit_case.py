@@ -14,12 +14,8 @@ from portfolio.api.fields import ExactDecimal, Money, SmallInt, StrictSchema, Te
 from portfolio.api.resources._parts import BASE, refreshed, version_field
 from portfolio.api.resources.initiatives import load
 from portfolio.benefits import services as benefit_services
-from portfolio.benefits.models import (
-    COST_CATEGORIES,
-    CostLine,
-)
+from portfolio.benefits.models import COST_CATEGORIES, BenefitCase, CostLine
 from portfolio.domain import benefit_calc as calc
-from portfolio.extensions import db
 
 blp = Blueprint("api_benefit_case", __name__, description="Nyttokalkyl.")
 
@@ -109,10 +105,8 @@ def put_case(data, initiative_id: int):
     ini = load(initiative_id)
     existing = benefit_services.get_case(initiative_id)
     expected = expected_version(data, required=existing is not None)
-    case = call_service(benefit_services.save_case, ini, data, current_user, expected_version=expected.version,
-                        expected=expected,
-                        current=existing and (lambda: (db.session.expire_all(), BenefitCaseOut().dump(
-                            benefit_services.get_case(initiative_id)))[1]))
+    case = call_service(benefit_services.save_case, ini, data, current_user, expected=expected,
+                        current=existing and refreshed(BenefitCase, existing.id, BenefitCaseOut()))
     return case, 200, etag(case.version)
 
 
@@ -146,7 +140,7 @@ def put_cost_line(data, initiative_id: int, line_id: int):
     line = _line_or_404(initiative_id, line_id)
     expected = expected_version(data)
     line = call_service(benefit_services.save_cost_line, ini, data, current_user, line=line,
-                        expected_version=expected.version, expected=expected,
+                        expected=expected,
                         current=refreshed(CostLine, line.id, CostLineOut()))
     return line, 200, etag(line.version)
 
@@ -159,7 +153,7 @@ def delete_cost_line(initiative_id: int, line_id: int):
     ini = load(initiative_id)
     line = _line_or_404(initiative_id, line_id)
     expected = expected_version({})
-    call_service(benefit_services.remove_cost_line, ini, line, current_user, expected_version=expected.version,
+    call_service(benefit_services.remove_cost_line, ini, line, current_user,
                  expected=expected, current=refreshed(CostLine, line.id, CostLineOut()))
 
 

@@ -228,7 +228,7 @@ def get_initiative(initiative_id: int):
 
 def _update(ini: Initiative, data: dict, expected: Expected):
     ini = call_service(services.update_initiative, ini, to_input(data), current_user,
-                       expected_version=expected.version, expected=expected, current=current_state(ini),
+                       expected=expected, current=current_state(ini),
                        field_map=field_name)
     return ini, 200, etag(ini.version)
 
@@ -264,7 +264,7 @@ def change_phase(data, initiative_id: int):
     ini = load(initiative_id)
     expected = expected_version(data)
     ini = call_service(services.change_phase, ini, data["phase"], current_user,
-                       expected_version=expected.version, reason=data["reason"], override=data["override"],
+                       reason=data["reason"], override=data["override"],
                        expected=expected, current=current_state(ini))
     return ini, 200, etag(ini.version)
 
@@ -278,7 +278,7 @@ def archive(data, initiative_id: int):
     ini = load(initiative_id)
     expected = expected_version(data)
     ini = call_service(services.set_archived, ini, data["archived"], current_user,
-                       expected_version=expected.version, reason=data["reason"],
+                       reason=data["reason"],
                        expected=expected, current=current_state(ini))
     return ini, 200, etag(ini.version)
 

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields
+from sqlalchemy.orm import selectinload
 
 from portfolio.api.blueprint import Blueprint
 from portfolio.api.common import call_service, get_or_404
@@ -49,7 +50,8 @@ def list_decisions(initiative_id: int):
     return db.session.scalars(
         db.select(PortfolioDecision).join(decision_initiative)
         .where(decision_initiative.c.initiative_id == initiative_id)
-        .order_by(PortfolioDecision.decided_on, PortfolioDecision.id)).all()
+        .order_by(PortfolioDecision.decided_on, PortfolioDecision.id)
+        .options(selectinload(PortfolioDecision.initiatives))).all()   # initiative_ids without N+1
 
 
 @blp.route(f"{BASE}/plan-goals")

@@ -64,6 +64,6 @@ def put_needs(data, initiative_id: int):
     expected = expected_version(data, required=existing is not None)
     complete = data.pop("complete")
     analysis = call_service(needs_services.save, ini, data, current_user, complete=complete,
-                            expected_version=expected.version, expected=expected,
+                            expected=expected,
                             current=existing and refreshed(NeedsAnalysis, existing.id, NeedsOut()))
     return analysis, 200, etag(analysis.version)
