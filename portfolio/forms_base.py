@@ -58,6 +58,25 @@ class BaseForm(FlaskForm):
             else:
                 yield field
 
+    def error_items(self) -> list[tuple[str, str, str]]:
+        """(field id, label, first message) for every field with an error, rows of lists
+        included ("Finansiering, rad 2: Belopp"), in the order the fields stand on the page."""
+        items = []
+        for field in self:
+            if field.type == "CSRFTokenField":
+                continue
+            if field.type == "FieldList":
+                for n, entry in enumerate(field.entries, start=1):
+                    subfields = entry.form if hasattr(entry, "form") else [entry]
+                    for sub in subfields:
+                        if sub.errors:
+                            label = _l("%(list)s, rad %(n)d: %(field)s", list=field.label.text, n=n,
+                                       field=sub.label.text)
+                            items.append((sub.id, label, _first(sub.errors)))
+            elif field.errors:
+                items.append((field.id, field.label.text, _first(field.errors)))
+        return items
+
     def attach_errors(self, errors: dict[str, str]) -> None:
         """Put service-level validation errors on their fields ("funding-0-year" style keys
         address list rows); unknown keys go to the form-level errors."""
@@ -73,6 +92,12 @@ class BaseForm(FlaskForm):
             if field.id == key or field.name == key:
                 return field
         return None
+
+
+def _first(errors):
+    if isinstance(errors, dict):   # a FormField's errors
+        return next(iter(errors.values()))[0]
+    return errors[0]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -32,11 +32,16 @@ def conflict_details(err) -> list[str]:
 
 
 def run_form(form, save: Callable[[], object], *, success: str, redirect_to: Callable[[object], str],
-             render: Callable[[int], object]):
+             render: Callable[[int], object], check: Callable[[], object] | None = None):
+    """`check`: the service's own validation without writing. When the form's types are wrong,
+    it still runs, so the user sees every problem in one pass (not one round per layer)."""
     status = 200
     if form.is_submitted():
         status = 422
-        if form.validate():
+        if not form.validate():
+            if check is not None:
+                _add_service_errors(form, check)
+        else:
             try:
                 result = save()
             except ServiceValidationError as err:
@@ -52,6 +57,18 @@ def run_form(form, save: Callable[[], object], *, success: str, redirect_to: Cal
                 flash(success, "success")
                 return redirect(redirect_to(result))
     return render(status)
+
+
+def _add_service_errors(form, check: Callable[[], object]) -> None:
+    """Attach the service's messages to the fields the form found nothing wrong with."""
+    try:
+        check()
+    except ServiceValidationError as err:
+        fresh = {key: message for key, message in err.errors.items()
+                 if (field := form._find(key)) is None or not field.errors}
+        form.attach_errors({k: v for k, v in fresh.items() if form._find(k) is not None})
+    except (PermissionDenied, ConflictError, TypeError, ValueError):
+        pass   # the save itself answers these once the form is valid
 
 
 def load_initiative(initiative_id: int, *, edit: bool = False):

@@ -42,4 +42,7 @@ def initiative_input(**overrides) -> services.InitiativeInput:
 
 
 def make_initiative(actor, **overrides):
-    return services.create_initiative(initiative_input(**overrides), actor)
+    """An initiative as registered by `actor`; in a phase past behovsanalys it is registered as
+    existing work (as the import does), which only the project office may do."""
+    data = initiative_input(**overrides)
+    return services.create_initiative(data, actor, any_phase=data.phase not in ("ide", "behovsanalys"))

@@ -13,6 +13,12 @@ def index():
     return redirect(url_for("initiatives.index"))
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own; the icon is an SVG in static/."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/healthz")
 def healthz():
     try:

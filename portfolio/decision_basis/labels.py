@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 REQUIREMENT_LABELS = {
+    "portfolio_decision": _l("Ett portföljbeslut som prioriterar initiativet är registrerat"),
     "priority_area": _l("Kopplat till ett prioriterat område"),
     "needs_analysis_complete": _l("Behovsanalysen är markerad som klar"),
     "user_involvement": _l("Tidig involvering av användare är dokumenterad (vilka, hur och när)"),
@@ -16,4 +17,23 @@ REQUIREMENT_LABELS = {
     "initiative_benefit_owner": _l("Namngiven nyttoägare för initiativet"),
     "funding": _l("Finansiering angiven"),
     "evaluation": _l("Utvärdering gjord (mål, nyttor, fortsatt mätning, lärdomar)"),
+}
+
+
+# Where each requirement is fulfilled: (endpoint, anchor). The decision log needs the year.
+REQUIREMENT_PLACES = {
+    "portfolio_decision": ("prioritisation.decisions", None),
+    "priority_area": ("initiatives.edit", "primary_area"),
+    "needs_analysis_complete": ("needs.edit", None),
+    "user_involvement": ("needs.edit", None),
+    "digital_inclusion": ("needs.edit", None),
+    "benefit_case": ("benefits.case", None),
+    "benefit_owner": ("benefits.case", None),
+    "risk_analysis": ("risks.index", None),
+    "risks_handled": ("risks.index", None),
+    "need_owner": ("initiatives.edit", "need_owner"),
+    "project_lead": ("initiatives.edit", "project_lead"),
+    "initiative_benefit_owner": ("initiatives.edit", "benefit_owner"),
+    "funding": ("initiatives.edit", "funding-0-year"),
+    "evaluation": ("followups.evaluation", None),
 }

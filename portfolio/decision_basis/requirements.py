@@ -5,7 +5,7 @@ register's "underlag saknas" filter (evaluated over the whole list in one query)
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, false, not_, or_, select
+from sqlalchemy import and_, exists, false, not_, or_, select, tuple_
 
 from portfolio.benefits.models import Benefit, BenefitCase
 from portfolio.domain import completeness
@@ -13,6 +13,7 @@ from portfolio.domain import phases as P
 from portfolio.followups.models import Evaluation
 from portfolio.initiatives.models import FundingLine, Initiative
 from portfolio.needs.models import COMPLETE, NeedsAnalysis
+from portfolio.prioritisation.models import PortfolioDecision, decision_initiative
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk, RiskAssessment
 
 
@@ -28,9 +29,28 @@ def unhandled_risk_condition(acceptable_max: int):
                 or_(Risk.mitigation.is_(None), Risk.owner.is_(None), Risk.due_date.is_(None)))
 
 
+def decision_condition():
+    """The initiative's latest portfolio decision (by date, then entry) prioritises it."""
+    decision = PortfolioDecision.__table__.alias("prio_decision")
+    later = PortfolioDecision.__table__.alias("later_decision")
+    link = decision_initiative.alias("prio_link")
+    later_link = decision_initiative.alias("later_link")
+    return exists(
+        select(decision.c.id)
+        .join(link, link.c.decision_id == decision.c.id)
+        .where(link.c.initiative_id == Initiative.id, decision.c.decision == "prioriterad",
+               not_(exists(select(later.c.id)
+                           .join(later_link, later_link.c.decision_id == later.c.id)
+                           .where(later_link.c.initiative_id == Initiative.id,
+                                  later.c.decision != "prioriterad",
+                                  tuple_(later.c.decided_on, later.c.id)
+                                  > tuple_(decision.c.decided_on, decision.c.id))))))
+
+
 def conditions(acceptable_max: int) -> dict:
     has_benefit = exists(select(Benefit.id).where(Benefit.initiative_id == Initiative.id))
     return {
+        completeness.DECISION: decision_condition(),
         "priority_area": Initiative.primary_area_id.is_not(None),
         "needs_analysis_complete": _needs(NeedsAnalysis.status == COMPLETE),
         "user_involvement": _needs(NeedsAnalysis.involvement_who.is_not(None),

@@ -1,7 +1,9 @@
 """Completeness of the decision basis and the phase gates. Pure: it gets facts, not records.
 
 The programme file names, per phase, the requirements that must hold before an initiative
-enters it; gates add up along the main flow."""
+enters it; gates add up along the main flow. Whatever the file says, entering *prioriterad* or
+any later main phase also needs a recorded portfolio decision that names the initiative
+(`portfolio_decision`): that is what makes the prioritisation impossible to bypass silently."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from dataclasses import dataclass
 
 from portfolio.domain import phases as P
 
+DECISION = "portfolio_decision"
 REQUIREMENT_CODES = (
-    "priority_area", "needs_analysis_complete", "user_involvement", "digital_inclusion",
+    DECISION, "priority_area", "needs_analysis_complete", "user_involvement", "digital_inclusion",
     "benefit_case", "benefit_owner", "risk_analysis", "risks_handled", "need_owner",
     "project_lead", "initiative_benefit_owner", "funding", "evaluation",
 )
@@ -21,6 +24,8 @@ def required_for(phase: str, gates: dict[str, list[str]]) -> list[str]:
     if phase not in P.MAIN_FLOW:
         return []
     codes: list[str] = []
+    if P.MAIN_FLOW.index(phase) >= P.MAIN_FLOW.index(P.PRIORITERAD):
+        codes.append(DECISION)
     for step in P.MAIN_FLOW[: P.MAIN_FLOW.index(phase) + 1]:
         for code in gates.get(step, []):
             if code not in codes:

@@ -1,10 +1,11 @@
 """Initiative phases and which phase changes are allowed.
 
 Main flow: idé → behovsanalys → prioriterad → planering → genomförande → uppföljning → avslutad.
-Side states: pausad, avslagen, avbruten. An active initiative may take one step forward, go back
-to any earlier main phase, or be paused, rejected or cancelled. A paused initiative resumes in
-any main phase up to genomförande. Reopening a closed, rejected or cancelled initiative is a
-portfolio-office decision.
+Side states: pausad, avslagen, avbruten. An active initiative may take one step forward (never
+more, not even for the project office), go back to any earlier main phase, or be paused, rejected
+or cancelled. A paused initiative resumes in any main phase up to genomförande (the project
+office may resume it later in the flow). Reopening a closed, rejected or cancelled initiative is
+a portfolio-office decision. Which moves also need a reason, and the gates, are in `gates`.
 """
 
 from __future__ import annotations
@@ -50,9 +51,16 @@ def check_transition(current: str, target: str, *, office: bool) -> TransitionCh
         ok = MAIN_FLOW.index(target) <= MAIN_FLOW.index(GENOMFORANDE) or office
         return TransitionCheck(ok, None if ok else "skip")
     step = MAIN_FLOW.index(target) - MAIN_FLOW.index(current)
-    if step <= 1 or office:
+    if step <= 1:
         return TransitionCheck(True)
     return TransitionCheck(False, "skip")
+
+
+def is_forward(current: str, target: str) -> bool:
+    """Into the main flow from a side state, or further along it."""
+    if target not in MAIN_FLOW:
+        return False
+    return current not in MAIN_FLOW or MAIN_FLOW.index(target) > MAIN_FLOW.index(current)
 
 
 def allowed_targets(current: str, *, office: bool) -> list[str]:

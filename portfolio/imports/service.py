@@ -16,8 +16,9 @@ Decisions:
 - A column left out of the file leaves that field as it is on existing initiatives (and empty
   on new ones); a column that is there but empty clears the field.
 - Fas: the label in any of the app's languages or the code. A new initiative starts directly
-  in the given phase (any phase); an existing one whose phase differs is moved without the
-  gates, logged with the reason "Import från <file>" (only the project office imports). Empty:
+  in the given phase (any phase); an existing one whose phase differs is moved to it, logged
+  with the reason "Import från <file>" (only the project office imports); a gate it passes
+  unmet is recorded as the office's override and shown with the other overrides. Empty:
   idé for new initiatives, unchanged for existing ones.
 - Arkiverad (ja/nej, empty = nej) archives or restores with the same reason. An archived
   initiative stays read-only: a row that would change it while keeping it archived is a
@@ -153,7 +154,7 @@ def _write_row(row: PlannedRow, actor, reason: str) -> str:
         services.set_archived(ini, False, actor, expected_version=ini.version, reason=reason, commit=False)
     services.update_initiative(ini, row.data, actor, expected_version=ini.version, commit=False)
     if row.phase != ini.phase:
-        services.apply_phase(ini, row.phase, actor, reason)
+        services.register_phase(ini, row.phase, actor, reason)
     if row.archived:
         services.set_archived(ini, True, actor, expected_version=ini.version, reason=reason, commit=False)
     return "unchanged" if ini.version == version else "updated"

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portfolio.auth import permissions
 from portfolio.domain import phases as P
 from portfolio.forms_base import FORBIDDEN_CHARS, BaseForm, LocalDecimalField, MultiCheckboxField, positive_int
 from portfolio.initiatives.labels import PHASE_LABELS
@@ -71,15 +72,20 @@ class InitiativeForm(BaseForm):
     need_owner = _optional_name(_l("Behovsägare"))
     project_lead = _optional_name(_l("Projektledare"))
     benefit_owner = _optional_name(_l("Nyttoägare"))
-    funding = FieldList(FormField(FundingRowForm), min_entries=0)
-    staffing = FieldList(FormField(StaffingRowForm), min_entries=0)
+    funding = FieldList(FormField(FundingRowForm), label=_l("Finansiering"), min_entries=0)
+    staffing = FieldList(FormField(StaffingRowForm), label=_l("Personalbehov"), min_entries=0)
     version = HiddenField()
 
-    def setup(self, *, creating: bool) -> InitiativeForm:
+    def setup(self, *, creating: bool, actor=None) -> InitiativeForm:
         units = ref.org_units()
         areas = ref.areas()
         unit_choices = [(u.id, u.label) for u in units]
-        self.owning_unit.choices = [(-1, _l("– Välj enhet –"))] + unit_choices
+        owning = unit_choices
+        if actor is not None and not actor.is_office and not permissions.editable_area_ids(actor):
+            own = permissions.editable_unit_ids(actor)     # an editor registers for their own units
+            current = self.owning_unit.data
+            owning = [(i, label) for i, label in unit_choices if i in own or (not creating and i == current)]
+        self.owning_unit.choices = [(-1, _l("– Välj enhet –"))] + owning
         self.participating_units.choices = unit_choices
         self.primary_area.choices = [(-1, _l("– Välj område –"))] + [(a.id, a.name) for a in areas]
         self.secondary_areas.choices = [(a.id, a.name) for a in areas]
@@ -132,7 +138,7 @@ def _filled(entry) -> bool:
 
 class PhaseForm(BaseForm):
     phase = SelectField(_l("Ny fas"), validate_choice=False)
-    reason = TextAreaField(_l("Kommentar"), validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Skäl"), validators=[Optional(), Length(max=2000)])
     override = BooleanField(_l("Gör undantag från fasgrinden (endast projektkontoret)"))
     version = HiddenField()
     gate_missing: list[str] = []
@@ -143,7 +149,7 @@ class RestoreForm(BaseForm):
 
 
 class ArchiveForm(BaseForm):
-    reason = TextAreaField(_l("Skäl"), validators=[
+    reason = TextAreaField(_l("Skäl till arkivering"), id="archive-reason", validators=[
         DataRequired(_l("Ange varför initiativet arkiveras.")), Length(max=2000)])
     version = HiddenField()
 

@@ -129,3 +129,28 @@ class StaffingLine(db.Model):
     fte: Mapped[Decimal] = mapped_column(FixedDecimal(2))
 
     initiative: Mapped[Initiative] = relationship(back_populates="staffing")
+
+
+class GateOverride(db.Model):
+    """The project office let an initiative past a phase gate it did not meet. Append-only: shown
+    on the initiative, the office's start page, the transparency page and the yearly report."""
+
+    __tablename__ = "gate_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"),
+                                               index=True)
+    from_phase: Mapped[str] = mapped_column(String(20))
+    to_phase: Mapped[str] = mapped_column(String(20))
+    missing: Mapped[str] = mapped_column(Text)      # requirement codes, comma-separated
+    reason: Mapped[str] = mapped_column(Text)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("portfolio_decision.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+    initiative: Mapped[Initiative] = relationship()
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def missing_codes(self) -> list[str]:
+        return [c for c in self.missing.split(",") if c]

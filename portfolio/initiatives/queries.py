@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import case, func, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.decision_basis.requirements import basis_missing_condition
 from portfolio.domain import phases as P
 from portfolio.extensions import db
-from portfolio.initiatives.models import FundingLine, Initiative
+from portfolio.initiatives.models import FundingLine, GateOverride, Initiative
 from portfolio.programme.models import OrgUnit
 from portfolio.programme.queries import unit_scope
 from portfolio.programme.services import current_programme
@@ -93,3 +94,23 @@ def funding_totals(initiative_ids: list[int]) -> dict[int, object]:
         .group_by(FundingLine.initiative_id))
     return {ini_id: total for ini_id, total in rows}  # sum() keeps the money type: Decimal kronor
 
+
+
+def overrides_of(initiative_id: int) -> list:
+    """The office's gate overrides for one initiative, newest first."""
+    return list(db.session.scalars(
+        db.select(GateOverride).options(joinedload(GateOverride.user))
+        .where(GateOverride.initiative_id == initiative_id)
+        .order_by(GateOverride.created_at.desc(), GateOverride.id.desc())))
+
+
+def overrides(year: int | None = None, limit: int | None = None) -> list[GateOverride]:
+    """The office's gate overrides, newest first (of one calendar year when given)."""
+    stmt = (db.select(GateOverride).options(joinedload(GateOverride.initiative), joinedload(GateOverride.user))
+            .order_by(GateOverride.created_at.desc(), GateOverride.id.desc()))
+    if year is not None:
+        stmt = stmt.where(GateOverride.created_at >= datetime(year, 1, 1),
+                          GateOverride.created_at < datetime(year + 1, 1, 1))
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt))

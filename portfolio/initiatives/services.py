@@ -15,9 +15,11 @@ from flask_babel import gettext as _
 
 from portfolio.auth import permissions
 from portfolio.changelog.services import now, record_changes
+from portfolio.domain import gates as G
 from portfolio.domain import phases as P
 from portfolio.extensions import db
-from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
+from portfolio.initiatives.labels import phase_label
+from portfolio.initiatives.models import FundingLine, GateOverride, Initiative, StaffingLine
 from portfolio.initiatives.snapshots import planned_snapshot, snapshot  # noqa: F401 (planned_snapshot: public)
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
 from portfolio.text_rules import check_texts, check_version
@@ -119,8 +121,9 @@ def _validate(data: InitiativeInput, *, office: bool, creating: bool, any_phase:
         if data.phase not in P.ALL_PHASES:
             errors["phase"] = _("Okänd fas.")
     elif creating:
-        allowed = P.MAIN_FLOW if office else (P.IDE, P.BEHOVSANALYS)
-        if data.phase not in allowed:
+        # Later phases are reached through the gates (registering existing work in any phase
+        # is the import's, with any_phase).
+        if data.phase not in (P.IDE, P.BEHOVSANALYS):
             errors["phase"] = _("Ett nytt initiativ börjar som idé eller i behovsanalys.")
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors["end_date"] = _("Slutdatum kan inte vara före startdatum.")
@@ -249,12 +252,12 @@ def validate_input(data: InitiativeInput, actor, *, creating: bool,
 
 
 def _generated_ref(ini: Initiative) -> str:
-    """DIG-0042 from the id; never one that an imported or demo initiative already holds."""
-    candidate, n = f"DIG-{ini.id:04d}", 1
+    """DIG-042 from the id; never one that an imported or demo initiative already holds."""
+    candidate, n = f"DIG-{ini.id:03d}", 1
     while db.session.scalar(db.select(Initiative.id).where(
             Initiative.ref == candidate, Initiative.id != ini.id)) is not None:
         n += 1
-        candidate = f"DIG-{ini.id:04d}-{n}"
+        candidate = f"DIG-{ini.id:03d}-{n}"
     return candidate
 
 
@@ -311,30 +314,48 @@ class GateRefused(ServiceValidationError):
         super().__init__({"phase": message})
 
 
-def _gate_applies(current: str, target: str) -> bool:
-    """Gates guard moves forward along the main flow (and resuming from pausad)."""
-    if target not in P.MAIN_FLOW:
-        return False
-    return current not in P.MAIN_FLOW or P.MAIN_FLOW.index(target) > P.MAIN_FLOW.index(current)
+def refusal_message(verdict) -> str:
+    """The Swedish message for a refused move (one wording for the forms and the API)."""
+    messages = {
+        G.SAME: _("Initiativet är redan i den fasen."),
+        G.UNKNOWN: _("Okänd fas."),
+        G.SKIP: _("Ett initiativ går framåt en fas i taget och hoppar aldrig över en fas."),
+        G.CLOSED: _("Ett avslutat, avslaget eller avbrutet initiativ kan bara återöppnas av projektkontoret."),
+        G.REASON_REQUIRED: _("Ange varför initiativet går bakåt, pausas, avslutas i förtid eller återöppnas."),
+        G.GATE: _("Fasgrinden till %(phase)s är inte uppfylld. Det som saknas är listat överst på sidan.",
+                  phase=phase_label(verdict.target)),
+        G.OVERRIDE_NOT_ALLOWED: _("Bara projektkontoret kan göra undantag från en fasgrind."),
+        G.OVERRIDE_REASON: _("Ett undantag från fasgrinden kräver en skriftlig motivering."),
+    }
+    return messages[verdict.refusal]
+
+
+def missing_text(codes) -> str:
+    from portfolio.decision_basis.labels import REQUIREMENT_LABELS
+
+    return "; ".join(str(REQUIREMENT_LABELS[c]) for c in codes)
+
+
+def phase_verdict(ini: Initiative, target: str, actor, *, override: bool = False,
+                  reason: str | None = None) -> G.MoveVerdict:
+    """The rules' verdict on moving `ini` to `target` now (nothing is changed)."""
+    from portfolio.decision_basis.queries import requirement_status
+    from portfolio.programme.services import current_programme
+
+    status = requirement_status(ini.id) if P.is_forward(ini.phase, target) else {}
+    return G.judge_move(ini.phase, target, gates=current_programme().gates, status=status,
+                        office=actor.is_office, override=override, reason=reason)
 
 
 @atomic
 def change_phase(ini: Initiative, target: str, actor, *, expected_version,
                  reason: str | None = None, override: bool = False) -> Initiative:
-    """Move an initiative to another phase through the programme's gates. The portfolio office
-    may pass a gate that is not met, with a written reason that lands in the history."""
+    """Move an initiative to another phase through the programme's gates (`domain.gates`). The
+    portfolio office may pass a gate that is not met, with a written reason: the override is
+    recorded apart and shown wherever the portfolio is accounted for."""
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
     check_version(ini.version, expected_version, (ENTITY, ini.id))
-    check = P.check_transition(ini.phase, target, office=actor.is_office)
-    if not check.allowed:
-        messages = {
-            "same": _("Initiativet är redan i den fasen."),
-            "unknown": _("Okänd fas."),
-            "skip": _("Initiativet kan bara gå en fas framåt i taget (projektkontoret kan göra undantag)."),
-            "closed": _("Ett avslutat, avslaget eller avbrutet initiativ kan bara återöppnas av projektkontoret."),
-        }
-        raise ServiceValidationError({"phase": messages[check.reason]})
     errors: dict[str, str] = {}
     check_texts({"reason": reason}, {"reason": 2000}, errors)
     if errors:
@@ -342,35 +363,43 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
     reason = (reason or "").strip() or None
     if override and not actor.is_office:
         raise PermissionDenied()
+    verdict = phase_verdict(ini, target, actor, override=override, reason=reason)
+    if not verdict.allowed:
+        field = "reason" if verdict.refusal in (G.REASON_REQUIRED, G.OVERRIDE_REASON) else "phase"
+        if verdict.refusal == G.GATE:
+            raise GateRefused(list(verdict.missing), refusal_message(verdict))
+        raise ServiceValidationError({field: refusal_message(verdict)})
     log_reason = reason
-    verdict = gate_verdict(ini, target)
-    if verdict is not None:
-        if not verdict.passes:
-            if not override:
-                raise GateRefused(list(verdict.missing), _(
-                    "Underlaget räcker inte för fasen. Det som saknas är listat nedan."))
-            if not reason:
-                raise ServiceValidationError({"reason": _(
-                    "Ett undantag från fasgrinden kräver en skriftlig motivering.")})
-            from portfolio.decision_basis.labels import REQUIREMENT_LABELS
-
-            missing_text = "; ".join(str(REQUIREMENT_LABELS[c]) for c in verdict.missing)
-            log_reason = _("Undantag från fasgrinden (saknas: %(missing)s). Motivering: %(reason)s",
-                           missing=missing_text, reason=reason)
+    if verdict.overridden:
+        log_reason = record_override(ini, target, verdict.missing, reason, actor)
     apply_phase(ini, target, actor, log_reason)
     db.session.commit()
     return ini
 
 
-def gate_verdict(ini: Initiative, target: str):
-    """The phase gate's verdict for moving `ini` to `target` (None when no gate applies)."""
-    from portfolio.decision_basis.queries import requirement_status
-    from portfolio.domain.completeness import check_gate
-    from portfolio.programme.services import current_programme
+def record_override(ini: Initiative, target: str, missing, reason: str, actor,
+                    decision_id: int | None = None) -> str:
+    """Record the office's exception from a gate; returns the text for the change log."""
+    db.session.add(GateOverride(initiative_id=ini.id, from_phase=ini.phase, to_phase=target,
+                                missing=",".join(missing), reason=reason, decision_id=decision_id,
+                                user_id=actor.id, created_at=now()))
+    return _("Undantag från fasgrinden (saknas: %(missing)s). Motivering: %(reason)s",
+             missing=missing_text(missing), reason=reason)
 
-    if not _gate_applies(ini.phase, target):
-        return None
-    return check_gate(target, current_programme().gates, requirement_status(ini.id))
+
+def register_phase(ini: Initiative, target: str, actor, reason: str) -> None:
+    """Set the phase an import says an existing initiative is in. The import states facts rather
+    than asking to move, so it is not refused; but a gate it passes unmet is recorded as the
+    office's override (only the office imports), never silently."""
+    if P.is_forward(ini.phase, target):
+        from portfolio.decision_basis.queries import requirement_status
+        from portfolio.domain import completeness
+        from portfolio.programme.services import current_programme
+
+        missing = completeness.missing(target, current_programme().gates, requirement_status(ini.id))
+        if missing:
+            reason = record_override(ini, target, missing, reason, actor)
+    apply_phase(ini, target, actor, reason)
 
 
 def apply_phase(ini: Initiative, target: str, actor, reason: str | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace as NS
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -58,10 +58,11 @@ def detail(initiative_id: int):
 def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
                   goal_form=None, status: int = 200):
     """The initiative page; forms passed in are shown with their errors."""
+    from portfolio.decision_basis.links import requirement_url
     from portfolio.plans.forms import GoalLinkForm
     from portfolio.plans.queries import all_goals
+    from portfolio.prioritisation import queries as prio
     from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS
-    from portfolio.prioritisation.queries import decisions
 
     phase_form = phase_form or PhaseForm(version=ini.version)
     phase_form.phase.choices = [(p, PHASE_LABELS[p]) for p in
@@ -74,20 +75,25 @@ def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
         history=initiative_history(ini.id), basis=summary(ini),
         requirement_labels=REQUIREMENT_LABELS, goal_form=goal_form or GoalLinkForm(),
         linkable_goals=[g for g in all_goals() if g not in ini.plan_goals],
-        initiative_decisions=decisions(initiative_id=ini.id), bodies=BODY_LABELS,
-        decision_labels=DECISION_LABELS), status
+        initiative_decisions=prio.decisions(initiative_id=ini.id), bodies=BODY_LABELS,
+        decision_labels=DECISION_LABELS, requirement_url=requirement_url,
+        overrides=queries.overrides_of(ini.id), show_all_history=request.args.get("history") == "alla",
+        priority=prio.initiative_priority(ini.id) if hasattr(prio, "initiative_priority") else None), status
 
 
 def _save(form: InitiativeForm, action, template: str, **context):
+    ini = context.get("ini")
     return run_form(form, lambda: action(form.to_input()), success=_("Initiativet är sparat."),
                     redirect_to=lambda ini: url_for(".detail", initiative_id=ini.id),
-                    render=lambda status: (render_template(template, form=form, **context), status))
+                    render=lambda status: (render_template(template, form=form, **context), status),
+                    check=lambda: services.validate_input(form.to_input(), current_user,
+                                                          creating=ini is None, initiative=ini))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     permissions.require(permissions.can_create_initiative(current_user))
-    form = InitiativeForm(phase="ide").setup(creating=True)
+    form = InitiativeForm(phase="ide").setup(creating=True, actor=current_user)
     return _save(form, lambda data: services.create_initiative(data, current_user),
                  "initiatives/form.html", ini=None)
 
@@ -96,7 +102,7 @@ def create():
 def edit(initiative_id: int):
     ini = _load(initiative_id)
     permissions.require(permissions.can_edit_initiative(current_user, ini))
-    form = InitiativeForm(obj=_form_object(ini)).setup(creating=False)
+    form = InitiativeForm(obj=_form_object(ini)).setup(creating=False, actor=current_user)
     return _save(form, lambda data: services.update_initiative(
         ini, data, current_user, expected_version=form.version.data),
         "initiatives/form.html", ini=ini)
@@ -121,15 +127,15 @@ def _post_action(initiative_id: int, form: BaseForm, action, success: str, slot:
     ini = _load(initiative_id)
     permissions.require(permissions.can_edit_initiative(current_user, ini)
                         or (ini.archived and current_user.is_office and slot == "restore_form"))
-    if not form.is_submitted():
-        abort(405)
+    if not form.is_submitted():   # a reload of the page a refused POST showed
+        return redirect(url_for(".detail", initiative_id=initiative_id))
     return run_form(form, lambda: action(ini, form), success=success,
                     redirect_to=lambda _: url_for(".detail", initiative_id=initiative_id),
                     render=lambda status: render_detail(_load(initiative_id), status=status,
                                                          **{slot: form}))
 
 
-@bp.route("/<int:initiative_id>/phase", methods=["POST"])
+@bp.route("/<int:initiative_id>/phase", methods=["GET", "POST"])
 def change_phase(initiative_id: int):
     form = PhaseForm()
     return _post_action(initiative_id, form, lambda ini, f: services.change_phase(
@@ -137,14 +143,14 @@ def change_phase(initiative_id: int):
         override=bool(f.override.data)), _("Fasen är ändrad."), "phase_form")
 
 
-@bp.route("/<int:initiative_id>/archive", methods=["POST"])
+@bp.route("/<int:initiative_id>/archive", methods=["GET", "POST"])
 def archive(initiative_id: int):
     return _post_action(initiative_id, ArchiveForm(), lambda ini, f: services.set_archived(
         ini, True, current_user, expected_version=f.version.data, reason=f.reason.data),
         _("Initiativet är arkiverat. Det finns kvar med all historik."), "archive_form")
 
 
-@bp.route("/<int:initiative_id>/restore", methods=["POST"])
+@bp.route("/<int:initiative_id>/restore", methods=["GET", "POST"])
 def restore(initiative_id: int):
     return _post_action(initiative_id, RestoreForm(), lambda ini, f: services.set_archived(
         ini, False, current_user, expected_version=f.version.data),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portfolio.forms_base import BaseForm, MultiCheckboxField
@@ -36,9 +36,13 @@ class DecisionForm(BaseForm):
     reason = TextAreaField(_l("Skäl (visas för alla)"), validators=[Optional(), Length(max=5000)])
     diarienummer = StringField(_l("Diarienummer"), validators=[Optional(), Length(max=60)])
     corrects_id = SelectField(_l("Rättar ett tidigare beslut (valfritt)"), coerce=int, default=0)
+    move = BooleanField(_l("Flytta initiativen genom fasgrindarna när beslutet registreras"), default=True)
+    override_reason = TextAreaField(_l("Motivering för undantag från fasgrindarna (endast om det behövs)"),
+                                    validators=[Optional(), Length(max=2000)])
 
     def values(self, year: int) -> dict:
         return {"year": year, "initiative_ids": self.initiative_ids.data, "body": self.body.data,
+                "move": bool(self.move.data), "override_reason": self.override_reason.data,
                 "decided_on": self.decided_on.data, "decision": self.decision.data,
                 "reason": self.reason.data, "diarienummer": self.diarienummer.data,
                 "corrects_id": self.corrects_id.data if self.corrects_id.data and self.corrects_id.data > 0 else None}

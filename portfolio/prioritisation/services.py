@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -10,10 +11,13 @@ from flask_babel import gettext as _
 from portfolio.auth import permissions
 from portfolio.changelog.services import now, record_changes
 from portfolio.clock import today
+from portfolio.domain import completeness
+from portfolio.domain import gates as G
 from portfolio.domain import phases as P
 from portfolio.extensions import db
+from portfolio.initiatives.labels import phase_label
 from portfolio.initiatives.models import Initiative
-from portfolio.initiatives.services import apply_phase, gate_verdict
+from portfolio.initiatives.services import apply_phase, record_override
 from portfolio.prioritisation.models import DECISION_BODIES, DECISIONS, CriteriaSet, Criterion, PortfolioDecision, Score
 from portfolio.programme.loader import Programme
 from portfolio.text_rules import check_texts
@@ -146,13 +150,24 @@ def save_scores(ini: Initiative, criteria_set: CriteriaSet,
     return list(existing.values())
 
 
-@atomic
-def record_decision(values: dict, actor) -> PortfolioDecision:
-    """Record a frozen decision on one or more initiatives and move their phases through the
-    gates. All or nothing: if one initiative cannot move, nothing is saved."""
-    _require_office(actor)
+@dataclass(frozen=True)
+class PlannedOutcome:
+    """What recording the decision does to one named initiative (shown before it is recorded)."""
+
+    initiative: Initiative
+    outcome: G.DecisionOutcome
+
+    @property
+    def missing_labels(self) -> list[str]:
+        from portfolio.decision_basis.labels import REQUIREMENT_LABELS
+
+        verdict = self.outcome.verdict
+        return [str(REQUIREMENT_LABELS[c]) for c in verdict.missing] if verdict else []
+
+
+def _validate_decision(values: dict) -> tuple[dict, CriteriaSet | None, list[Initiative], PortfolioDecision | None]:
     errors: dict[str, str] = {}
-    check_texts(values, {"reason": 5000, "diarienummer": 60}, errors)
+    check_texts(values, {"reason": 5000, "diarienummer": 60, "override_reason": 2000}, errors)
     if values.get("body") not in DECISION_BODIES:
         errors["body"] = _("Välj vilket organ som beslutat.")
     if values.get("decision") not in DECISIONS:
@@ -170,7 +185,7 @@ def record_decision(values: dict, actor) -> PortfolioDecision:
         errors["year"] = _("Det finns inga kriterier för året.")
     ids = list(dict.fromkeys(values.get("initiative_ids") or []))
     initiatives = list(db.session.scalars(db.select(Initiative).where(
-        Initiative.id.in_(ids), Initiative.archived.is_(False)))) if ids else []
+        Initiative.id.in_(ids), Initiative.archived.is_(False)).order_by(Initiative.ref))) if ids else []
     if not ids:
         errors["initiative_ids"] = _("Välj minst ett initiativ.")
     elif len(initiatives) != len(ids):
@@ -180,37 +195,89 @@ def record_decision(values: dict, actor) -> PortfolioDecision:
         corrects = db.session.get(PortfolioDecision, values["corrects_id"])
         if corrects is None:
             errors["corrects_id"] = _("Beslutet som ska rättas finns inte.")
-    if not errors:
-        target = DECISION_PHASE.get(values["decision"])
-        from portfolio.decision_basis.labels import REQUIREMENT_LABELS
+    if values.get("override_reason") and not values.get("move", True):
+        errors["override_reason"] = _("Ett undantag från fasgrindarna gäller bara när initiativen flyttas.")
+    return errors, criteria_set, initiatives, corrects
 
-        for ini in initiatives:
-            if target is None or ini.phase == target:
-                continue
-            if not P.check_transition(ini.phase, target, office=True).allowed:
-                errors["initiative_ids"] = _("%(ref)s kan inte gå från sin fas till %(phase)s.",
-                                             ref=ini.ref, phase=target)
-                break
-            verdict = gate_verdict(ini, target)
-            if verdict is not None and not verdict.passes:
-                errors["initiative_ids"] = _("%(ref)s klarar inte fasgrinden: %(missing)s", ref=ini.ref,
-                                             missing="; ".join(str(REQUIREMENT_LABELS[c]) for c in verdict.missing))
-                break
+
+def plan_decision(values: dict, initiatives: list[Initiative]) -> list[PlannedOutcome]:
+    """Per initiative, what the decision will do: move it through its gate, leave it where it is
+    (never backwards), or not be possible because of what is missing. Reads only."""
+    from portfolio.decision_basis.requirements import conditions
+    from portfolio.programme.services import current_programme
+
+    programme = current_programme()
+    target = DECISION_PHASE.get(values.get("decision"))
+    conds = conditions(programme.risk.acceptable_max_score)
+    rows = {row[0]: row[1:] for row in db.session.execute(
+        db.select(Initiative.id, *[c.label(code) for code, c in conds.items()])
+        .where(Initiative.id.in_([i.id for i in initiatives])))} if initiatives else {}
+    planned = []
+    for ini in initiatives:
+        status = {code: bool(v) for code, v in zip(conds, rows.get(ini.id, ()), strict=False)}
+        if values.get("decision") == "prioriterad":
+            status[completeness.DECISION] = True      # the decision being recorded
+        elif values.get("decision") in DECISIONS:
+            status[completeness.DECISION] = False
+        planned.append(PlannedOutcome(ini, G.decision_outcome(
+            ini.phase, target, gates=programme.gates, status=status, move=bool(values.get("move", True)),
+            override_reason=(values.get("override_reason") or "").strip() or None)))
+    return planned
+
+
+def preview_decision(values: dict, actor) -> tuple[dict, list[PlannedOutcome]]:
+    """The problems with the form and what recording it would do, without saving anything."""
+    _require_office(actor)
+    errors, _set, initiatives, _corrects = _validate_decision(values)
+    return errors, plan_decision(values, initiatives)
+
+
+def _blocked_message(item: PlannedOutcome) -> str:
+    verdict = item.outcome.verdict
+    if verdict.refusal == G.SKIP:
+        return _("%(ref)s är i %(current)s och kan inte hoppa direkt till %(phase)s.", ref=item.initiative.ref,
+                 current=phase_label(item.outcome.current), phase=phase_label(item.outcome.target))
+    if verdict.refusal == G.CLOSED:
+        return _("%(ref)s är stängt och kan bara återöppnas på initiativets sida.", ref=item.initiative.ref)
+    return _("%(ref)s klarar inte fasgrinden till %(phase)s: %(missing)s", ref=item.initiative.ref,
+             phase=phase_label(item.outcome.target), missing="; ".join(item.missing_labels))
+
+
+@atomic
+def record_decision(values: dict, actor) -> PortfolioDecision:
+    """Record a frozen decision on one or more initiatives. With `move`, the named initiatives go
+    through their gates in the same transaction, all or nothing: a decision never moves an
+    initiative backwards or past a gate it does not meet, unless the office gives an
+    `override_reason`, which is recorded as an override for each gate passed unmet."""
+    _require_office(actor)
+    errors, criteria_set, initiatives, corrects = _validate_decision(values)
+    planned = [] if errors else plan_decision(values, initiatives)
+    blocked = [p for p in planned if p.outcome.action == "blocked"]
+    if blocked:
+        errors["initiative_ids"] = " ".join(_blocked_message(p) for p in blocked) + " " + _(
+            "Inget är sparat. Komplettera underlaget, registrera beslutet utan att flytta "
+            "initiativen, eller gör ett motiverat undantag.")
     if errors:
         raise ServiceValidationError(errors)
     decision = PortfolioDecision(
-        year=year, body=values["body"], decided_on=decided_on, decision=values["decision"],
-        reason=values["reason"].strip(), diarienummer=(values.get("diarienummer") or "").strip() or None,
+        year=values["year"], body=values["body"], decided_on=values["decided_on"],
+        decision=values["decision"], reason=values["reason"].strip(),
+        diarienummer=(values.get("diarienummer") or "").strip() or None,
         corrects=corrects, created_by_id=actor.id, created_at=now(), initiatives=initiatives)
     db.session.add(decision)
     db.session.flush()
     criteria_set.frozen = True
     note = _("Portföljbeslut %(id)d: %(decision)s. %(reason)s", id=decision.id,
              decision=values["decision"], reason=decision.reason)
-    for ini in initiatives:
-        target = DECISION_PHASE.get(values["decision"])
-        if target and ini.phase != target:
-            apply_phase(ini, target, actor, note)
+    for item in planned:
+        ini, outcome = item.initiative, item.outcome
+        if outcome.action in ("moves", "overridden"):
+            reason = note
+            if outcome.action == "overridden":
+                reason = note + " " + record_override(ini, outcome.target, outcome.verdict.missing,
+                                                      values["override_reason"].strip(), actor,
+                                                      decision_id=decision.id)
+            apply_phase(ini, outcome.target, actor, reason)
         else:
             record_changes(entity_type="initiative", entity_id=ini.id, action="decision",
                            before={}, after={"decision": values["decision"]}, user_id=actor.id,

@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from portfolio.clock import today
 from portfolio.dashboards import host
 from portfolio.dashboards.contract import Filters
+from portfolio.decision_basis.labels import REQUIREMENT_LABELS
+from portfolio.initiatives.queries import overrides
 from portfolio.plotting import figure_dict
 
 CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
@@ -84,7 +86,8 @@ def build_report(year: int, *, standalone: bool, for_pdf: bool = False) -> str:
         "reports/ks.html", year=year, questions=questions, dashboards=dashboards,
         figures=key_figures(year), generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         as_of=min(today(), today().replace(year=year, month=12, day=31)), standalone=standalone,
-        plotly_js=plotly_js, css=css, for_pdf=for_pdf)
+        plotly_js=plotly_js, css=css, for_pdf=for_pdf, overrides=overrides(year=year),
+        labels=REQUIREMENT_LABELS)
 
 
 def build_pdf(year: int) -> bytes:

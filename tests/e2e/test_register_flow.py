@@ -24,10 +24,19 @@ def test_create_with_errors_fix_filter_change_phase_history(page, make_user):
     page.get_by_label("Slutdatum").fill("2026-01-01")
     page.locator("#funding-0-amount").fill("många kronor")
     page.get_by_role("button", name="Spara").click()
-    expect(page.locator("#error-summary")).to_be_visible()
+    # Every problem at once (one pass), in a summary that takes focus and links to each field.
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
     expect(page.locator("#title-error")).to_contain_text("Ange en titel.")
     expect(page.locator("#funding-0-amount-error")).to_contain_text("Ange ett tal")
+    expect(page.locator("#owning_unit-error")).to_contain_text("Välj ägande enhet.")
+    expect(page.locator("#primary_area-error")).to_contain_text("Välj ett prioriterat område.")
+    expect(page.locator("#end_date-error")).to_contain_text("Slutdatum kan inte vara före startdatum.")
+    for field_id in ("title", "owning_unit", "primary_area", "end_date", "funding-0-amount"):
+        expect(summary.locator(f'a[href="#{field_id}"]')).to_have_count(1)
     expect(page.get_by_label("Titel")).to_have_attribute("aria-invalid", "true")
+    summary.locator('a[href="#owning_unit"]').click()
+    expect(page.get_by_label("Ägande enhet")).to_be_focused()
     assert_accessible(page)  # the form with errors
 
     page.get_by_label("Titel").fill("Digital bygglovsansökan")
@@ -36,9 +45,6 @@ def test_create_with_errors_fix_filter_change_phase_history(page, make_user):
     page.locator("#funding-0-year").fill("2026")
     page.locator("#funding-0-source").select_option(label="Centrala digitaliseringsmedel")
     page.locator("#funding-0-amount").fill("250 000")
-    page.get_by_role("button", name="Spara").click()
-    # The end date is still before the start date: the service refuses it by the field.
-    expect(page.locator("#end_date-error")).to_contain_text("Slutdatum kan inte vara före startdatum.")
     page.get_by_label("Slutdatum").fill("2026-12-31")
     page.get_by_role("button", name="Spara").click()
 
@@ -58,7 +64,7 @@ def test_create_with_errors_fix_filter_change_phase_history(page, make_user):
 
     # Change phase with a comment, then see it in the history.
     page.get_by_label("Ny fas").select_option(label="Behovsanalys")
-    page.get_by_label("Kommentar", exact=True).fill("Behovet är bekräftat")
+    page.get_by_label("Skäl", exact=True).fill("Behovet är bekräftat")
     page.get_by_role("button", name="Byt fas").click()
     expect(page.get_by_role("status")).to_contain_text("Fasen är ändrad.")
     history = page.locator("section", has=page.get_by_role("heading", name="Historik"))

@@ -201,6 +201,19 @@ def test_case_figures_on_the_page(app, client, setup):
     assert shrink.status_code == 422 and "ligger utanför den nya perioden" in shrink.data.decode()
 
 
+def _decide(app, initiative_id: int, decision: str, decided_on=None) -> None:
+    """A portfolio decision naming the initiative, as the decision log records it."""
+    from datetime import date, datetime
+
+    from portfolio.prioritisation.models import PortfolioDecision
+    with app.app_context():
+        db.session.add(PortfolioDecision(
+            year=2026, body="portfoljrad", decided_on=decided_on or date(2026, 5, 1), decision=decision,
+            reason="Test", created_at=datetime(2026, 5, 1),
+            initiatives=[db.session.get(Initiative, initiative_id)]))
+        db.session.commit()
+
+
 def test_gate_refuses_then_passes(app, client, setup):
     url = f"/initiatives/{setup}/phase"
     refused = client.post(url, data={"phase": "prioriterad", "version": "1"})
@@ -219,6 +232,14 @@ def test_gate_refuses_then_passes(app, client, setup):
                 data={"no_significant_risks": "y", "reason": "Liten förändring"})
     _case(client, setup)
     client.post(f"/initiatives/{setup}/benefits/new", data=BENEFIT)
+    detail = client.get(f"/initiatives/{setup}").data.decode()
+    # The documents are there; what is left is the portfolio decision that names it.
+    missing_next = detail.split('id="missing-next"')[1].split("</ul>")[0]
+    assert "Ett portföljbeslut som prioriterar initiativet är registrerat" in missing_next
+    assert "Behovsanalysen" not in missing_next
+    refused = client.post(url, data={"phase": "prioriterad", "version": "1"})
+    assert refused.status_code == 422 and "portföljbeslut" in refused.data.decode()
+    _decide(app, setup, "prioriterad")
     detail = client.get(f"/initiatives/{setup}").data.decode()
     assert "Underlaget räcker för nästa fas (Prioriterad)" in detail
     assert client.post(url, data={"phase": "prioriterad", "version": "1"}).status_code == 302
@@ -250,6 +271,8 @@ def test_underlag_saknas_filter(app, client, setup):
                 data={"no_significant_risks": "y", "reason": "Liten förändring"})
     _case(client, setup)
     client.post(f"/initiatives/{setup}/benefits/new", data=BENEFIT)
+    assert "Digital ansökan om bygglov" in client.get("/initiatives/?basis=next").data.decode()
+    _decide(app, setup, "prioriterad")      # the decision is part of the next gate
     assert "Digital ansökan om bygglov" not in client.get("/initiatives/?basis=next").data.decode()
 
 

@@ -20,7 +20,7 @@ from portfolio.imports.reader import MAX_ROWS
 from portfolio.imports.rows import FIELD_BY_HEADER, IMPORT_COLUMNS
 from portfolio.imports.service import import_file
 from portfolio.initiatives import services
-from portfolio.initiatives.models import Initiative
+from portfolio.initiatives.models import GateOverride, Initiative
 from tests.conftest import login
 from tests.factories import make_initiative, source_id
 
@@ -117,7 +117,7 @@ def test_openpyxl_file_imports_everything_logged_as_the_importer(app, client, of
         assert [(s.year, s.fte) for s in a.staffing] == [(2025, Decimal("1.50")), (2026, Decimal("2.00"))]
         assert a.version == 1 and not a.archived
         b = db.session.scalar(db.select(Initiative).where(Initiative.title == "E-arkiv"))
-        assert b.ref == f"DIG-{b.id:04d}" and b.phase == "ide"
+        assert b.ref == f"DIG-{b.id:03d}" and b.phase == "ide"
         users = set(db.session.scalars(db.select(ChangeLogEntry.user_id).where(
             ChangeLogEntry.entity_type == "initiative")))
         assert users == {office}
@@ -196,7 +196,13 @@ def test_reimport_updates_by_reference_and_logs_phase_and_archive(app, client, o
             ChangeLogEntry.entity_id == ini_id, ChangeLogEntry.action != "create")).all()
         assert {e.action for e in entries} == {"update", "phase", "archive"}
         assert {e.user_id for e in entries} == {office}
-        assert {e.reason for e in entries if e.action != "update"} == {"Import från ändringar.xlsx"}
+        reasons = {e.action: e.reason for e in entries if e.action != "update"}
+        assert reasons["archive"] == "Import från ändringar.xlsx"
+        # idé → planering passes unmet gates: recorded as the office's override, never silently
+        assert reasons["phase"].startswith("Undantag från fasgrinden") and reasons["phase"].endswith(
+            "Motivering: Import från ändringar.xlsx")
+        override = db.session.scalar(db.select(GateOverride).where(GateOverride.initiative_id == ini_id))
+        assert override.to_phase == "planering" and "portfolio_decision" in override.missing_codes
     # Archived and identical: nothing happens; archived and different: a problem, nothing saved.
     before = state(app)
     assert "Oförändrade: 1." in post(client, xlsx([changed])).get_data(as_text=True)

@@ -123,7 +123,7 @@ def test_decision_moves_phase_freezes_set_and_is_shown(app, client, world):
     login(client, world["office"])
     ok_id, failing_id = world["ids"]["E-arkiv"], world["ids"]["Chattbot"]
     base = {"body": "portfoljrad", "decided_on": "2026-11-20", "decision": "prioriterad",
-            "diarienummer": "KSKF/2026:1"}
+            "diarienummer": "KSKF/2026:1", "move": "y"}
     no_reason = client.post(f"/prioritisation/decisions?year={YEAR}", data={**base, "initiative_ids": [ok_id]})
     assert no_reason.status_code == 422 and 'id="reason-error"' in no_reason.data.decode()
     gate = client.post(f"/prioritisation/decisions?year={YEAR}",

@@ -54,7 +54,7 @@ def test_create_stores_every_field_and_logs_it(app, client, login_as):
         assert [a.code for a in ini.secondary_areas] == ["stodprocesser"]
         assert str(ini.funding[0].amount) == "450000.50"
         assert str(ini.staffing[0].fte) == "1.50"
-        assert ini.ref == f"DIG-{ini.id:04d}"
+        assert ini.ref == f"DIG-{ini.id:03d}"
         fields = {r.field for r in db.session.scalars(db.select(ChangeLogEntry).where(
             ChangeLogEntry.entity_id == ini.id, ChangeLogEntry.action == "create"))}
         assert {"title", "owning_unit", "funding", "staffing", "phase"} <= fields
@@ -170,7 +170,7 @@ def test_phase_skip_is_refused_for_non_office(app, client, login_as, make_user):
     login_as("editor", units=["KFN"])
     r = client.post(f"/initiatives/{ini_id}/phase", data={"phase": "genomforande", "version": "1"})
     assert r.status_code == 422
-    assert "en fas framåt" in r.data.decode()
+    assert "hoppar aldrig över en fas" in r.data.decode()
     with app.app_context():
         assert db.session.get(Initiative, ini_id).phase == "ide"
 
@@ -180,7 +180,7 @@ def test_archive_without_reason_is_refused(app, client, login_as):
     ini_id = _create(app, client)
     r = client.post(f"/initiatives/{ini_id}/archive", data={"reason": "", "version": "1"})
     assert r.status_code == 422
-    assert 'id="reason-error"' in r.data.decode()
+    assert 'id="archive-reason-error"' in r.data.decode()
     with app.app_context():
         assert not db.session.get(Initiative, ini_id).archived
 

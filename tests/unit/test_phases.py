@@ -5,8 +5,9 @@ from portfolio.domain import phases as P
 
 @pytest.mark.parametrize("current, target, office, allowed", [
     ("ide", "behovsanalys", False, True),
-    ("ide", "prioriterad", False, False),      # skipping needs the office
-    ("ide", "prioriterad", True, True),
+    ("ide", "prioriterad", False, False),      # nobody skips a phase
+    ("ide", "prioriterad", True, False),       # not even the project office
+    ("behovsanalys", "genomforande", True, False),
     ("genomforande", "behovsanalys", False, True),  # going back is allowed
     ("genomforande", "pausad", False, True),
     ("pausad", "genomforande", False, True),

@@ -60,13 +60,16 @@ GATES = {"prioriterad": ["needs_analysis_complete", "risk_analysis"],
 
 def test_gates_add_up_along_the_flow():
     assert completeness.required_for("behovsanalys", GATES) == []
-    assert completeness.required_for("planering", GATES) == ["needs_analysis_complete", "risk_analysis"]
+    assert completeness.required_for("planering", GATES) == ["portfolio_decision", "needs_analysis_complete",
+                                                             "risk_analysis"]
     assert completeness.required_for("avslutad", GATES)[-2:] == ["funding", "risks_handled"]
     assert completeness.required_for("pausad", GATES) == []
 
 
 def test_check_gate():
-    verdict = completeness.check_gate("prioriterad", GATES, {"needs_analysis_complete": True})
+    verdict = completeness.check_gate("prioriterad", GATES, {"needs_analysis_complete": True,
+                                                             "portfolio_decision": True})
     assert not verdict.passes and verdict.missing == ("risk_analysis",)
     assert completeness.check_gate("prioriterad", GATES, {"needs_analysis_complete": True,
-                                                          "risk_analysis": True}).passes
+                                                          "risk_analysis": True,
+                                                          "portfolio_decision": True}).passes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields
@@ -11,12 +12,14 @@ from sqlalchemy.orm import selectinload
 from portfolio.api.blueprint import Blueprint
 from portfolio.api.common import call_service, get_or_404
 from portfolio.api.errors import api_abort
+from portfolio.api.fields import Day, Id, StrictSchema, Text, Year
 from portfolio.api.resources._parts import BASE, require_edit
 from portfolio.api.resources.initiatives import load
 from portfolio.extensions import db
 from portfolio.plans import services as plan_services
 from portfolio.plans.models import PlanGoal
-from portfolio.prioritisation.models import PortfolioDecision, decision_initiative
+from portfolio.prioritisation import services as prioritisation
+from portfolio.prioritisation.models import DECISION_BODIES, DECISIONS, PortfolioDecision, decision_initiative
 
 blp = Blueprint("api_links", __name__, description="Beslut och mål.")
 
@@ -32,6 +35,39 @@ class DecisionOut(ma.Schema):
     corrects_id = fields.Integer(allow_none=True)
     initiative_ids = fields.Function(lambda d: [i.id for i in d.initiatives],
                                      metadata={"type": "array", "items": {"type": "integer"}})
+
+
+class DecisionIn(StrictSchema):
+    year = Year(required=True, metadata={"description": "Året vars kriterier beslutet gäller"})
+    body = fields.String(required=True, validate=ma.validate.OneOf(DECISION_BODIES))
+    decided_on = Day(required=True)
+    decision = fields.String(required=True, validate=ma.validate.OneOf(DECISIONS))
+    reason = Text(5000, required=True)
+    diarienummer = Text(60, load_default=None)
+    corrects_id = Id(load_default=None, allow_none=True)
+    initiative_ids = fields.List(Id(), required=True, validate=ma.validate.Length(min=1, max=500))
+    move_through_gates = fields.Boolean(load_default=True, metadata={
+        "description": "Flytta de namngivna initiativen genom sina fasgrindar i samma transaktion "
+                       "(allt eller inget). Ett beslut flyttar aldrig bakåt eller förbi en ouppfylld grind."})
+    override_reason = Text(2000, load_default=None, metadata={
+        "description": "Projektkontorets motivering för att passera ouppfyllda grindar (loggas som undantag)"})
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "Visa vad beslutet skulle göra per initiativ utan att spara"})
+
+
+class OutcomeOut(ma.Schema):
+    initiative_id = fields.Function(lambda p: p.initiative.id, metadata={"type": "integer"})
+    ref = fields.Function(lambda p: p.initiative.ref, metadata={"type": "string"})
+    phase = fields.Function(lambda p: p.outcome.current, metadata={"type": "string"})
+    target = fields.Function(lambda p: p.outcome.target, metadata={"type": "string", "nullable": True})
+    action = fields.Function(lambda p: p.outcome.action, metadata={
+        "type": "string", "enum": ["moves", "stays", "blocked", "overridden"]})
+    missing = fields.Function(lambda p: list(p.outcome.verdict.missing) if p.outcome.verdict else [],
+                              metadata={"type": "array", "items": {"type": "string"}})
+
+
+class DecisionPreviewOut(ma.Schema):
+    outcomes = fields.List(fields.Nested(OutcomeOut))
 
 
 class GoalLinkOut(ma.Schema):
@@ -52,6 +88,34 @@ def list_decisions(initiative_id: int):
         .where(decision_initiative.c.initiative_id == initiative_id)
         .order_by(PortfolioDecision.decided_on, PortfolioDecision.id)
         .options(selectinload(PortfolioDecision.initiatives))).all()   # initiative_ids without N+1
+
+
+def _decision_values(data: dict) -> dict:
+    return {"year": data["year"], "body": data["body"], "decided_on": data["decided_on"],
+            "decision": data["decision"], "reason": data["reason"], "diarienummer": data["diarienummer"],
+            "corrects_id": data["corrects_id"], "initiative_ids": data["initiative_ids"],
+            "move": data["move_through_gates"], "override_reason": data["override_reason"]}
+
+
+@blp.route("/decisions", methods=["POST"])
+@blp.arguments(DecisionIn)
+@blp.response(201, DecisionOut)
+@blp.alt_response(200, schema=DecisionPreviewOut, description="dry_run: utfallet per initiativ, inget sparat")
+def record_decision(data):
+    """Registrera ett portföljbeslut (projektkontoret); samma grindar och meddelanden som formuläret"""
+    values = _decision_values(data)
+    if data["dry_run"]:
+        errors, planned = call_service(prioritisation.preview_decision, values, current_user)
+        if errors:
+            call_service(_raise_validation, errors)
+        return jsonify(DecisionPreviewOut().dump({"outcomes": planned}))   # a Response: sent as is
+    return call_service(prioritisation.record_decision, values, current_user), 201
+
+
+def _raise_validation(errors: dict):
+    from portfolio.validation import ServiceValidationError
+
+    raise ServiceValidationError(errors)
 
 
 @blp.route(f"{BASE}/plan-goals")
