@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -32,6 +32,23 @@ def render_error(code: int, detail: str | None = None):
                            text=detail or text), code
 
 
+def _nearest_page(app: Flask, path: str) -> str | None:
+    """The closest page above a form's POST-only address (…/costs → the benefit case), so that
+    opening the address a refused form was shown at leads somewhere instead of to a 405."""
+    adapter = app.url_map.bind("localhost")
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        for attempt in (candidate, candidate + "/"):
+            try:
+                adapter.match(attempt, method="GET")
+            except HTTPException:
+                continue
+            return attempt
+    return None
+
+
 def _is_api() -> bool:
     return request.path.startswith("/api/")
 
@@ -44,6 +61,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
+        if err.code == 405 and request.method in ("GET", "HEAD") and not _is_api():
+            target = _nearest_page(app, request.path)
+            if target:
+                return redirect(target)
         if _is_api():
             from portfolio.api.errors import error_response
 

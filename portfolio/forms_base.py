@@ -138,7 +138,8 @@ class LocalDecimalField(Field):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        text = valuelist[0].strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        text = (valuelist[0].strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+                .replace("\u2212", "-"))
         try:
             number = Decimal(text)
             if not number.is_finite():

@@ -38,5 +38,6 @@ def figure_dict(fig) -> dict:
 
 
 def kronor_text(value) -> str:
-    """Whole kronor with a space between thousands: 1234567 → "1 234 567"."""
-    return f"{value:,.0f}".replace(",", " ")
+    """Whole kronor with a non-breaking space between thousands and a real minus sign:
+    1234567 → "1 234 567", -1500 → "−1 500"."""
+    return f"{value:,.0f}".replace(",", "\u00a0").replace("-", "\u2212")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -36,7 +36,16 @@ def login():
             status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, demo=_demo_hint()), status
+
+
+def _demo_hint() -> dict | None:
+    """In demo mode (`portfolio serve --demo`) the login page lists the public demo logins."""
+    if not current_app.config.get("DEMO"):
+        return None
+    from portfolio.demo.loader import DEMO_PASSWORD, demo_logins
+
+    return {"password": DEMO_PASSWORD, "logins": demo_logins()}
 
 
 @bp.route("/logout", methods=["POST"])

@@ -173,11 +173,13 @@ class DashboardReader:
 
     # -- risks ---------------------------------------------------------------------------------
     def risk_matrix(self, residual: bool) -> tuple[Cell, ...]:
-        p = func.coalesce(Risk.residual_probability, Risk.probability) if residual else Risk.probability
-        c = func.coalesce(Risk.residual_consequence, Risk.consequence) if residual else Risk.consequence
+        """After mitigation (residual=True) only risks with both residual values are placed."""
+        p = Risk.residual_probability if residual else Risk.probability
+        c = Risk.residual_consequence if residual else Risk.consequence
         stmt = self._scoped(select(p, c, func.count(Risk.id))
                             .join(Risk, Risk.initiative_id == Initiative.id)
-                            .where(Risk.kind == RISK, Risk.status.in_(OPEN_STATUSES)))
+                            .where(Risk.kind == RISK, Risk.status.in_(OPEN_STATUSES),
+                                   p.is_not(None), c.is_not(None)))
         return tuple(Cell(*r) for r in db.session.execute(stmt.group_by(p, c)))
 
     def unhandled_risks_by_committee(self) -> tuple[Named, ...]:

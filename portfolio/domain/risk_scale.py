@@ -48,15 +48,17 @@ def needs_action(risk: RiskFacts, acceptable_max: int) -> bool:
 
 
 def matrix(risks: list[RiskFacts], *, residual: bool) -> dict[tuple[int, int], int]:
-    """Counts per (probability, consequence) cell; after mitigation uses residual values
-    (falling back to the original where no residual is given). Opportunities are left out."""
+    """Counts per (probability, consequence) cell; after mitigation only risks that have both
+    residual values are placed (a risk without them is not assumed unchanged). Opportunities are
+    left out."""
     cells: Counter = Counter()
     for r in risks:
         if r.kind != "risk":
             continue
         p, c = r.probability, r.consequence
         if residual:
-            p = r.residual_probability or p
-            c = r.residual_consequence or c
+            if r.residual_probability is None or r.residual_consequence is None:
+                continue
+            p, c = r.residual_probability, r.residual_consequence
         cells[(p, c)] += 1
     return {(p, c): cells.get((p, c), 0) for p in range(1, 6) for c in range(1, 6)}

@@ -12,6 +12,7 @@ from portfolio.auth import permissions
 from portfolio.benefits.models import BENEFIT_STATUSES, Benefit
 from portfolio.changelog.services import fields_snapshot, now, record_changes
 from portfolio.clock import today
+from portfolio.domain import schedule
 from portfolio.extensions import db
 from portfolio.followups.models import GOALS_MET, STATUSES, Evaluation, FollowUp, Measurement
 from portfolio.programme.services import current_programme
@@ -70,6 +71,32 @@ def log_measurement(ini, benefit: Benefit, values: dict, actor) -> Measurement:
 
 def period_codes() -> list[str]:
     return [p.code for p in current_programme().followup_periods]
+
+
+def first_open_period(done: set[tuple[int, str]], definitions, current: schedule.Period
+                      ) -> schedule.Period:
+    """The first period, in date order, without a follow-up: counted from the first period
+    that has one (gaps are proposed first); with none yet, the current period."""
+    codes = {d.code for d in definitions}
+    followed = [p for year in sorted({y for y, code in done if code in codes})
+                for p in schedule.periods_for_year(year, definitions) if (p.year, p.code) in done]
+    if not followed:
+        return current
+    start = min(followed, key=lambda p: p.ends)
+    year = start.year
+    while True:  # ends: the year after the last follow-up has none
+        for period in schedule.periods_for_year(year, definitions):
+            if period.ends >= start.ends and (period.year, period.code) not in done:
+                return period
+        year += 1
+
+
+def proposed_period(initiative_id: int, on: date) -> schedule.Period:
+    """The period "Ny uppföljning" proposes for an initiative."""
+    definitions = current_programme().followup_periods
+    done = {(year, code) for year, code in db.session.execute(
+        db.select(FollowUp.year, FollowUp.period).where(FollowUp.initiative_id == initiative_id))}
+    return first_open_period(done, definitions, schedule.current_period(on, definitions))
 
 
 @atomic

@@ -9,7 +9,6 @@ from portfolio.benefits import services as benefit_services
 from portfolio.benefits.forms import BENEFIT_KIND_LABELS, FREQUENCY_LABELS
 from portfolio.benefits.models import Benefit
 from portfolio.clock import today
-from portfolio.domain import schedule
 from portfolio.extensions import db
 from portfolio.followups import queries, services
 from portfolio.followups.benefit_chart import benefit_figure, benefit_summary
@@ -97,7 +96,7 @@ def _render_followups(ini, form, status=200, followup=None):
 @bp.route("/initiatives/<int:initiative_id>/followups", methods=["GET", "POST"])
 def followups(initiative_id: int):
     ini = load_initiative(initiative_id)
-    period = schedule.current_period(today(), current_programme().followup_periods)
+    period = services.proposed_period(ini.id, today())   # the next period without a follow-up
     form = FollowUpForm(year=period.year, period=period.code).setup()
     if not form.is_submitted():
         latest = db.session.scalar(db.select(FollowUp).where(FollowUp.initiative_id == ini.id)

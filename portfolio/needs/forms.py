@@ -10,6 +10,22 @@ from portfolio.programme.services import current_programme
 TEXT = dict(validators=[Optional(), Length(max=10000, message=_l("Högst %(max)d tecken."))])
 YES_NO = [("ja", _l("Ja")), ("nej", _l("Nej"))]
 
+# The page's sections, in order: the form and the read-only view both follow them.
+SECTIONS = (
+    (_l("Behov"), ("problem", "target_groups", "needs_capture")),
+    (_l("Tidig involvering och digital inkludering"), (
+        "involvement_who", "involvement_how", "involvement_when", "inclusion_considered",
+        "inclusion_how")),
+    (_l("Nuläge, önskat läge och alternativ"), ("current_state", "desired_state", "alternatives")),
+    (_l("Tekniska förutsättningar"), (
+        "architecture", "tech_debt", "infosec_class", "personal_data", "dpia_needed")),
+)
+HINTS = {
+    "needs_capture": _l("T.ex. intervjuer, workshops, ärendestatistik, synpunkter från "
+                        "medarbetare i verksamheten."),
+    "alternatives": _l("Även alternativet att inte göra något."),
+}
+
 
 class NeedsAnalysisForm(BaseForm):
     problem = TextAreaField(_l("Problem eller behov"), **TEXT)

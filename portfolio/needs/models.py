@@ -13,7 +13,7 @@ COMPLETE = "klar"
 
 class NeedsAnalysis(db.Model):
     """One per initiative. A draft may be partial; marking it complete enforces the required
-    fields (see needs.services.REQUIRED_WHEN_COMPLETE)."""
+    fields (see needs.requirements.REQUIREMENTS)."""
 
     __tablename__ = "needs_analysis"
 

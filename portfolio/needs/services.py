@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from portfolio.auth import permissions
 from portfolio.changelog.services import fields_snapshot, now, record_changes
 from portfolio.extensions import db
+from portfolio.needs import requirements
 from portfolio.needs.models import COMPLETE, DRAFT, NeedsAnalysis
 from portfolio.programme.services import current_programme
 from portfolio.text_rules import check_texts, check_version
@@ -20,9 +21,7 @@ TEXT_FIELDS = ("problem", "target_groups", "needs_capture", "involvement_who", "
 FIELDS = (*TEXT_FIELDS, "involvement_when", "inclusion_considered", "infosec_class",
           "personal_data", "dpia_needed", "status")
 DPIA_CHOICES = ("ja", "nej", "utreds")
-REQUIRED_WHEN_COMPLETE = ("problem", "target_groups", "needs_capture", "involvement_who",
-                          "involvement_how", "involvement_when", "current_state", "desired_state", "alternatives",
-                          "infosec_class", "dpia_needed")
+REQUIRED_WHEN_COMPLETE = requirements.REQUIRED_FIELDS   # the rules: needs.requirements
 TEXT_MAX = 10000
 
 
@@ -39,14 +38,9 @@ def _validate(values: dict, complete: bool) -> None:
         errors["infosec_class"] = _("Välj en av informationssäkerhetsklasserna.")
     if values.get("dpia_needed") and values["dpia_needed"] not in DPIA_CHOICES:
         errors["dpia_needed"] = _("Välj ja, nej eller utreds.")
-    if complete:
-        for name in REQUIRED_WHEN_COMPLETE:
-            if not values.get(name) and name not in errors:
-                errors[name] = _("Krävs för att markera behovsanalysen som klar.")
-        if values.get("inclusion_considered") is None:
-            errors["inclusion_considered"] = _("Ange om digital inkludering har beaktats.")
-        elif values.get("inclusion_considered") and not values.get("inclusion_how"):
-            errors["inclusion_how"] = _("Beskriv hur digital inkludering har beaktats.")
+    if complete:   # the same definition drives the checklist on the page
+        for name, message in requirements.missing(values).items():
+            errors.setdefault(name, message)
     if errors:
         raise ServiceValidationError(errors)
 

@@ -5,14 +5,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.auth import permissions
-from portfolio.needs import services
-from portfolio.needs.forms import NeedsAnalysisForm
+from portfolio.needs import requirements, services
+from portfolio.needs.forms import HINTS, SECTIONS, NeedsAnalysisForm
+from portfolio.needs.models import COMPLETE
 from portfolio.viewkit import load_initiative, login_required_for, run_form
 
 bp = Blueprint("needs", __name__, template_folder="templates")
 
 
 login_required_for(bp)
+
+
+def _shows_form(analysis, can_edit: bool) -> bool:
+    """Editors get the form, except for a complete analysis: it is read first, with "Ändra"
+    (?edit=1) leading to the form. A failed save always shows the form again."""
+    if not can_edit:
+        return False
+    return (request.method == "POST" or analysis is None or analysis.status != COMPLETE
+            or request.args.get("edit") == "1")
 
 
 @bp.route("/<int:initiative_id>/needs", methods=["GET", "POST"])
@@ -29,5 +39,7 @@ def edit(initiative_id: int):
                                     expected_version=form.version.data),
         success=_("Behovsanalysen är markerad som klar.") if complete else _("Utkastet är sparat."),
         redirect_to=lambda _: url_for(".edit", initiative_id=ini.id),
-        render=lambda status: (render_template("needs/edit.html", ini=ini, form=form,
-                                               analysis=analysis, can_edit=can_edit), status))
+        render=lambda status: (render_template(
+            "needs/edit.html", ini=ini, form=form, analysis=analysis, can_edit=can_edit,
+            show_form=_shows_form(analysis, can_edit), sections=SECTIONS, hints=HINTS,
+            checklist=requirements.checklist(form.values())), status))

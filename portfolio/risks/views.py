@@ -45,14 +45,23 @@ def assessment(initiative_id: int):
         render=lambda status: _render_index(ini, status, form))
 
 
+def _render_form(ini, form: RiskForm, risk: Risk | None, status: int = 200):
+    """The form with the score and band before and after mitigation as the server sees them
+    (risk-score.js keeps them up to date while the user chooses)."""
+    return render_template(
+        "risks/form.html", ini=ini, form=form, risk=risk, bands=queries.bands_for_script(),
+        before=queries.score_preview(form.probability.data, form.consequence.data),
+        after=queries.score_preview(form.residual_probability.data,
+                                    form.residual_consequence.data)), status
+
+
 def _risk_form(ini, risk: Risk | None):
     form = RiskForm(obj=risk).setup()
     return run_form(form, lambda: services.save_risk(
         ini, form.values(), current_user, risk=risk, expected_version=form.version.data),
         success=_("Risken är sparad."),
         redirect_to=lambda _: url_for(".index", initiative_id=ini.id),
-        render=lambda status: (render_template("risks/form.html", ini=ini, form=form, risk=risk),
-                               status))
+        render=lambda status: _render_form(ini, form, risk, status))
 
 
 @bp.route("/<int:initiative_id>/risks/new", methods=["GET", "POST"])

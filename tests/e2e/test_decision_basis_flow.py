@@ -96,6 +96,19 @@ def test_needs_risks_case_and_gate(app, page, make_user):
     page.get_by_label("Nyttoägare (linjechef som äger nyttan efter projektet)").fill("Bygglovschef")
     page.get_by_role("button", name="Spara nytta").click()
     page.get_by_role("link", name="Översikt").click()
+    # The documents are complete; what is left is a portfolio decision that names it.
+    expect(page.locator("#missing-next li")).to_have_text(
+        ["Ett portföljbeslut som prioriterar initiativet är registrerat"])
+    with app.app_context():   # the portfolio board decides (the decision form has its own test)
+        from datetime import date, datetime
+
+        from portfolio.initiatives.models import Initiative
+        from portfolio.prioritisation.models import PortfolioDecision
+        db.session.add(PortfolioDecision(
+            year=date.today().year, body="portfoljrad", decided_on=date.today(), decision="prioriterad",
+            reason="Tydligt behov", created_at=datetime.now(), initiatives=[db.session.get(Initiative, ini_id)]))
+        db.session.commit()
+    page.reload()
     expect(page.get_by_text("Underlaget räcker för nästa fas (Prioriterad).")).to_be_visible()
     page.get_by_label("Ny fas").select_option(label="Prioriterad")
     page.get_by_role("button", name="Byt fas").click()

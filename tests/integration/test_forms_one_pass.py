@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from portfolio.extensions import db
 from portfolio.initiatives.models import Initiative
 from portfolio.programme.models import OrgUnit
@@ -86,3 +88,22 @@ def test_archive_stands_apart_from_ordinary_actions(app, client, login_as):
     assert "/archive" not in actions
     danger = page.split('id="archive-h"')[1].split("</section>")[0]
     assert "/archive" in danger and page.index('id="archive-h"') > page.index('id="history-h"')
+
+
+@pytest.mark.parametrize("path, target", [
+    ("/initiatives/{id}/benefit-case/costs", "/initiatives/{id}/benefit-case"),
+    ("/initiatives/{id}/risks/assessment", "/initiatives/{id}/risks/"),
+    ("/initiatives/{id}/archive", "/initiatives/{id}"),
+    ("/prioritisation/criteria/copy", "/prioritisation/criteria"),
+])
+def test_a_refused_forms_address_can_be_opened_again(app, client, login_as, path, target):
+    """A refused POST shows the form again at its POST address; opening that address (a reload
+    after the browser forgot the form, a bookmark) leads to the page, not to a 405."""
+    login_as("portfolio_office")
+    with app.app_context():
+        from portfolio.auth.models import User
+        from tests.factories import make_initiative
+        ini_id = make_initiative(db.session.scalar(db.select(User))).id
+    r = client.get(path.format(id=ini_id))
+    assert r.status_code in (301, 302, 308), r.status_code
+    assert r.headers["Location"].endswith(target.format(id=ini_id))

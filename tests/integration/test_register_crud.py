@@ -59,7 +59,7 @@ def test_create_stores_every_field_and_logs_it(app, client, login_as):
             ChangeLogEntry.entity_id == ini.id, ChangeLogEntry.action == "create"))}
         assert {"title", "owning_unit", "funding", "staffing", "phase"} <= fields
     page = client.get(response.headers["Location"]).data.decode()
-    assert "Historik" in page and "450\u00a0000\u00a0kr" in page
+    assert "Historik" in page and "450\u00a0000,50\u00a0kr" in page
 
 
 @pytest.mark.parametrize("overrides, field, message", [

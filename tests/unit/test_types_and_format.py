@@ -23,6 +23,7 @@ def test_money_refuses_floats_and_extra_decimals():
 
 
 def test_format_kronor():
-    assert format_kronor(Decimal("1234567.5")) == "1\u00a0234\u00a0568\u00a0kr"
+    assert format_kronor(Decimal("1234567.5")) == "1\u00a0234\u00a0567,50\u00a0kr"   # öre kept
+    assert format_kronor(Decimal("1234567.5"), decimals=False) == "1\u00a0234\u00a0568\u00a0kr"
     assert format_kronor(Decimal("1234.5"), decimals=True) == "1\u00a0234,50\u00a0kr"
     assert format_kronor(None) == "–"
