@@ -32,6 +32,12 @@ def _require_office(actor) -> None:
         raise PermissionDenied()
 
 
+def check_plan(values: dict) -> None:
+    """Every rule of a plan at once (writes nothing); raises ServiceValidationError."""
+    if errors := _validate_plan(values):
+        raise ServiceValidationError(errors)
+
+
 def _validate_plan(values: dict) -> dict[str, str]:
     errors: dict[str, str] = {}
     check_texts(values, {"title": 300, "decided_by": 200, "diarienummer": 60,

@@ -44,7 +44,8 @@ def committee(committee_id: int):
                     render=lambda status: (render_template(
                         "plans/committee.html", committee=unit, plans=queries.committee_plans(unit.id),
                         form=form, labels=PLAN_STATUS_LABELS,
-                        can_edit=permissions.can_manage_plans(current_user)), status))
+                        can_edit=permissions.can_manage_plans(current_user)), status),
+                    check=lambda: services.check_plan(form.values()))
 
 
 def _render_plan(plan, status=200, form=None, goal_form=None):
@@ -65,7 +66,8 @@ def plan(plan_id: int):
                                                      plan=item, expected_version=form.version.data),
                     success=_("Planen är sparad."),
                     redirect_to=lambda _: url_for(".plan", plan_id=item.id),
-                    render=lambda status: _render_plan(item, status, form=form))
+                    render=lambda status: _render_plan(item, status, form=form),
+                    check=lambda: services.check_plan(form.values()))
 
 
 @bp.route("/<int:plan_id>/goals", methods=["POST"])

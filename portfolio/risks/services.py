@@ -23,7 +23,8 @@ TEXT_LIMITS = {"title": 200, "cause": 5000, "event": 5000, "consequence_text": 5
                "mitigation": 5000, "owner": 200}
 
 
-def _validate(values: dict) -> None:
+def validate_risk(values: dict) -> None:
+    """Every rule of a risk at once (writes nothing); raises ServiceValidationError."""
     errors: dict[str, str] = {}
     check_texts(values, TEXT_LIMITS, errors)
     if not (values.get("title") or "").strip():
@@ -61,7 +62,7 @@ def save_risk(ini, values: dict, actor, *, risk: Risk | None = None,
         if risk.initiative_id != ini.id:
             raise PermissionDenied()
         check_version(risk.version, expected_version, (ENTITY, risk.id))
-    _validate(values)
+    validate_risk(values)
     before = fields_snapshot(risk, FIELDS)
     moment = now()
     if risk is None:

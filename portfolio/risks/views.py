@@ -61,7 +61,8 @@ def _risk_form(ini, risk: Risk | None):
         ini, form.values(), current_user, risk=risk, expected_version=form.version.data),
         success=_("Risken är sparad."),
         redirect_to=lambda _: url_for(".index", initiative_id=ini.id),
-        render=lambda status: _render_form(ini, form, risk, status))
+        render=lambda status: _render_form(ini, form, risk, status),
+        check=lambda: services.validate_risk(form.values()))
 
 
 @bp.route("/<int:initiative_id>/risks/new", methods=["GET", "POST"])

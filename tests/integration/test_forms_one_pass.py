@@ -107,3 +107,17 @@ def test_a_refused_forms_address_can_be_opened_again(app, client, login_as, path
     r = client.get(path.format(id=ini_id))
     assert r.status_code in (301, 302, 308), r.status_code
     assert r.headers["Location"].endswith(target.format(id=ini_id))
+
+
+def test_risk_form_reports_type_and_rule_problems_together(app, client, login_as):
+    login_as("portfolio_office")
+    with app.app_context():
+        from portfolio.auth.models import User
+        from tests.factories import make_initiative
+        ini_id = make_initiative(db.session.scalar(db.select(User))).id
+    r = client.post(f"/initiatives/{ini_id}/risks/new", data={
+        "title": "", "kind": "risk", "category": "teknik", "probability": "3", "consequence": "3",
+        "residual_probability": "2", "residual_consequence": "", "status": "oppen", "due_date": "inte ett datum"})
+    assert r.status_code == 422
+    links = _summary_links(r.data.decode())
+    assert {"title", "residual_consequence", "due_date"} <= set(links), links
