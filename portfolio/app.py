@@ -71,8 +71,10 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.prioritisation.views import bp as prioritisation_bp
     from portfolio.reports.views import bp as reports_bp
     from portfolio.risks.views import bp as risks_bp
+    from portfolio.start.views import bp as start_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(start_bp)
     app.register_blueprint(charts_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(initiatives_bp, url_prefix="/initiatives")

@@ -14,7 +14,7 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _safe_next(target: str | None) -> str:
-    return safe_next(target, url_for("initiatives.index"))
+    return safe_next(target, url_for("core.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from portfolio.clock import today
+from portfolio.decision_basis.labels import REQUIREMENT_LABELS
+from portfolio.decision_basis.links import requirement_url
 from portfolio.extensions import db
+from portfolio.start.queries import start_page
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
+@login_required
 def index():
-    return redirect(url_for("initiatives.index"))
+    """The start page: what waits for the user, one section per role."""
+    return render_template("start/index.html", start=start_page(current_user, today()),
+                           requirement_labels=REQUIREMENT_LABELS, requirement_url=requirement_url)
 
 
 @bp.route("/favicon.ico")

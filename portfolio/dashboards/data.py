@@ -16,7 +16,7 @@ from portfolio.dashboards.contract import Filters
 from portfolio.decision_basis.requirements import conditions, unhandled_risk_condition
 from portfolio.domain import phases as P
 from portfolio.extensions import db
-from portfolio.followups.models import FollowUp, Measurement
+from portfolio.followups.models import Evaluation, FollowUp, Measurement
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
 from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
@@ -153,11 +153,18 @@ class DashboardReader:
             count_if(conds["user_involvement"]), count_if(conds["risk_analysis"]),
             count_if(and_(conds["risk_analysis"], conds["risks_handled"])),
             count_if(conds["benefit_case"]), count_if(conds["benefit_owner"]), count_if(closed),
-            count_if(and_(closed, conds["evaluation"])),
+            count_if(and_(closed, self._evaluated())),
             count_if(and_(self.phase.in_((P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)), followed)),
         ).where(required)).outerjoin(parent, parent.id == self._unit.parent_id)
         rows = db.session.execute(stmt.group_by(name).order_by(name))
         return tuple(Systematics(r[0], *[int(v or 0) for v in r[1:]]) for r in rows)
+
+    def _evaluated(self):
+        """The initiative had been evaluated by the end of the year read (today for the current)."""
+        stmt = select(Evaluation.id).where(Evaluation.initiative_id == Initiative.id)
+        if self.as_of_end is not None:
+            stmt = stmt.where(Evaluation.evaluated_on <= self.as_of_end.date())
+        return stmt.exists()
 
     def systematics_by_start_year(self) -> tuple[YearValue, ...]:
         """Trend: per start year, the share (%) of initiatives past the idea stage whose decision

@@ -67,7 +67,8 @@ def load_demo() -> bool:
                     password=DEMO_PASSWORD)
     office = db.session.scalar(db.select(User).where(User.email == DEMO_USERS[1][0]))
     _load_initiatives(office)
-    _load_decision_bases(office)
+    _load_decision_bases(office, today())
+    _load_decisions(office, today())
     _load_followups(office, today())
     _load_plans_and_audit(office)
     _load_prioritisation(office, today())
@@ -89,6 +90,10 @@ def _load_initiatives(office: User) -> None:
             continue
         note = item.get("seed_note") if item.get("source") == "seed" else DEMO_NOTE_INVENTED
         target_phase = item["phase"]
+        # Registered as existing work in the phase it is in (or was in before a side state):
+        # any_phase, as the import does; the demo's portfolio decisions are recorded apart
+        # (`_load_decisions`), so no gate is passed unmet and no override is made.
+        reached = item.get("phase_before") or (target_phase if target_phase in P.MAIN_FLOW else P.IDE)
         payload = initiative_services.InitiativeInput(
             ref=item["ref"], title=item["title"], description=item.get("description") or "",
             owning_unit_id=_ids(OrgUnit, [item["owning_unit"]])[0],
@@ -96,7 +101,7 @@ def _load_initiatives(office: User) -> None:
             primary_area_id=_ids(PriorityArea, [item["primary_area"]])[0],
             secondary_area_ids=_ids(PriorityArea, item.get("secondary_areas") or []),
             principle_ids=_ids(Principle, item.get("principles") or []),
-            phase=target_phase if target_phase in P.MAIN_FLOW else P.IDE,
+            phase=reached,
             start_date=_date(item.get("start_date")), end_date=_date(item.get("end_date")),
             need_owner=item.get("need_owner"), project_lead=item.get("project_lead"),
             benefit_owner=item.get("benefit_owner"),
@@ -106,7 +111,7 @@ def _load_initiatives(office: User) -> None:
             staffing=[initiative_services.StaffingInput(s["year"], Decimal(str(s["fte"])), i)
                       for i, s in enumerate(item.get("staffing") or [])],
             is_demo=True, demo_note=note)
-        ini = initiative_services.create_initiative(payload, office)
+        ini = initiative_services.create_initiative(payload, office, any_phase=True)
         if target_phase not in P.MAIN_FLOW:
             initiative_services.change_phase(ini, target_phase, office,
                                              expected_version=ini.version,
@@ -117,7 +122,40 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _load_decision_bases(office: User) -> None:
+# Invented operational dates are set relative to today, so the demo always has a realistic mix
+# of work that is done, due soon and overdue: (weight, first, last) days from today to the next
+# review or measurement (negative: overdue). Nothing is left more than a year overdue.
+DUE_MIX = (
+    (40, 31, 365),      # done: the next time is more than a month away
+    (20, 0, 30),        # due soon
+    (20, -30, -1),      # overdue, the last 30 days
+    (12, -90, -31),     # overdue 1–3 months
+    (8, -300, -91),     # long past (the to-do list only summarises these)
+)
+
+
+def _days_to_next(rng, longest: int | None = None) -> int:
+    """Days from today to the next due date, drawn from DUE_MIX; `longest` caps how far ahead
+    (a monthly measurement is never due more than a month after the last one)."""
+    weights = [w for w, _, _ in DUE_MIX]
+    _, first, last = rng.choices(DUE_MIX, weights)[0]
+    if longest is not None:
+        last = min(last, longest)
+        first = min(first, last)
+    return rng.randint(first, last)
+
+
+def _review_date(ref: str, risk: dict, today_: dt.date) -> dt.date | None:
+    """A risk's next review relative to today (the data file's review dates are only a marker
+    that the risk has a review planned; the dates themselves are invented)."""
+    import random
+
+    if risk.get("review_date") is None:
+        return None
+    return today_ + dt.timedelta(days=_days_to_next(random.Random(f"{ref}:{risk['title']}")))
+
+
+def _load_decision_bases(office: User, today_: dt.date) -> None:
     """Needs analyses, risks and benefit cases in varied states of completeness, written
     through the services as the project office."""
     from portfolio.benefits import services as benefits
@@ -140,8 +178,8 @@ def _load_decision_bases(office: User) -> None:
             risks.set_no_significant_risks(ini, True, reason, office)
         for risk in item.get("risks") or []:
             values = dict(risk)
-            for key in ("due_date", "review_date"):
-                values[key] = _date(values.get(key))
+            values["due_date"] = _date(values.get("due_date"))
+            values["review_date"] = _review_date(ini.ref, risk, today_)
             risks.save_risk(ini, values, office)
         if case := item.get("benefit_case"):
             benefits.save_case(ini, {
@@ -182,7 +220,8 @@ FOLLOWUP_TEXTS = {
 
 def _load_followups(office: User, today_: dt.date) -> None:
     """Several years of measurements and period follow-ups, some late or missing, and closed
-    initiatives with and without evaluation. Deterministic (seeded per initiative)."""
+    initiatives evaluated. Deterministic (seeded per initiative and benefit); the dates are set
+    relative to today so the to-do list has a realistic mix of done, due-soon and overdue work."""
     import random
 
     from portfolio.benefits.models import Benefit
@@ -191,6 +230,7 @@ def _load_followups(office: User, today_: dt.date) -> None:
     from portfolio.programme.services import current_programme
 
     periods = current_programme().followup_periods
+    answered = _date(_read("audit.yaml")["audit"]["answer_deadline"])
     initiatives = db.session.scalars(db.select(Initiative).where(Initiative.phase.in_(
         (P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING, P.AVSLUTAD))).order_by(Initiative.ref)).all()
     for ini in initiatives:
@@ -214,44 +254,80 @@ def _load_followups(office: User, today_: dt.date) -> None:
                     .quantize(Decimal(1)) if ini.funding else None,
                     "achievements": "Demodata: delleverans enligt plan." if status == "gron" else None,
                     "next_steps": next_steps}, office)
-        # Measurements for benefits with a baseline and a target.
-        for benefit in db.session.scalars(db.select(Benefit).where(
-                Benefit.initiative_id == ini.id, Benefit.baseline.is_not(None),
-                Benefit.target.is_not(None))).all():
-            if ini.phase == P.PLANERING:
-                continue
-            anchor = benefit.baseline_date or start
-            months = schedule.FREQUENCY_MONTHS[benefit.frequency]
-            span = max(1, (benefit.target_date or today_) .toordinal() - anchor.toordinal())
-            last_allowed = today_ - dt.timedelta(days=rng.choice([5, 40, 120, 200]))
-            day = schedule.add_months(anchor, months)
-            while day <= last_allowed:
-                progress_share = min(1.2, (day.toordinal() - anchor.toordinal()) / span)
-                noise = Decimal(str(round(rng.uniform(-0.08, 0.08), 3)))
-                share = Decimal(str(round(progress_share * rng.uniform(0.6, 1.0), 3))) + noise
-                value = (benefit.baseline + (benefit.target - benefit.baseline) * share).quantize(Decimal("0.1"))
-                realised = None
-                if benefit.kind in ("finansiell", "omfordelning") and benefit.case:
-                    from portfolio.benefits.services import planned_per_year
+        if ini.phase != P.PLANERING:
+            for benefit in db.session.scalars(db.select(Benefit).where(
+                    Benefit.initiative_id == ini.id, Benefit.kind != "negativ")
+                    .order_by(Benefit.id)).all():
+                _measure(ini, benefit, start, today_, office)
+        if ini.phase == P.AVSLUTAD:
+            _evaluate(ini, rng, today_, answered, office)
 
-                    planned = planned_per_year(benefit, benefit.case).get(day.year)
-                    if planned:
-                        realised = (planned * max(Decimal(0), share) * months / 12).quantize(Decimal(1))
-                followups.log_measurement(ini, benefit, {
-                    "measured_on": day, "value": value, "realised_amount": realised,
-                    "comment": "Demodata"}, office)
-                day = schedule.add_months(day, months)
-            if ini.phase == P.AVSLUTAD and rng.random() < 0.4:
-                followups.set_benefit_status(ini, benefit, "verifierad",
-                                             "Demodata: effekten bekräftad i helårsuppföljningen.", office)
-        if ini.phase == P.AVSLUTAD and rng.random() < 0.6:
-            followups.save_evaluation(ini, {
-                "goals_met": rng.choice(["ja", "delvis", "delvis", "nej"]),
-                "goals_comment": "Demodata.",
-                "benefits_realised": "Delar av de planerade nyttorna syns i mätningarna (demodata).",
-                "measured_after": f"{ini.benefit_owner or 'Nyttoägaren'} mäter indikatorerna årligen.",
-                "lessons_learned": rng.choice(LESSONS),
-                "evaluated_on": min(ini.end_date or today_, today_)}, office)
+
+def _measure(ini: Initiative, benefit, start: dt.date, today_: dt.date, office: User) -> None:
+    """A benefit's measurements up to a last one placed so that the next is due on a day drawn
+    from DUE_MIX. A benefit without baseline or target is written off when its initiative has
+    closed (nothing to measure against), as the audit found for some."""
+    import random
+
+    from portfolio.benefits.services import planned_per_year
+    from portfolio.domain import schedule
+    from portfolio.followups import services as followups
+
+    rng = random.Random(f"{ini.ref}:{benefit.title}")
+    if benefit.baseline is None or benefit.target is None:
+        if ini.phase == P.AVSLUTAD:
+            followups.set_benefit_status(ini, benefit, "avskriven", "Utgångsläget mättes aldrig, så "
+                                         "nyttan kan inte följas upp. (Demodata.)", office)
+        return
+    months = schedule.FREQUENCY_MONTHS[benefit.frequency]
+    anchor = schedule.measurement_anchor(None, benefit.baseline_date, benefit.first_year, start)
+    next_due = today_ + dt.timedelta(days=_days_to_next(rng, longest=months * 28))
+    last = min(schedule.add_months(next_due, -months), today_)
+    days = []
+    day = last
+    while day > anchor:
+        days.append(day)
+        day = schedule.add_months(day, -months)
+    span = max(1, (benefit.target_date or today_).toordinal() - anchor.toordinal())
+    for day in reversed(days):
+        progress_share = min(1.2, (day.toordinal() - anchor.toordinal()) / span)
+        noise = Decimal(str(round(rng.uniform(-0.08, 0.08), 3)))
+        share = Decimal(str(round(progress_share * rng.uniform(0.6, 1.0), 3))) + noise
+        value = (benefit.baseline + (benefit.target - benefit.baseline) * share).quantize(Decimal("0.1"))
+        realised = None
+        if benefit.kind in ("finansiell", "omfordelning") and benefit.case:
+            planned = planned_per_year(benefit, benefit.case).get(day.year)
+            if planned:
+                realised = (planned * max(Decimal(0), share) * months / 12).quantize(Decimal(1))
+        followups.log_measurement(ini, benefit, {
+            "measured_on": day, "value": value, "realised_amount": realised,
+            "comment": "Demodata"}, office)
+    if ini.phase == P.AVSLUTAD and days and rng.random() < 0.4:
+        followups.set_benefit_status(ini, benefit, "verifierad",
+                                     "Demodata: effekten bekräftad i helårsuppföljningen.", office)
+
+
+def _evaluate(ini: Initiative, rng, today_: dt.date, answered: dt.date, office: User) -> None:
+    """Closed initiatives are evaluated a few months after closing; one closed in the last year
+    may still wait for it. Those the audit (2022) found unevaluated get theirs after the
+    committees' answers (invented, like every evaluation here)."""
+    from portfolio.followups import services as followups
+
+    closed = min(ini.end_date or today_, today_)
+    if (today_ - closed).days < 300 and rng.random() < 0.5:
+        return
+    evaluated = closed + dt.timedelta(days=rng.randint(20, 120))
+    after_audit = ini.demo_note != DEMO_NOTE_INVENTED and closed < answered
+    if after_audit:
+        evaluated = answered + dt.timedelta(days=rng.randint(30, 270))
+    followups.save_evaluation(ini, {
+        "goals_met": rng.choice(["ja", "delvis", "delvis", "nej"]),
+        "goals_comment": "Utvärderad i efterhand, efter revisionens granskning (demodata)."
+        if after_audit else "Demodata.",
+        "benefits_realised": "Delar av de planerade nyttorna syns i mätningarna (demodata).",
+        "measured_after": f"{ini.benefit_owner or 'Nyttoägaren'} mäter indikatorerna årligen.",
+        "lessons_learned": rng.choice(LESSONS),
+        "evaluated_on": min(evaluated, today_)}, office)
 
 
 # Plausible later plan states (2023 onward), marked as demo data: (committee, title, status,
@@ -371,7 +447,9 @@ def _load_plans_and_audit(office: User) -> None:
 
 
 def _load_prioritisation(office: User, today_: dt.date) -> None:
-    """Scores for this year's candidates that pass the gates, and two portfolio decisions."""
+    """Scores for this year's candidates that pass the gates, and a decision to wait (avvaktar)
+    on two initiatives still in behovsanalys (never on one already prioritised: its latest
+    decision must stay the one that prioritised it)."""
     import random
 
     from portfolio.prioritisation import queries, services
@@ -387,14 +465,81 @@ def _load_prioritisation(office: User, today_: dt.date) -> None:
         services.save_scores(ini, criteria_set, {
             c.id: (rng.randint(2, 5), f"Demodata: bedömning enligt skalan ({c.name.lower()}).")
             for c in criteria_set.criteria}, office)
-    decided = [db.session.get(Initiative, row.id) for row in ready][:3]
-    if decided:
+    waiting = [row.id for row in ready if row.phase == P.BEHOVSANALYS][:2]
+    if waiting:
         services.record_decision({
-            "year": criteria_set.year, "initiative_ids": [i.id for i in decided[:2]],
+            "year": criteria_set.year, "initiative_ids": waiting,
             "body": "portfoljrad", "decided_on": min(today_, dt.date(criteria_set.year, 2, 10)),
             "decision": "avvaktar", "reason": "Demodata: underlaget är komplett men budgeten för "
             "året är fördelad; tas upp igen vid delårsuppföljningen.",
             "diarienummer": f"KSKF/{criteria_set.year}:101"}, office)
+
+
+# Who decided, by the size of the initiative (total funding in kronor), and why.
+DECISION_BODIES = ((2_000_000, "ks", "Kommunstyrelsen prioriterar initiativet: en större "
+                    "investering med strategisk betydelse för programmet."),
+                   (400_000, "portfoljrad", "Portföljrådet prioriterar initiativet: behovet är "
+                    "styrkt och nyttan bedöms överstiga kostnaden."),
+                   (0, "projektkontor", "Prioriteras inom projektkontorets mandat: ett mindre "
+                    "åtagande med tydligt behov och nytta."))
+
+
+# Before the strategic project office and its portfolio process (DIG-011, from 2022) the
+# committees decided on their own; the demo records those go-aheads afterwards, and says so.
+PORTFOLIO_PROCESS_FROM = dt.date(2022, 1, 1)
+RETROSPECTIVE_REASON = ("Registrerat i efterhand: initiativet beslutades av nämnden innan "
+                        "portföljprocessen fanns, och beslutet förs in så att portföljen är komplett.")
+HOLIDAYS = {(1, 1), (1, 6), (6, 6), (12, 24), (12, 25), (12, 26), (12, 31)}
+
+
+def _working_day(day: dt.date) -> dt.date:
+    """The day, or the closest working day before it (no decisions at weekends or holidays)."""
+    while day.weekday() >= 5 or (day.month, day.day) in HOLIDAYS:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _load_decisions(office: User, today_: dt.date) -> None:
+    """Every demo initiative that has reached prioriterad (now, or before it was paused or
+    cancelled) gets the portfolio decision that prioritised it, dated before its start, so the
+    gate rule holds for the demo too. Written directly (record_decision would move phases);
+    the reasons say they are invented. Skips initiatives that already have one."""
+    import random
+
+    from portfolio.changelog.services import now, record_changes
+    from portfolio.prioritisation.models import PortfolioDecision, decision_initiative
+
+    later = P.MAIN_FLOW[P.MAIN_FLOW.index(P.PRIORITERAD):]
+    reached = {item["ref"]: item.get("phase_before") or item["phase"]
+               for item in _read("initiatives.yaml")["initiatives"]}
+    decided = set(db.session.scalars(
+        db.select(decision_initiative.c.initiative_id)
+        .join(PortfolioDecision, PortfolioDecision.id == decision_initiative.c.decision_id)
+        .where(PortfolioDecision.decision == "prioriterad")))
+    for ini in db.session.scalars(db.select(Initiative).where(
+            Initiative.is_demo.is_(True)).order_by(Initiative.ref)).all():
+        if reached.get(ini.ref, ini.phase) not in later or ini.id in decided:
+            continue
+        rng = random.Random(f"beslut:{ini.ref}")
+        on = _working_day(min((ini.start_date or today_) - dt.timedelta(days=rng.randint(14, 75)),
+                              today_))
+        logged = dt.datetime.combine(max(on, PORTFOLIO_PROCESS_FROM), dt.time(10))
+        if on < PORTFOLIO_PROCESS_FROM:
+            body, reason = "projektkontor", RETROSPECTIVE_REASON
+        else:
+            body, reason = next((b, r) for floor, b, r in DECISION_BODIES
+                                if ini.total_funding >= floor)
+        reason = f"{reason} ({DEMO_NOTE_INVENTED})"
+        decision = PortfolioDecision(
+            year=on.year, body=body, decided_on=on, decision="prioriterad", reason=reason,
+            created_by_id=office.id, created_at=now(), initiatives=[ini])
+        db.session.add(decision)
+        db.session.flush()
+        record_changes(entity_type="initiative", entity_id=ini.id, action="decision", before={},
+                       after={"decision": "prioriterad"}, user_id=office.id,
+                       reason=f"Portföljbeslut {decision.id}: prioriterad. {reason}",
+                       at=logged)
+    db.session.commit()
 
 
 def _backdate_registration() -> None:
@@ -402,10 +547,18 @@ def _backdate_registration() -> None:
     rows) to their start, so earlier years' reports have something to show. Invented history,
     like the rest of the demo figures."""
     from portfolio.changelog.models import ChangeLogEntry
+    from portfolio.prioritisation.models import PortfolioDecision, decision_initiative
 
     now_ = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    first_decision = dict(db.session.execute(
+        db.select(decision_initiative.c.initiative_id, db.func.min(PortfolioDecision.decided_on))
+        .join(PortfolioDecision, PortfolioDecision.id == decision_initiative.c.decision_id)
+        .group_by(decision_initiative.c.initiative_id)).all())
     for ini in db.session.scalars(db.select(Initiative).where(Initiative.is_demo.is_(True))):
         start = dt.datetime.combine(ini.start_date or dt.date(now_.year, 1, 1), dt.time(9))
+        if ini.id in first_decision:   # registered before it was decided on
+            start = min(start, dt.datetime.combine(first_decision[ini.id] - dt.timedelta(days=30),
+                                                   dt.time(9)))
         registered = min(start, now_)
         ini.created_at = registered
         db.session.execute(db.update(ChangeLogEntry).where(

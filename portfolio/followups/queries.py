@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, extract, func, not_, select
 
-from portfolio.auth.permissions import editable_initiatives_condition
+from portfolio.auth import roles as R
+from portfolio.auth.permissions import editable_area_ids, editable_initiatives_condition
 from portfolio.benefits.models import Benefit
 from portfolio.domain import phases as P
 from portfolio.domain import schedule
@@ -47,6 +48,24 @@ def realised_per_year(benefit_id: int) -> dict[int, Decimal]:
     return {int(y): total for y, total in rows}
 
 
+# Overdue work is grouped by how late it is; what is more than LONG_PAST_DAYS late is only
+# summarised (a count per kind, expandable), since a long list of stale items hides the rest.
+RECENT_DAYS = 30
+LONG_PAST_DAYS = 90
+SOON, RECENT, LATE, LONG_PAST = "soon", "recent", "late", "long"
+LISTED_GROUPS = (RECENT, LATE, SOON)          # listed one by one, in this order
+KINDS = ("measurement", "followup", "risk", "evaluation")
+
+
+def lateness_group(days_late: int, overdue: bool) -> str:
+    """soon (not yet due), recent (≤ 30 days late), late (31–90) or long (> 90)."""
+    if not overdue:
+        return SOON
+    if days_late <= RECENT_DAYS:
+        return RECENT
+    return LATE if days_late <= LONG_PAST_DAYS else LONG_PAST
+
+
 @dataclass
 class TodoItem:
     kind: str            # measurement | followup | risk | evaluation
@@ -57,6 +76,11 @@ class TodoItem:
     title: str = ""
     target_id: int | None = None
     detail: str = ""
+    days_late: int = 0
+
+    @property
+    def group(self) -> str:
+        return lateness_group(self.days_late, self.overdue)
 
 
 @dataclass
@@ -65,8 +89,27 @@ class TodoList:
     period: schedule.Period
     items: list[TodoItem] = field(default_factory=list)
 
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
     def of(self, kind: str) -> list[TodoItem]:
         return [i for i in self.items if i.kind == kind]
+
+    def grouped(self, kind: str) -> list[tuple[str, list[TodoItem]]]:
+        """The kind's items listed one by one, per lateness group (empty groups left out)."""
+        rows = self.of(kind)
+        return [(g, items) for g in LISTED_GROUPS if (items := [i for i in rows if i.group == g])]
+
+    def long_past(self, kind: str) -> list[TodoItem]:
+        return [i for i in self.of(kind) if i.group == LONG_PAST]
+
+    def group_counts(self) -> dict[str, Counter]:
+        """Per kind, how many items fall in each lateness group."""
+        counts = {kind: Counter() for kind in KINDS}
+        for item in self.items:
+            counts[item.kind][item.group] += 1
+        return counts
 
     def per_committee(self) -> list[tuple[str, Counter]]:
         counts: dict[str, Counter] = {}
@@ -75,13 +118,23 @@ class TodoList:
         return sorted(counts.items())
 
 
+def has_todo_scope(user) -> bool:
+    """Att göra is for those who may change initiatives: the office, programledare with areas and
+    editors with units. Readers (viewers) only read; the list is not theirs. No query."""
+    if not user.is_authenticated:
+        return False
+    return user.is_office or bool(editable_area_ids(user)) or (
+        user.has_role(R.EDITOR) and bool(user.units))
+
+
 def _committee_name(ini: Initiative) -> str:
     return ini.owning_unit.committee.name
 
 
 def todo(user, today: date) -> TodoList:
     """What needs doing in the user's scope: measurements due or overdue, follow-ups missing for
-    the current period, risks past their review date, evaluations missing."""
+    the current period, risks due for review (or past it), evaluations missing. Each item knows
+    how many days late it is; `TodoItem.group` sorts it into the lateness groups."""
     programme = current_programme()
     period = schedule.current_period(today, programme.followup_periods)
     scope = and_(editable_initiatives_condition(user), Initiative.archived.is_(False))
@@ -102,7 +155,8 @@ def todo(user, today: date) -> TodoList:
         state = schedule.due_state(schedule.next_measurement_due(anchor, benefit.frequency), today)
         if state.overdue or state.due_soon:
             result.items.append(TodoItem("measurement", ini, _committee_name(ini), state.due,
-                                         state.overdue, benefit.title, benefit.id))
+                                         state.overdue, benefit.title, benefit.id,
+                                         days_late=state.days_late))
 
     has_followup = select(FollowUp.id).where(
         FollowUp.initiative_id == Initiative.id, FollowUp.year == period.year,
@@ -110,21 +164,26 @@ def todo(user, today: date) -> TodoList:
     for ini in db.session.scalars(select(Initiative).where(
             scope, Initiative.phase.in_(FOLLOWED_UP_PHASES), not_(has_followup))
             .order_by(Initiative.ref)):
-        result.items.append(TodoItem("followup", ini, _committee_name(ini), period.ends, True,
-                                     ini.title))
+        result.items.append(TodoItem("followup", ini, _committee_name(ini), period.ends,
+                                     period.ends < today, ini.title,
+                                     days_late=max(0, (today - period.ends).days)))
 
+    soon = today + timedelta(days=schedule.DUE_SOON_DAYS)
     for risk, ini in db.session.execute(
             select(Risk, Initiative).join(Initiative, Initiative.id == Risk.initiative_id)
-            .where(scope, Risk.status.in_(OPEN_STATUSES), Risk.review_date < today)
+            .where(scope, Risk.status.in_(OPEN_STATUSES), Risk.review_date <= soon)
             .order_by(Risk.review_date)):
-        result.items.append(TodoItem("risk", ini, _committee_name(ini), risk.review_date, True,
-                                     risk.title, risk.id))
+        state = schedule.due_state(risk.review_date, today)
+        result.items.append(TodoItem("risk", ini, _committee_name(ini), risk.review_date,
+                                     state.overdue, risk.title, risk.id,
+                                     days_late=state.days_late))
 
     has_evaluation = select(Evaluation.id).where(Evaluation.initiative_id == Initiative.id).exists()
     for ini in db.session.scalars(select(Initiative).where(
             scope, Initiative.phase == P.AVSLUTAD, not_(has_evaluation)).order_by(Initiative.ref)):
-        result.items.append(TodoItem("evaluation", ini, _committee_name(ini), ini.end_date, True,
-                                     ini.title))
+        due = ini.end_date or today
+        result.items.append(TodoItem("evaluation", ini, _committee_name(ini), ini.end_date,
+                                     True, ini.title, days_late=max(0, (today - due).days)))
     result.items.sort(key=lambda i: (not i.overdue, i.due or today))
     return result
 

@@ -108,10 +108,26 @@ def assert_accessible(page) -> None:
     assert not bad, f"axe violations on {page.url}:\n{details}"
 
 
+# What a page shows once it is drawn: waits are for these, never fixed sleeps. Charts (plotly)
+# can take long on a busy machine, so their waits are generous.
+CHART_TIMEOUT = 30_000
+
+
 def log_in(page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the form; the user lands on the start page (`/`)."""
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import expect
+
     page.goto("/login")
     assert_accessible(page)
     page.get_by_label("E-postadress").fill(email)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/initiatives/")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Det här väntar på dig")
+
+
+def main_nav(page):
+    """The main menu (links there are looked up by name without clashing with the page's own)."""
+    return page.get_by_role("navigation", name="Huvudmeny")

@@ -12,7 +12,7 @@ from portfolio.auth.models import User
 from portfolio.benefits import services as benefit_services
 from portfolio.extensions import db
 from portfolio.followups.models import Measurement
-from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.conftest import CHART_TIMEOUT, assert_accessible, log_in, main_nav
 from tests.factories import make_initiative
 
 TODAY = date(2026, 11, 27)
@@ -45,12 +45,18 @@ def test_programme_manager_clears_att_gora(app, page, make_user, frozen):
             "indicator": "Kontrollrundor", "baseline": Decimal(200), "target": Decimal(50),
             "baseline_date": date(2025, 1, 1), "target_date": date(2027, 12, 31),
             "owner": "Enhetschef park"}, office)
-        db.session.add(Measurement(benefit_id=benefit.id, measured_on=date(2026, 3, 1),
+        # Quarterly: the next measurement was due 2026-11-15, twelve days before TODAY.
+        db.session.add(Measurement(benefit_id=benefit.id, measured_on=date(2026, 8, 15),
                                    value=Decimal(170), created_at=benefit.created_at))
         db.session.commit()
 
     log_in(page, email)
-    page.get_by_role("link", name="Att göra").click()
+    # The start page shows the programledare's overdue work; the menu counts the whole list.
+    expect(page.locator("#start-manager")).to_contain_text("Mät Färre manuella kontrollrundor")
+    expect(main_nav(page).get_by_role("link", name="Att göra")).to_have_text("Att göra (2)")
+    assert_accessible(page)
+    main_nav(page).get_by_role("link", name="Att göra").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Att göra")
     measurements = page.locator("#todo-measurement")
     expect(measurements).to_contain_text("Färre manuella kontrollrundor")
     expect(measurements).to_contain_text("försenad")
@@ -61,19 +67,21 @@ def test_programme_manager_clears_att_gora(app, page, make_user, frozen):
     measurements.get_by_role("link", name="Mät Färre manuella kontrollrundor").click()
     expect(page.get_by_text("Förra värdet:")).to_contain_text("170")
     chart = page.locator("#benefit-chart")
-    expect(chart.locator(".main-svg").first).to_be_attached()
+    expect(chart.locator(".main-svg").first).to_be_attached(timeout=CHART_TIMEOUT)
     points = chart.locator(".scatterlayer .trace").last.locator("path.point")
-    expect(points).to_have_count(1)
+    expect(points).to_have_count(1, timeout=CHART_TIMEOUT)
     assert_accessible(page)
     page.get_by_label("Uppmätt värde").fill("140")
     page.get_by_label("Uppmätt värde").press("Enter")       # keyboard is enough
     expect(page.get_by_role("status")).to_contain_text("Mätningen är sparad.")
     expect(page.locator("#measurement-table")).to_contain_text("140")
-    expect(page.locator("#benefit-chart .scatterlayer .trace").last.locator("path.point")).to_have_count(2)
+    expect(page.locator("#benefit-chart .scatterlayer .trace").last.locator("path.point")).to_have_count(
+        2, timeout=CHART_TIMEOUT)
     expect(page.locator("#share-realised")).to_contain_text("40 %")
+    expect(main_nav(page).get_by_role("link", name="Att göra")).to_have_text("Att göra (1)")
 
     # The missing follow-up for delår 2026.
-    page.get_by_role("link", name="Att göra").click()
+    main_nav(page).get_by_role("link", name="Att göra").click()
     expect(page.locator("#todo-measurement")).not_to_contain_text("Färre manuella kontrollrundor")
     page.locator("#todo-followup").get_by_role("link", name="Följ upp Sensorer på livbojar").click()
     page.get_by_label("Gul – avvikelse som hanteras").check()
@@ -85,6 +93,7 @@ def test_programme_manager_clears_att_gora(app, page, make_user, frozen):
     page.get_by_role("button", name="Spara uppföljning").click()
     expect(page.locator("#followup-table")).to_contain_text("Leverantören är sen")
     assert_accessible(page)
-    page.get_by_role("link", name="Att göra").click()
+    main_nav(page).get_by_role("link", name="Att göra").click()
     expect(page.locator("#todo-followup")).not_to_contain_text("Sensorer på livbojar")
+    expect(main_nav(page).get_by_role("link", name="Att göra")).to_have_text("Att göra (0)")
     assert_accessible(page)

@@ -33,6 +33,7 @@ GOOD = {"Referens": "IMP-1", "Titel": "Digital bygglovsansökan", "Ägande enhet
 def test_office_imports_a_file_with_a_bad_row_then_the_fixed_file(app, page, make_user, tmp_path):
     _, email = make_user("portfolio_office")
     log_in(page, email)
+    page.goto("/initiatives/")
     page.get_by_role("link", name="Importera initiativ från Excel eller CSV").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Importera initiativ")
     assert_accessible(page)

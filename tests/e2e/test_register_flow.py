@@ -15,6 +15,8 @@ from tests.factories import make_initiative
 def test_create_with_errors_fix_filter_change_phase_history(page, make_user):
     _, email = make_user("editor", units=["SBN"])
     log_in(page, email)
+    assert_accessible(page)  # the start page
+    page.goto("/initiatives/")
     assert_accessible(page)  # the empty register
 
     page.get_by_role("link", name="Nytt initiativ").click()
@@ -80,6 +82,7 @@ def test_script_in_a_title_is_shown_as_text(app, page, make_user):
     with app.app_context():
         make_initiative(db.session.get(User, office_id), title=evil, description=evil)
     log_in(page, email)
+    page.goto("/initiatives/")
     expect(page.get_by_role("link", name=evil)).to_be_visible()
     page.get_by_role("link", name=evil).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(evil)
