@@ -78,7 +78,7 @@ def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
         initiative_decisions=prio.decisions(initiative_id=ini.id), bodies=BODY_LABELS,
         decision_labels=DECISION_LABELS, requirement_url=requirement_url,
         overrides=queries.overrides_of(ini.id), show_all_history=request.args.get("history") == "alla",
-        priority=prio.initiative_priority(ini.id) if hasattr(prio, "initiative_priority") else None), status
+        priority=prio.initiative_priority(ini.id)), status
 
 
 def _save(form: InitiativeForm, action, template: str, **context):

@@ -4,10 +4,11 @@ Everything that can be aggregated is aggregated in SQL; the ranking itself is pu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from portfolio.decision_basis.requirements import conditions
 from portfolio.domain import scoring
@@ -18,6 +19,8 @@ from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
 from portfolio.programme.queries import unit_scope
 from portfolio.programme.services import current_programme
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
+
+BREAKDOWN_STYLES = 8   # colour-and-pattern pairs for the breakdown bars (app.css)
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Ranking:
     unscored: list[tuple[CandidateRow, int]] = field(default_factory=list)
     cut: int | None = None
     what_if: bool = False
+    legend: list[tuple[Criterion, str]] = field(default_factory=list)   # criterion, its bar style
 
 
 def _filtered(stmt, area: int | None, committee: int | None):
@@ -115,6 +119,17 @@ def scores_of(criteria_set: CriteriaSet, ids: list[int]) -> dict[int, dict[str, 
 def ranking(criteria_set: CriteriaSet, *, area: int | None = None, committee: int | None = None,
             weights: dict[str, Decimal] | None = None, ceiling: Decimal | None = None,
             what_if: bool = False) -> Ranking:
+    """The ranking with each row's display values (breakdown bar and texts)."""
+    result = _rank(criteria_set, area=area, committee=committee, weights=weights, ceiling=ceiling,
+                   what_if=what_if)
+    _prepare_rows(result)
+    return result
+
+
+def _rank(criteria_set: CriteriaSet, *, area: int | None = None, committee: int | None = None,
+          weights: dict[str, Decimal] | None = None, ceiling: Decimal | None = None,
+          what_if: bool = False) -> Ranking:
+    """Gates, scores, order and budget line; no display values (a constant number of queries)."""
     criteria = list(criteria_set.criteria)
     weights = weights or {c.code: c.weight for c in criteria}
     result = Ranking(criteria_set, criteria, weights,
@@ -141,7 +156,6 @@ def ranking(criteria_set: CriteriaSet, *, area: int | None = None, committee: in
                    "parts": scoring.contributions(scores, weights)}))
     result.ranked = scoring.rank(complete, weights)
     result.cut = scoring.apply_budget(result.ranked, result.ceiling)
-    _prepare_rows(result)
     return result
 
 
@@ -155,29 +169,116 @@ def _prepare_rows(result: Ranking) -> None:
     phase_names = {code: str(label) for code, label in PHASE_LABELS.items()}
     codes = [c.code for c in result.criteria]
     names = {c.code: c.name for c in result.criteria}
+    styles = {c.code: f"breakdown__part--{i % BREAKDOWN_STYLES}" for i, c in enumerate(result.criteria)}
+    result.legend = [(c, styles[c.code]) for c in result.criteria]
     for c in result.ranked:
         parts = c.extra["parts"]
-        # Built once per row; only the criterion names are text, and they are escaped.
+        # Built once per row; only the criterion names are text, and they are escaped. Each
+        # criterion keeps its legend position (colour and pattern) whatever is left out.
         c.extra["bar"] = Markup("".join(
-            f'<span class="breakdown__part breakdown__part--{i % 6}" style="width: {parts[code]:.2f}%" '
+            f'<span class="breakdown__part {styles[code]}" style="width: {parts[code]:.2f}%" '
             f'title="{escape(names[code])}: {c.scores.get(code, "–")}"></span>'
-            for i, code in enumerate(codes) if parts[code] > 0))
+            for code in codes if parts[code] > 0))
         c.extra["score_text"] = format_decimal(c.score)
-        c.extra["codes"] = " · ".join(f"{code} {c.scores.get(code, '–')}" for code in codes)
+        c.extra["breakdown_text"] = " · ".join(f"{names[code]}: {c.scores.get(code, '–')}"
+                                               for code in codes)
         ini = c.extra["initiative"]
         c.extra["meta"] = f"{ini.area} · {ini.committee} · {phase_names.get(ini.phase, ini.phase)}"
         c.extra["cost_text"] = format_kronor(c.cost)
         c.extra["cumulative_text"] = format_kronor(c.cumulative)
 
 
-def decisions(year: int | None = None, initiative_id: int | None = None) -> list[PortfolioDecision]:
+def _decisions_stmt(year: int | None, initiative_id: int | None):
     stmt = select(PortfolioDecision).order_by(PortfolioDecision.decided_on.desc(),
                                               PortfolioDecision.id.desc())
     if year:
         stmt = stmt.where(PortfolioDecision.year == year)
     if initiative_id:
         stmt = stmt.where(PortfolioDecision.initiatives.any(Initiative.id == initiative_id))
+    return stmt
+
+
+def decisions(year: int | None = None, initiative_id: int | None = None) -> list[PortfolioDecision]:
+    """Newest first, each with its initiatives and the decision it corrects loaded up front
+    (three queries however many decisions: the list links every initiative)."""
+    stmt = _decisions_stmt(year, initiative_id).options(
+        selectinload(PortfolioDecision.initiatives), selectinload(PortfolioDecision.corrects))
     return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class LatestDecision:
+    """An initiative's latest portfolio decision, with what the decision log needs to link it."""
+
+    id: int
+    year: int
+    decided_on: date
+    decision: str
+    label: str
+    body: str
+    body_label: str
+    diarienummer: str | None
+
+
+@dataclass(frozen=True)
+class InitiativePriority:
+    """Where an initiative stands in the prioritisation, for its own page."""
+
+    initiative_id: int
+    year: int | None            # the latest criteria-set year in which it has scores
+    score: Decimal | None       # 0–100 as the ranking computes it; None until fully scored
+    scored: int                 # criteria scored that year
+    criteria: int               # criteria in that year's set
+    rank: int | None            # position in that year's ranking; None when not ranked
+    ranked_count: int           # how many the ranking holds
+    within_budget: bool | None  # above the budget line; None unless ranked against a ceiling
+    decision: LatestDecision | None
+
+
+def initiative_priority(initiative_id: int) -> InitiativePriority | None:
+    """The initiative's latest score, rank and portfolio decision; None when it has neither
+    scores nor a decision. A constant number of queries (the year's ranking is computed once)."""
+    year = db.session.scalar(
+        select(func.max(CriteriaSet.year)).join(Criterion, Criterion.set_id == CriteriaSet.id)
+        .join(Score, Score.criterion_id == Criterion.id).where(Score.initiative_id == initiative_id))
+    decision = _latest_decision(initiative_id)
+    if year is None and decision is None:
+        return None
+    score = rank = within_budget = None
+    scored = total = ranked_count = 0
+    if year is not None:
+        criteria_set = db.session.scalar(select(CriteriaSet).where(CriteriaSet.year == year)
+                                         .options(selectinload(CriteriaSet.criteria)))
+        weights = {c.code: c.weight for c in criteria_set.criteria}
+        scores = scores_of(criteria_set, [initiative_id]).get(initiative_id, {})
+        scored, total = len(scores), len(weights)
+        try:
+            result = _rank(criteria_set)
+        except scoring.ScoringError:      # no weighted criteria: nothing can be scored or ranked
+            result = None
+        if result is not None:
+            ranked_count = len(result.ranked)
+            mine = next((c for c in result.ranked if c.id == initiative_id), None)
+            if mine is not None:
+                score, rank = mine.score, mine.rank
+                within_budget = mine.within_budget if result.ceiling is not None else None
+            else:   # scored but not ranked (fails a gate, or no longer a candidate)
+                try:
+                    score = scoring.weighted_score(scores, weights)
+                except scoring.ScoringError:
+                    score = None
+    return InitiativePriority(initiative_id, year, score, scored, total, rank, ranked_count,
+                              within_budget, decision)
+
+
+def _latest_decision(initiative_id: int) -> LatestDecision | None:
+    from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS
+
+    d = db.session.scalar(_decisions_stmt(None, initiative_id).limit(1))
+    if d is None:
+        return None
+    return LatestDecision(d.id, d.year, d.decided_on, d.decision, str(DECISION_LABELS.get(d.decision, d.decision)),
+                          d.body, str(BODY_LABELS.get(d.body, d.body)), d.diarienummer)
 
 
 def economics_suggestion(ini: Initiative) -> int | None:

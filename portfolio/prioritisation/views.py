@@ -11,8 +11,9 @@ from portfolio.clock import today
 from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.domain.scoring import ScoringError, check_weights
 from portfolio.forms_base import BaseForm, positive_int
+from portfolio.initiatives import queries as initiative_queries
 from portfolio.plans.queries import committees
-from portfolio.prioritisation import queries, services
+from portfolio.prioritisation import decision_queries, queries, services
 from portfolio.prioritisation.chart import bubble_figure
 from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS, CopySetForm, DecisionForm, parse_amount
 from portfolio.prioritisation.models import CriteriaSet
@@ -97,7 +98,8 @@ def index():
 @bp.route("/transparency")
 def transparency():
     """For everyone: this year's criteria, weights and scales, the ranking and the decisions."""
-    return _ranking_page("prioritisation/transparency.html")
+    return _ranking_page("prioritisation/transparency.html",
+                         overrides=initiative_queries.overrides(year=_year()))
 
 
 @bp.route("/criteria", methods=["GET", "POST"])
@@ -173,7 +175,8 @@ def score(initiative_id: int):
         status = 409 if "_conflict" in errors else 422
     return render_template("prioritisation/score.html", ini=ini, criteria_set=criteria_set,
                            current=current, errors=errors, form_values=request.form,
-                           suggestion=queries.economics_suggestion(ini), can_edit=can_edit), status
+                           suggestion=queries.economics_suggestion(ini) if can_edit else None,
+                           can_edit=can_edit), status
 
 
 def _save(save) -> dict:
@@ -193,17 +196,27 @@ def decisions():
     year = _year()
     criteria_set = _set_or_404(year)
     form = DecisionForm(decided_on=today())
-    candidates = queries.decision_candidates()
-    form.initiative_ids.choices = [(i.id, f"{i.ref} {i.title}") for i in candidates]
+    candidates = decision_queries.decision_candidates()
+    form.initiative_ids.choices = [(c.initiative.id, f"{c.initiative.ref} {c.initiative.title}") for c in candidates]
     previous = queries.decisions(year)
     form.corrects_id.choices = [(0, _("– Inget –"))] + [
         (d.id, f"{d.decided_on} {DECISION_LABELS[d.decision]}: {d.reason[:60]}") for d in previous]
     if form.is_submitted():
         permissions.require(permissions.can_manage_plans(current_user))
+    context = dict(criteria_set=criteria_set, form=form, decisions=previous, bodies=BODY_LABELS,
+                   decision_labels=DECISION_LABELS, candidates=candidates, labels=REQUIREMENT_LABELS,
+                   can_edit=permissions.can_manage_plans(current_user), planned=None)
+    if form.is_submitted() and request.form.get("action") == "preview":
+        if form.validate():
+            errors, context["planned"] = services.preview_decision(form.values(year), current_user)
+            form.attach_errors(errors)
+        return render_template("prioritisation/decisions.html", **context), 200
+
+    def render(status):
+        if form.is_submitted() and form.initiative_ids.data:
+            context["planned"] = services.preview_decision(form.values(year), current_user)[1]
+        return render_template("prioritisation/decisions.html", **context), status
     return run_form(form, lambda: services.record_decision(form.values(year), current_user),
                     success=_("Beslutet är registrerat."),
-                    redirect_to=lambda _: url_for(".decisions", year=year),
-                    render=lambda status: (render_template(
-                        "prioritisation/decisions.html", criteria_set=criteria_set, form=form,
-                        decisions=previous, bodies=BODY_LABELS, decision_labels=DECISION_LABELS,
-                        can_edit=permissions.can_manage_plans(current_user)), status))
+                    redirect_to=lambda d: url_for(".decisions", year=year, _anchor=f"decision-{d.id}"),
+                    render=render)
