@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -92,6 +93,21 @@ def app_ctx(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def frozen(request, app):
+    """Today frozen at the test module's TODAY (2026-11-27 unless it says otherwise), for the
+    app and, in browser tests, for the app the browser talks to."""
+    day = getattr(request.module, "TODAY", date(2026, 11, 27))
+    apps = [app]
+    if "served_app" in request.fixturenames or "page" in request.fixturenames:
+        apps.append(request.getfixturevalue("served_app"))
+    for a in apps:
+        a.config["FROZEN_TODAY"] = day
+    yield day
+    for a in apps:
+        a.config.pop("FROZEN_TODAY", None)
 
 
 PASSWORD = "korrekt-hast-batteri"

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from portfolio.extensions import db
 from portfolio.initiatives import services
 from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
+
+# A needs analysis with every field "klar" asks for (inclusion answered no).
+COMPLETE_NEEDS = {"problem": "p", "target_groups": "t", "needs_capture": "n", "involvement_who": "w",
+                  "involvement_how": "h", "involvement_when": date(2025, 1, 15),
+                  "inclusion_considered": False, "current_state": "c",
+                  "desired_state": "d", "alternatives": "a", "infosec_class": "lag", "dpia_needed": "nej"}
 
 
 def ref_id(model, code: str) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from playwright.sync_api import expect
 
 from portfolio.auth.models import User
@@ -17,14 +16,6 @@ from tests.factories import make_initiative
 
 TODAY = date(2026, 11, 27)
 
-
-@pytest.fixture
-def frozen(app, served_app):
-    for a in (app, served_app):
-        a.config["FROZEN_TODAY"] = TODAY
-    yield
-    for a in (app, served_app):
-        a.config.pop("FROZEN_TODAY", None)
 
 
 def test_programme_manager_clears_att_gora(app, page, make_user, frozen):

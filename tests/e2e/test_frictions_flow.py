@@ -17,14 +17,6 @@ TODAY = date(2026, 11, 27)
 EMPTY = "ange sannolikhet och konsekvens (1–5)"
 
 
-@pytest.fixture
-def frozen(app, served_app):
-    for a in (app, served_app):
-        a.config["FROZEN_TODAY"] = TODAY
-    yield
-    for a in (app, served_app):
-        a.config.pop("FROZEN_TODAY", None)
-
 
 @pytest.fixture
 def demo_mode(served_app):

@@ -15,12 +15,9 @@ from portfolio.initiatives import services as initiative_services
 from portfolio.needs import services as needs
 from portfolio.risks import services as risks
 from tests.e2e.conftest import assert_accessible, log_in
-from tests.factories import make_initiative, source_id
+from tests.factories import COMPLETE_NEEDS, make_initiative, source_id
 
-NEEDS = {"problem": "p", "target_groups": "t", "needs_capture": "n", "involvement_who": "w",
-         "involvement_how": "h", "involvement_when": date(2025, 1, 15),
-         "inclusion_considered": False, "current_state": "c",
-         "desired_state": "d", "alternatives": "a", "infosec_class": "lag", "dpia_needed": "nej"}
+NEEDS = COMPLETE_NEEDS
 
 
 def _in_viewport(page, selector: str) -> bool:

@@ -19,12 +19,6 @@ from tests.factories import make_initiative
 TODAY = date(2026, 11, 27)
 
 
-@pytest.fixture
-def frozen(app):
-    app.config["FROZEN_TODAY"] = TODAY
-    yield TODAY
-    app.config.pop("FROZEN_TODAY", None)
-
 
 @pytest.fixture
 def world(app, make_user, frozen):

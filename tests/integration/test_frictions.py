@@ -24,12 +24,6 @@ TODAY = date(2026, 11, 27)
 NB = "\u00a0"
 
 
-@pytest.fixture
-def frozen(app):
-    app.config["FROZEN_TODAY"] = TODAY
-    yield TODAY
-    app.config.pop("FROZEN_TODAY", None)
-
 
 @pytest.fixture
 def office(app, client, login_as):

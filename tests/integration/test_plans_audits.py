@@ -17,12 +17,6 @@ from tests.factories import make_initiative, unit_id
 TODAY = date(2026, 11, 27)
 
 
-@pytest.fixture
-def frozen(app):
-    app.config["FROZEN_TODAY"] = TODAY
-    yield
-    app.config.pop("FROZEN_TODAY", None)
-
 
 def office_client(client, make_user):
     _, email = make_user("portfolio_office")

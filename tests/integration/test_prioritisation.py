@@ -16,13 +16,10 @@ from portfolio.needs import services as needs
 from portfolio.prioritisation.models import CriteriaSet, PortfolioDecision, Score
 from portfolio.risks import services as risks
 from tests.conftest import login
-from tests.factories import make_initiative, source_id
+from tests.factories import COMPLETE_NEEDS, make_initiative, source_id
 
 YEAR = 2026
-NEEDS = {"problem": "p", "target_groups": "t", "needs_capture": "n", "involvement_who": "w",
-         "involvement_how": "h", "involvement_when": date(2025, 1, 15),
-         "inclusion_considered": False, "current_state": "c",
-         "desired_state": "d", "alternatives": "a", "infosec_class": "lag", "dpia_needed": "nej"}
+NEEDS = COMPLETE_NEEDS
 
 
 @pytest.fixture

@@ -20,20 +20,11 @@ from portfolio.needs import services as needs
 from portfolio.prioritisation.models import PortfolioDecision
 from portfolio.risks import services as risks
 from tests.conftest import login
-from tests.factories import make_initiative
+from tests.factories import COMPLETE_NEEDS, make_initiative
 
 TODAY = date(2026, 11, 27)
-NEEDS = {"problem": "p", "target_groups": "t", "needs_capture": "n", "involvement_who": "w",
-         "involvement_how": "h", "involvement_when": date(2025, 1, 15),
-         "inclusion_considered": False, "current_state": "c",
-         "desired_state": "d", "alternatives": "a", "infosec_class": "lag", "dpia_needed": "nej"}
+NEEDS = COMPLETE_NEEDS
 
-
-@pytest.fixture
-def frozen(app):
-    app.config["FROZEN_TODAY"] = TODAY
-    yield TODAY
-    app.config.pop("FROZEN_TODAY", None)
 
 
 @pytest.fixture
