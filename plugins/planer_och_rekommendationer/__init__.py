@@ -1,4 +1,5 @@
-"""Planer och rekommendationer: plan status per committee and the recommendations' follow-up."""
+"""Planer och rekommendationer: plan status per committee and the recommendations' follow-up,
+both as they stood at the end of the year shown (today for the current year)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from portfolio.plotting import PATTERNS, base_layout, safe
 PLAN = {"beslutad": _l("Beslutad"), "under_arbete": _l("Under arbete"), "saknas": _l("Saknas"),
         "ersatt": _l("Ersatt")}
 RESPONSE = {"genomford": _l("Genomförd"), "pagar": _l("Pågår"), "ej_paborjad": _l("Ej påbörjad"),
-            "ej_aktuell": _l("Ej aktuell")}
+            "ej_aktuell": _l("Ej aktuell"), "ej_besvarad": _l("Ej besvarad")}
 
 
 def plan_status(plan) -> str:
@@ -20,22 +21,38 @@ def plan_status(plan) -> str:
     return _("%(status)s (revision försenad)", status=status) if plan.overdue else status
 
 
+def demo_marked(text, is_demo: bool) -> str:
+    """A value with "(demodata)" after it when it is invented for the demo."""
+    text = "–" if text is None else str(text)
+    return _("%(value)s (demodata)", value=text) if is_demo else text
+
+
+def scope_text(scope, year: int) -> str:
+    """Which committees the plan figures cover, in words (the audit's, or all)."""
+    if scope is None:
+        return _("Alla nämnder räknas; ingen granskning med angivna nämnder avser %(year)d.", year=year)
+    return _("Revisionsåret %(year)d räknas de %(count)d nämnder som granskningen omfattade (%(audits)s); "
+             "andra år räknas alla nämnder.", year=year, count=len(scope.committees),
+             audits=", ".join(scope.audits))
+
+
 class PlansAndRecommendations:
     id = "planer-och-rekommendationer"
     title = _l("Planer och rekommendationer")
     description = _l("Nämndernas planer för digital transformation och hur revisionens rekommendationer "
-                     "följs upp.")
+                     "följs upp, som läget var vid årets slut.")
     audience = "alla"
     api_version = API_VERSION
 
     def build(self, ctx):
+        year = ctx.filters.year
         plans = ctx.reader.plan_states()
         decided = sum(p.status == "beslutad" for p in plans)
         plan_table = Table((_("Nämnd"), _("Status"), _("Plan"), _("Beslutad"), _("Diarienummer"),
                             _("Nästa revision")),
-                           tuple((p.committee, plan_status(p), p.title or "–", p.decided_on, p.diarienummer,
-                                  p.next_revision) for p in plans),
-                           _("Planstatus per %(year)d", year=ctx.filters.year))
+                           tuple((p.committee, plan_status(p), demo_marked(p.title, p.is_demo), p.decided_on,
+                                  p.diarienummer, p.next_revision) for p in plans),
+                           _("Planstatus per %(year)d", year=year))
         counts = ctx.reader.response_counts()
         committees = sorted({c.committee for c in counts})
         fig = go.Figure(layout=base_layout(_("Rekommendationernas status per nämnd"), _("Antal"), ""))
@@ -44,20 +61,34 @@ class PlansAndRecommendations:
             fig.add_bar(name=str(label), y=[safe(c) for c in committees], x=[by.get(c, 0) for c in committees],
                         orientation="h", marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
         fig.update_layout(barmode="stack")
-        done = sum(c.count for c in counts if c.status == "genomford")
         total = sum(c.count for c in counts)
-        overdue = ctx.reader.overdue_actions()
+        answered = total - sum(c.count for c in counts if c.status == "ej_besvarad")
+        done = sum(c.count for c in counts if c.status == "genomford")
+        demo = sum(c.demo for c in counts)
+        actions = ctx.reader.action_counts()
+        overdue = sum(a.overdue for a in actions)
+        summary = _("Läget %(year)d: %(answered)d av %(total)d svar på rekommendationer var lämnade och "
+                    "%(done)d genomförda; %(overdue)d åtgärder var försenade.", year=year, answered=answered,
+                    total=total, done=done, overdue=overdue)
+        if demo:
+            summary += " " + _("%(count)d av statusarna är demodata.", count=demo)
         return [
             Panel(_("Planer för digital transformation"),
                   _("%(decided)d av %(total)d nämnder har en beslutad plan per %(year)d.",
-                    decided=decided, total=len(plans), year=ctx.filters.year),
+                    decided=decided, total=len(plans), year=year) + " " + scope_text(ctx.reader.audit_scope(), year),
                   None, plan_table, "full", links=((_("Planmatrisen"), "/plans/"),)),
-            Panel(_("Revisionens rekommendationer"),
-                  _("%(done)d av %(total)d svar på rekommendationer är genomförda; %(overdue)d åtgärder är "
-                    "försenade.", done=done, total=total, overdue=overdue),
-                  fig, Table((_("Nämnd"), _("Status"), _("Antal")),
-                             tuple((c.committee, str(RESPONSE[c.status]), c.count) for c in counts)),
+            Panel(_("Revisionens rekommendationer"), summary,
+                  fig, Table((_("Nämnd"), _("Status"), _("Antal"), _("Varav demodata")),
+                             tuple((c.committee, str(RESPONSE[c.status]), c.count, c.demo) for c in counts)),
                   "full", links=((_("Rekommendationer och svar"), "/audits/"),)),
+            Panel(_("Åtgärder per nämnd"),
+                  _("Läget %(year)d: %(done)d av %(total)d planerade åtgärder var genomförda och "
+                    "%(overdue)d försenade.", done=sum(a.done for a in actions),
+                    total=sum(a.total for a in actions), year=year, overdue=overdue),
+                  None, Table((_("Nämnd"), _("Åtgärder"), _("Genomförda"), _("Försenade"),
+                               _("Varav demodata")),
+                              tuple((a.committee, a.total, a.done, a.overdue, a.demo) for a in actions)),
+                  links=((_("Rekommendationer och svar"), "/audits/"),)),
         ]
 
 

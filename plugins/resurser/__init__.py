@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portfolio.dashboards.contract import API_VERSION, Panel, Table
 from portfolio.plotting import PATTERNS, base_layout, kronor_text, safe
@@ -13,7 +14,8 @@ from portfolio.plotting import PATTERNS, base_layout, kronor_text, safe
 class Resources:
     id = "resurser"
     title = _l("Resurser och finansiering")
-    description = _l("Finansiering per nämnd och källa, personalbehov per år och centrala medel mot taket.")
+    description = _l("Finansiering per nämnd och källa, personalbehov per år och centrala medel mot taket "
+                     "eller mot en finansieringsram för flera år.")
     audience = "alla"
     api_version = API_VERSION
 
@@ -30,14 +32,18 @@ class Resources:
         fte = r.fte_per_year()
         fig2 = go.Figure(go.Bar(x=[str(v.year) for v in fte], y=[float(v.value) for v in fte]),
                          layout=base_layout(_("Personalbehov (årsarbetare) per år"), "", _("Årsarbetare")))
-        central = r.funding_from_source(ctx.labels.get("ceiling_source", "centrala-medel"))
+        ceiling_source = ctx.labels.get("ceiling_source", "centrala-medel")
+        central = r.funding_from_source(ceiling_source)
         ceiling = ctx.labels.get("ceiling")
+        frames = tuple(ctx.labels.get("funding_frames") or ())
         if ceiling:
             text = _("Centrala digitaliseringsmedel %(year)d: %(used)s kr av taket %(ceiling)s kr.",
                      year=year, used=kronor_text(central), ceiling=kronor_text(ceiling))
         else:
             text = _("Centrala digitaliseringsmedel %(year)d: %(used)s kr (inget tak angivet).",
                      year=year, used=kronor_text(central))
+        # A year inside a frame for the ceiling's source has its limit in the frame's panel.
+        show_ceiling = bool(ceiling) or not any(f.source_code == ceiling_source for f in frames)
         return [
             Panel(_("Finansiering per nämnd och källa"),
                   _("Total finansiering %(year)d: %(amount)s kr.", year=year,
@@ -47,11 +53,67 @@ class Resources:
                   "full"),
             Panel(_("Personalbehov per år"), _("Summerat personalbehov i årsarbetare för alla initiativ."),
                   fig2, Table((_("År"), _("Årsarbetare")), tuple((v.year, v.value) for v in fte))),
-            Panel(_("Centrala medel mot taket"), text, None,
-                  Table((_("Mått"), _("Kronor")), ((_("Använt"), central), (_("Tak"), ceiling or "–")))),
+            *([Panel(_("Centrala medel mot taket"), text, None,
+                     Table((_("Mått"), _("Kronor")), ((_("Använt"), central), (_("Tak"), ceiling or "–"))))]
+              if show_ceiling else []),
+            *[self._frame(r, frame, ctx.filters) for frame in frames],
             self._budget_and_cost(r, "committee", _("Budget och kostnad hittills per nämnd"), _("Nämnd"), year),
             self._budget_and_cost(r, "area", _("Budget och kostnad hittills per område"), _("Område"), year),
         ]
+
+    @staticmethod
+    def _frame(reader, frame, filters):
+        """A funding frame (from the programme file) and the funds from its source registered on
+        initiatives against it: per year, cumulative to the year read, and what is left."""
+        rows = reader.frame_use_per_year(frame.source_code, frame.first_year, frame.last_year)
+        counted = reader.frame_initiatives(frame.source_code, frame.first_year, frame.last_year)
+        marker = " " + _("(demodata)") if counted.demo else ""
+        year = filters.year
+        used = next(row.cumulative for row in rows if row.year == year)
+        left = frame.amount - used
+        period = f"{frame.first_year}\u2013{frame.last_year}"
+        if frame.reference:
+            sentences = [_("Ram för %(period)s: %(amount)s kr (%(source)s), enligt %(reference)s.",
+                           period=period, amount=kronor_text(frame.amount), source=frame.source_name,
+                           reference=frame.reference)]
+        else:
+            sentences = [_("Ram för %(period)s: %(amount)s kr (%(source)s).", period=period,
+                           amount=kronor_text(frame.amount), source=frame.source_name)]
+        if left >= 0:
+            sentences.append(_("Registrerat på initiativ t.o.m. %(year)d: %(used)s kr%(marker)s; kvar av ramen: "
+                               "%(left)s kr.", year=year, used=kronor_text(used), marker=marker,
+                               left=kronor_text(left)))
+        else:
+            sentences.append(_("Registrerat på initiativ t.o.m. %(year)d: %(used)s kr%(marker)s, %(over)s kr mer "
+                               "än ramen.", year=year, used=kronor_text(used), marker=marker,
+                               over=kronor_text(-left)))
+        sentences.append(_("Fördelningen per år är det som registret innehåller, inte uppgifter ur källan."))
+        if counted.demo:
+            sentences.append(ngettext("Beloppen på %(demo)d av %(num)d initiativ är demodata, inte verkliga belopp.",
+                                      "Beloppen på %(demo)d av %(num)d initiativ är demodata, inte verkliga belopp.",
+                                      counted.initiatives, demo=counted.demo))
+        if filters.committee_id or filters.area_id:
+            sentences.append(_("Ramen gäller hela programmet: filtren för nämnd och område används inte här."))
+        years = [str(row.year) for row in rows]
+        fig = go.Figure(layout=base_layout(f"{frame.name} {period}", "", _("Kronor")))
+        fig.add_bar(name=safe(_("Registrerat per år") + marker), x=years,
+                    y=[float(row.registered) for row in rows])
+        fig.add_scatter(name=safe(_("Ackumulerat") + marker), x=years, y=[float(row.cumulative) for row in rows],
+                        mode="lines+markers", marker_symbol="diamond", line_dash="solid")
+        fig.add_scatter(name=safe(_("Ram %(amount)s kr", amount=kronor_text(frame.amount))), x=years,
+                        y=[float(frame.amount)] * len(rows), mode="lines", line_dash="dash")
+        title = f"{frame.name} {period}"
+        return Panel(title, " ".join(sentences), fig,
+                     Table((_("År"),
+                            _("Registrerat på initiativ (kr, demodata)") if marker
+                            else _("Registrerat på initiativ (kr)"),
+                            _("Ackumulerat (kr, demodata)") if marker else _("Ackumulerat (kr)"),
+                            _("Ram (kr)"),
+                            _("Kvar av ramen (kr, demodata)") if marker else _("Kvar av ramen (kr)")),
+                           tuple((row.year, row.registered, row.cumulative, frame.amount,
+                                  frame.amount - row.cumulative) for row in rows),
+                           caption=title + marker),
+                     "full")
 
     @staticmethod
     def _budget_and_cost(reader, by, title, column, year):

@@ -60,18 +60,33 @@ class AuditQuestions:
 
     def build(self, ctx):
         thresholds = ctx.labels.get("thresholds", (80, 50))
+        # The audit's own questions (number, short label, full wording), when one is registered.
+        asked = {q.number: q for q in ctx.reader.audit_questions()}
+
+        def heading(number: int, default) -> str:
+            return f"{number}. {asked[number].label if number in asked else str(default)}"
+
+        def wording(number: int) -> str:
+            return _("Revisionens fråga: ”%(wording)s”", wording=asked[number].wording) + " " \
+                if number in asked else ""
+
         panels = []
         plans = ctx.reader.plan_states()
+        scope = ctx.reader.audit_scope()
         decided = sum(p.status == "beslutad" for p in plans)
         pct = percent(decided, len(plans))
+        counted = (_("Revisionsåret %(year)d räknas de %(count)d nämnder som granskningen omfattade; andra år "
+                     "räknas alla nämnder.", year=ctx.filters.year, count=len(scope.committees)) if scope
+                   else _("Alla nämnder räknas (granskningens urval av nämnder gäller bara dess revisionsår)."))
         panels.append(Panel(
-            "2. " + _("Har nämnderna beslutat planer?"),
-            _("%(decided)d av %(total)d nämnder har en beslutad plan (%(pct)s %%): %(status)s.",
-              decided=decided, total=len(plans), pct=pct if pct is not None else "–",
-              status=status(pct, thresholds)), None,
+            heading(2, _l("Har nämnderna beslutat planer?")),
+            wording(2) + _("%(decided)d av %(total)d nämnder har en beslutad plan (%(pct)s %%): %(status)s.",
+                           decided=decided, total=len(plans), pct=pct if pct is not None else "–",
+                           status=status(pct, thresholds)) + " " + counted, None,
             Table((_("Nämnd"), _("Planstatus"), _("Beslutad"), _("Diarienummer"), _("Nästa revision")),
-                  tuple((p.committee, plan_status(p.status), p.decided_on, p.diarienummer,
-                         p.next_revision) for p in plans)), links=((_("Planmatrisen"), "/plans/"),)))
+                  tuple((p.committee, plan_status(p.status) + (" " + _("(demodata)") if p.is_demo else ""),
+                         p.decided_on, p.diarienummer, p.next_revision) for p in plans)),
+            links=((_("Planmatrisen"), "/plans/"),)))
         for number, question, metric, phases, counted, link in QUESTIONS:
             rows = ctx.reader.shares_by_committee(metric, phases)
             matching, total = sum(r.matching for r in rows), sum(r.total for r in rows)
@@ -79,11 +94,11 @@ class AuditQuestions:
             table_rows = tuple((r.committee, r.matching, r.total, percent(r.matching, r.total),
                                 status(percent(r.matching, r.total), thresholds)) for r in rows)
             table_rows += ((_("Totalt"), matching, total, pct, status(pct, thresholds)),)
-            summary = _("%(matching)d av %(total)d %(counted)s (%(pct)s %%): %(status)s.",
-                        matching=matching, total=total, counted=str(counted),
-                        pct=pct if pct is not None else "–", status=status(pct, thresholds))
+            summary = wording(number) + _("%(matching)d av %(total)d %(counted)s (%(pct)s %%): %(status)s.",
+                                          matching=matching, total=total, counted=str(counted),
+                                          pct=pct if pct is not None else "–", status=status(pct, thresholds))
             summary += self._more(ctx, metric, thresholds)
-            panels.append(Panel(f"{number}. {str(question)}", summary, None,
+            panels.append(Panel(heading(number, question), summary, None,
                                 Table((_("Nämnd"), _("Uppfyller"), _("Antal"), _("Andel (%)"), _("Status")),
                                       table_rows),
                                 links=((_("Underlag"), link),)))

@@ -2,13 +2,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio.auth.models import User
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit
 
 RESPONSE_STATUSES = ("ej_paborjad", "pagar", "genomford", "ej_aktuell")
+# Not a status anyone sets: how a response reads on a day before the committee answered.
+NOT_ANSWERED = "ej_besvarad"
+
+# The committees (styrelse/nämnder) an audit covers: a fact of that audit (e.g. KPMG 2022, §2.2).
+audit_committee = Table(
+    "audit_committee", db.metadata,
+    Column("audit_id", ForeignKey("audit.id", ondelete="CASCADE"), primary_key=True),
+    Column("committee_id", ForeignKey("org_unit.id"), primary_key=True, index=True),
+)
+
+
+def _names(text: str | None) -> frozenset[str]:
+    return frozenset(n for n in (text or "").split(",") if n)
 
 
 class Audit(db.Model):
@@ -17,6 +31,8 @@ class Audit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     auditor: Mapped[str | None] = mapped_column(String(200))
+    # The year the audit assesses (revisionsår); the report date's year when not given.
+    audit_year: Mapped[int | None]
     report_date: Mapped[date | None]
     diarienummer: Mapped[str | None] = mapped_column(String(60))
     letter_date: Mapped[date | None]
@@ -30,6 +46,30 @@ class Audit(db.Model):
 
     recommendations: Mapped[list[Recommendation]] = relationship(
         back_populates="audit", order_by="Recommendation.id")
+    committees: Mapped[list[OrgUnit]] = relationship(secondary=audit_committee,
+                                                     order_by=OrgUnit.sort_order)
+    questions: Mapped[list[AuditQuestion]] = relationship(
+        back_populates="audit", order_by="AuditQuestion.number", cascade="all, delete-orphan")
+
+    @property
+    def year(self) -> int | None:
+        return self.audit_year or (self.report_date.year if self.report_date else None)
+
+
+class AuditQuestion(db.Model):
+    """One of the audit's questions (revisionsfrågor): its number, a short label for tables and
+    headings, and the full wording exactly as the report gives it."""
+
+    __tablename__ = "audit_question"
+    __table_args__ = (UniqueConstraint("audit_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    label: Mapped[str] = mapped_column(String(200))
+    wording: Mapped[str] = mapped_column(Text)
+
+    audit: Mapped[Audit] = relationship(back_populates="questions")
 
 
 class Recommendation(db.Model):
@@ -49,7 +89,11 @@ class Recommendation(db.Model):
 
 
 class RecommendationResponse(db.Model):
-    """One addressed committee's answer to one recommendation, its status and evidence."""
+    """One addressed committee's answer to one recommendation, its status and evidence.
+
+    `status` is the status today; `history` says from which day each status held, so a past
+    year reads the status of its 31 December. `demo_fields` names the fields whose values are
+    invented for the demo (shown with a demo tag); a value someone saves is no longer demo."""
 
     __tablename__ = "recommendation_response"
     __table_args__ = (UniqueConstraint("recommendation_id", "committee_id"),)
@@ -61,10 +105,13 @@ class RecommendationResponse(db.Model):
     answer_paragraph: Mapped[str | None] = mapped_column(String(30))
     answer_diarienummer: Mapped[str | None] = mapped_column(String(60))
     answer_date: Mapped[date | None]
+    # This committee's own deadline when it differs from the audit's (förlängd svarstid).
+    answer_deadline: Mapped[date | None]
     answer_summary: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="ej_paborjad")
     status_reason: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)
+    demo_fields: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # see Initiative
     updated_at: Mapped[datetime]
@@ -73,6 +120,40 @@ class RecommendationResponse(db.Model):
     committee: Mapped[OrgUnit] = relationship(lazy="joined")
     actions: Mapped[list[ResponseAction]] = relationship(
         back_populates="response", order_by="ResponseAction.id")
+    history: Mapped[list[ResponseStatusChange]] = relationship(
+        back_populates="response", order_by="[ResponseStatusChange.valid_from, ResponseStatusChange.id]")
+
+    @property
+    def demo(self) -> frozenset[str]:
+        return _names(self.demo_fields)
+
+    @property
+    def status_is_demo(self) -> bool:
+        return bool(self.history) and self.history[-1].is_demo
+
+    @property
+    def deadline(self) -> date | None:
+        return self.answer_deadline or self.recommendation.audit.answer_deadline
+
+
+class ResponseStatusChange(db.Model):
+    """From `valid_from` on, the response had `status` (until the next change). Written by the
+    service whenever the status changes; who recorded it and when stay in the change log too."""
+
+    __tablename__ = "response_status_change"
+    __table_args__ = (Index("ix_response_status_change_response", "response_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendation_response.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))
+    valid_from: Mapped[date]
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    recorded_at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    response: Mapped[RecommendationResponse] = relationship(back_populates="history")
+    user: Mapped[User | None] = relationship(lazy="joined")
 
 
 class ResponseAction(db.Model):
@@ -85,6 +166,12 @@ class ResponseAction(db.Model):
     owner: Mapped[str | None] = mapped_column(String(200))
     due_date: Mapped[date | None]
     done: Mapped[bool] = mapped_column(default=False)
+    done_on: Mapped[date | None]
+    demo_fields: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
 
     response: Mapped[RecommendationResponse] = relationship(back_populates="actions")
+
+    @property
+    def demo(self) -> frozenset[str]:
+        return _names(self.demo_fields)

@@ -5,7 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audits import services
-from portfolio.audits.forms import RESPONSE_STATUS_LABELS, ActionForm, AuditForm, RecommendationForm, ResponseForm
+from portfolio.audits.forms import (
+    RESPONSE_STATUS_LABELS,
+    ActionForm,
+    AuditForm,
+    QuestionForm,
+    RecommendationForm,
+    ResponseForm,
+)
 from portfolio.audits.models import Audit, Recommendation, RecommendationResponse, ResponseAction
 from portfolio.auth import permissions
 from portfolio.clock import today
@@ -20,9 +27,15 @@ bp = Blueprint("audits", __name__, template_folder="templates")
 login_required_for(bp)
 
 
+def _audit_form(**kwargs) -> AuditForm:
+    form = AuditForm(**kwargs)
+    form.committee_ids.choices = [(c.id, c.name) for c in committees()]
+    return form
+
+
 @bp.route("/", methods=["GET", "POST"])
 def index():
-    form = AuditForm()
+    form = _audit_form()
     if form.is_submitted():
         permissions.require(permissions.can_manage_plans(current_user))
     audits = list(db.session.scalars(db.select(Audit).order_by(Audit.report_date.desc())))
@@ -40,10 +53,10 @@ def _recommendation_form() -> RecommendationForm:
     return form
 
 
-def _render_audit(audit, status=200, rec_form=None):
+def _render_audit(audit, status=200, rec_form=None, question_form=None):
     return render_template(
         "audits/audit.html", audit=audit, today=today(), labels=RESPONSE_STATUS_LABELS,
-        rec_form=rec_form or _recommendation_form(),
+        rec_form=rec_form or _recommendation_form(), question_form=question_form or QuestionForm(),
         can_edit=permissions.can_manage_plans(current_user),
         can_answer=lambda r: permissions.can_answer_for(current_user, r.committee_id)), status
 
@@ -57,7 +70,9 @@ def audit(audit_id: int):
 def edit_audit(audit_id: int):
     item = get_or_404(Audit, audit_id)
     permissions.require(permissions.can_manage_plans(current_user))
-    form = AuditForm(obj=item)
+    form = _audit_form(obj=item)
+    if not form.is_submitted():
+        form.committee_ids.data = [c.id for c in item.committees]
     return run_form(form, lambda: services.save_audit(form.values(), current_user, audit=item,
                                                       expected_version=form.version.data),
                     success=_("Granskningen är sparad."),
@@ -83,6 +98,18 @@ def edit_recommendation(rec_id: int):
                                                            rec_form=form), status))
 
 
+@bp.route("/<int:audit_id>/questions", methods=["POST"])
+def save_question(audit_id: int):
+    """Add a question of the audit, or correct the one with the same number."""
+    item = get_or_404(Audit, audit_id)
+    permissions.require(permissions.can_manage_plans(current_user))
+    form = QuestionForm()
+    return run_form(form, lambda: services.save_question(item, form.values(), current_user),
+                    success=_("Revisionsfrågan är sparad."),
+                    redirect_to=lambda q: url_for(".audit", audit_id=item.id) + f"#question-{q.number}",
+                    render=lambda status: _render_audit(item, status, question_form=form))
+
+
 @bp.route("/<int:audit_id>/recommendations", methods=["POST"])
 def add_recommendation(audit_id: int):
     item = get_or_404(Audit, audit_id)
@@ -94,10 +121,18 @@ def add_recommendation(audit_id: int):
                     render=lambda status: _render_audit(item, status, rec_form=form))
 
 
+def _response_form(**kwargs) -> ResponseForm:
+    """The committee's own answer deadline is the office's to set: not in others' forms."""
+    form = ResponseForm(**kwargs)
+    if not permissions.can_manage_plans(current_user):
+        del form.answer_deadline
+    return form
+
+
 def _render_response(response, status=200, form=None, action_form=None):
     return render_template(
         "audits/response.html", response=response, today=today(), labels=RESPONSE_STATUS_LABELS,
-        form=form or ResponseForm(obj=response), action_form=action_form or ActionForm(),
+        form=form or _response_form(obj=response), action_form=action_form or ActionForm(),
         can_answer=permissions.can_answer_for(current_user, response.committee_id)), status
 
 
@@ -105,7 +140,7 @@ def _render_response(response, status=200, form=None, action_form=None):
 def response(response_id: int):
     """Everyone reads a committee's answer; the committee's editors and the office write it."""
     item = get_or_404(RecommendationResponse, response_id)
-    form = ResponseForm()
+    form = _response_form()
     if not form.is_submitted():
         return _render_response(item)
     permissions.require(permissions.can_answer_for(current_user, item.committee_id))

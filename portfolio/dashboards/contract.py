@@ -15,13 +15,60 @@ returns frozen rows aggregated in SQL and whose `filters` are already validated.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
 API_VERSION = 1
 AUDIENCES = ("alla", "projektkontoret")
 WIDTHS = ("half", "full")
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+# Rows the reader returns about plans, audits and recommendations (frozen named tuples).
+# A committee's plan as of the year read; is_demo: the plan is invented demo data.
+PlanStateRow = namedtuple("PlanStateRow", "committee status title decided_on diarienummer next_revision "
+                                          "overdue is_demo")
+# Responses per committee and status as of the year read (status "ej_besvarad": not yet answered);
+# demo: how many of them have that status from an invented (demo) status change.
+ResponseCountRow = namedtuple("ResponseCountRow", "committee status count demo")
+# The committees' actions as of the year read; demo: done-marks that are invented.
+ActionCountRow = namedtuple("ActionCountRow", "committee total done overdue demo")
+# The audit(s) of the year read: which committees they cover (a fact of the audit).
+AuditScopeRow = namedtuple("AuditScopeRow", "year audits committees committee_ids")
+# One of the audit's questions: number, short label and the audit's own wording.
+AuditQuestionRow = namedtuple("AuditQuestionRow", "number label wording audit")
+# A funding frame's use, per year of the frame: kronor from the frame's source registered on
+# initiatives that year, and cumulative from the frame's first year to that year.
+FrameYearRow = namedtuple("FrameYearRow", "year registered cumulative")
+# How many initiatives have funding lines counted against a frame; demo: how many of them are demo data.
+FrameInitiativesRow = namedtuple("FrameInitiativesRow", "initiatives demo")
+
+
+@dataclass(frozen=True)
+class FundingFrame:
+    """A funding frame from the programme file (a total sum in kronor for a period from one
+    funding source), given to plugins in ``ctx.labels["funding_frames"]``: the frames that cover
+    the year read. Every value is as the programme file (and its source) gives it."""
+
+    code: str
+    name: str
+    source_code: str
+    source_name: str
+    first_year: int
+    last_year: int
+    amount: Decimal
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class RiskBandLabel:
+    """A risk band from the programme file, given to plugins in ``ctx.labels["risk_bands"]``."""
+
+    name: str
+    min: int
+    max: int
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from portfolio.benefits.models import Benefit
 from portfolio.changelog.models import ChangeLogEntry
+from portfolio.dashboards.committee_reads import CommitteeReads
 from portfolio.dashboards.contract import Filters
 from portfolio.decision_basis.requirements import conditions, unhandled_risk_condition
 from portfolio.domain import phases as P
@@ -38,7 +39,7 @@ ResponseCount = namedtuple("ResponseCount", "committee status count")
 ACTIVE_PHASES = (P.BEHOVSANALYS, P.PRIORITERAD, P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)
 
 
-class DashboardReader:
+class DashboardReader(CommitteeReads):
     """What plugins may read. Only SELECTs; results are immutable tuples."""
 
     def __init__(self, filters: Filters, acceptable_risk: int, today: date):
@@ -120,6 +121,47 @@ class DashboardReader:
                             .where(FundingLine.year == self.filters.year,
                                    FundingSource.code == source_code))
         return Decimal(db.session.scalar(stmt) or 0)
+
+    # -- funding frames (a sum for a period of years, from the programme file) -----------------
+    def _frame_lines(self, stmt, source_code: str, first_year: int, last_year: int):
+        """Restrict `stmt` to funding lines from `source_code` in first_year..last_year, on
+        initiatives registered by the end of the year read. A frame belongs to the whole
+        programme, so the committee and area filters do not apply here."""
+        stmt = (stmt.select_from(Initiative)
+                .join(FundingLine, FundingLine.initiative_id == Initiative.id)
+                .join(FundingSource, FundingSource.id == FundingLine.source_id)
+                .where(Initiative.archived.is_(False), FundingSource.code == source_code,
+                       FundingLine.year.between(first_year, last_year)))
+        if self.as_of_end is not None:
+            stmt = stmt.where(Initiative.created_at <= self.as_of_end)
+        return stmt
+
+    def frame_use_per_year(self, source_code: str, first_year: int, last_year: int):
+        """Per year of a frame (every year, 0 where nothing is registered): kronor from the source
+        registered on initiatives (summed in SQL) and the cumulative sum from the first year."""
+        from portfolio.dashboards.contract import FrameYearRow
+
+        stmt = self._frame_lines(select(FundingLine.year, func.sum(FundingLine.amount)),
+                                 source_code, first_year, last_year)
+        sums = {year: amount for year, amount in db.session.execute(stmt.group_by(FundingLine.year))}
+        rows, running = [], Decimal(0)
+        for year in range(first_year, last_year + 1):
+            registered = Decimal(sums.get(year) or 0)
+            running += registered
+            rows.append(FrameYearRow(year, registered, running))
+        return tuple(rows)
+
+    def frame_initiatives(self, source_code: str, first_year: int, last_year: int):
+        """How many initiatives have lines counted in `frame_use_per_year`, and how many of those
+        are demo data (so a panel can say that the registered amounts are invented)."""
+        from portfolio.dashboards.contract import FrameInitiativesRow
+
+        stmt = self._frame_lines(select(func.count(func.distinct(Initiative.id)),
+                                        func.count(func.distinct(case((Initiative.is_demo.is_(True),
+                                                                       Initiative.id))))),
+                                 source_code, first_year, last_year)
+        total, demo = db.session.execute(stmt).one()
+        return FrameInitiativesRow(int(total or 0), int(demo or 0))
 
     def fte_per_year(self) -> tuple[YearValue, ...]:
         stmt = self._scoped(select(StaffingLine.year, func.sum(StaffingLine.fte))
@@ -324,37 +366,134 @@ class DashboardReader:
         return tuple(Share(n, int(m or 0), int(t)) for n, m, t in
                      db.session.execute(stmt.group_by(name).order_by(name)))
 
-    def plan_states(self) -> tuple[PlanState, ...]:
-        """Each committee's plan as it was at the end of the year (or today)."""
+    # -- plans, audits and recommendations ---------------------------------------------------
+    # A past year reads these as they stood on its 31 December, like the phases above: a
+    # response's status from its status history, an answer only from its meeting date, an
+    # action as done only from the day it was done, and only what was registered by then.
+
+    def _audit_day(self) -> date:
+        return self.as_of_end.date() if self.as_of_end is not None else self.today
+
+    @staticmethod
+    def _audit_year():
+        from portfolio.audits.models import Audit
+
+        return func.coalesce(Audit.audit_year, extract("year", Audit.report_date))
+
+    def audit_scope(self):
+        """The committees that the audit(s) of the year read cover (a fact stored with each
+        audit), or None when no audit of that year names any."""
+        from portfolio.audits.models import Audit, audit_committee
+        from portfolio.dashboards.contract import AuditScopeRow
+
+        rows = db.session.execute(
+            select(Audit.title, OrgUnit.id, OrgUnit.name)
+            .join(audit_committee, audit_committee.c.audit_id == Audit.id)
+            .join(OrgUnit, OrgUnit.id == audit_committee.c.committee_id)
+            .where(self._audit_year() == self.filters.year)
+            .order_by(OrgUnit.sort_order, OrgUnit.id, Audit.id)).all()
+        if not rows:
+            return None
+        names = dict((unit_id, name) for _, unit_id, name in rows)
+        return AuditScopeRow(self.filters.year, tuple(dict.fromkeys(title for title, _, _ in rows)),
+                             tuple(names.values()), tuple(names))
+
+    def audit_questions(self):
+        """The questions, in the audit's own wording, of the latest audit up to the year read
+        (later years keep answering them); empty when no such audit has questions."""
+        from portfolio.audits.models import Audit, AuditQuestion
+        from portfolio.dashboards.contract import AuditQuestionRow
+
+        year = self._audit_year()
+        latest = (select(Audit.id)
+                  .where(year <= self.filters.year,
+                         select(AuditQuestion.id).where(AuditQuestion.audit_id == Audit.id).exists())
+                  .order_by(year.desc(), Audit.id.desc()).limit(1).scalar_subquery())
+        stmt = (select(AuditQuestion.number, AuditQuestion.label, AuditQuestion.wording, Audit.title)
+                .join(Audit, Audit.id == AuditQuestion.audit_id)
+                .where(AuditQuestion.audit_id == latest).order_by(AuditQuestion.number))
+        return tuple(AuditQuestionRow(*r) for r in db.session.execute(stmt))
+
+    def plan_states(self):
+        """Each committee's plan as it was at the end of the year (or today). In the year of an
+        audit that names the committees it covers, only those (its question 2 is about them);
+        in other years every committee."""
+        from portfolio.dashboards.contract import PlanStateRow
         from portfolio.plans.queries import matrix
 
+        scope = self.audit_scope()
         result = matrix(self.filters.year, self.today)
-        return tuple(PlanState(r.committee.name, r.status, r.plan.title if r.plan else None,
-                               r.plan.decided_on if r.plan else None,
-                               r.plan.diarienummer if r.plan else None,
-                               r.plan.next_revision if r.plan else None, r.revision_overdue)
+        return tuple(PlanStateRow(r.committee.name, r.status, r.plan.title if r.plan else None,
+                                  r.plan.decided_on if r.plan else None,
+                                  r.plan.diarienummer if r.plan else None,
+                                  r.plan.next_revision if r.plan else None, r.revision_overdue,
+                                  bool(r.plan and r.plan.is_demo))
                      for r in result.rows
-                     if not self.filters.committee_id or r.committee.id == self.filters.committee_id)
+                     if (not self.filters.committee_id or r.committee.id == self.filters.committee_id)
+                     and (scope is None or r.committee.id in scope.committee_ids))
 
-    def response_counts(self) -> tuple[ResponseCount, ...]:
-        from portfolio.audits.models import RecommendationResponse
+    def response_counts(self):
+        """Answers per committee and status as they stood at the end of the year read: the
+        latest status change on or before that day; "ej_besvarad" while the committee had not
+        answered (meeting date later, or none and no status yet)."""
+        from portfolio.audits.models import NOT_ANSWERED, Recommendation
+        from portfolio.audits.models import RecommendationResponse as Answer
+        from portfolio.audits.models import ResponseStatusChange as Change
+        from portfolio.dashboards.contract import ResponseCountRow
 
-        stmt = (select(OrgUnit.name, RecommendationResponse.status, func.count(RecommendationResponse.id))
-                .join(OrgUnit, OrgUnit.id == RecommendationResponse.committee_id))
+        day = self._audit_day()
+        latest = (select(Change.id).where(Change.response_id == Answer.id, Change.valid_from <= day)
+                  .order_by(Change.valid_from.desc(), Change.id.desc()).limit(1)
+                  .correlate(Answer).scalar_subquery())
+        change = aliased(Change)
+        later = and_(Answer.answer_date.is_not(None), Answer.answer_date > day)
+        status = case((later, literal(NOT_ANSWERED)), (change.status.is_not(None), change.status),
+                      (Answer.answer_date.is_not(None), literal("ej_paborjad")), else_=literal(NOT_ANSWERED))
+        demo = case((and_(~later, change.is_demo.is_(True)), 1), else_=0)
+        rows = (select(OrgUnit.name.label("committee"), status.label("status"), demo.label("demo"))
+                .select_from(Answer)
+                .join(Recommendation, Recommendation.id == Answer.recommendation_id)
+                .join(OrgUnit, OrgUnit.id == Answer.committee_id)
+                .outerjoin(change, change.id == latest))
+        if self.as_of_end is not None:
+            rows = rows.where(Recommendation.created_at <= self.as_of_end)
         if self.filters.committee_id:
-            stmt = stmt.where(RecommendationResponse.committee_id == self.filters.committee_id)
-        return tuple(ResponseCount(*r) for r in db.session.execute(
-            stmt.group_by(OrgUnit.name, RecommendationResponse.status).order_by(OrgUnit.name)))
+            rows = rows.where(Answer.committee_id == self.filters.committee_id)
+        rows = rows.subquery()
+        stmt = (select(rows.c.committee, rows.c.status, func.count(), func.sum(rows.c.demo))
+                .group_by(rows.c.committee, rows.c.status).order_by(rows.c.committee, rows.c.status))
+        return tuple(ResponseCountRow(c, s, int(n), int(d or 0)) for c, s, n, d in db.session.execute(stmt))
+
+    def action_counts(self):
+        """Per committee: actions registered by the end of the year read, how many were done by
+        then, how many were overdue then, and how many have an invented (demo) done-mark."""
+        from sqlalchemy import or_
+
+        from portfolio.audits.models import RecommendationResponse as Answer
+        from portfolio.audits.models import ResponseAction as Action
+        from portfolio.dashboards.contract import ActionCountRow
+
+        day = self._audit_day()
+        done = and_(Action.done.is_(True), or_(Action.done_on.is_(None), Action.done_on <= day))
+        overdue = and_(~done, Action.due_date.is_not(None), Action.due_date < day)
+
+        def count_if(cond):
+            return func.sum(case((cond, 1), else_=0))
+
+        stmt = (select(OrgUnit.name, func.count(Action.id), count_if(done), count_if(overdue),
+                       count_if(Action.demo_fields.like("%done%")))
+                .select_from(Action).join(Answer, Answer.id == Action.response_id)
+                .join(OrgUnit, OrgUnit.id == Answer.committee_id))
+        if self.as_of_end is not None:
+            stmt = stmt.where(Action.created_at <= self.as_of_end)
+        if self.filters.committee_id:
+            stmt = stmt.where(Answer.committee_id == self.filters.committee_id)
+        rows = db.session.execute(stmt.group_by(OrgUnit.name).order_by(OrgUnit.name))
+        return tuple(ActionCountRow(c, int(t), int(d or 0), int(o or 0), int(m or 0)) for c, t, d, o, m in rows)
 
     def overdue_actions(self) -> int:
-        from portfolio.audits.models import RecommendationResponse, ResponseAction
-
-        stmt = (select(func.count(ResponseAction.id)).join(RecommendationResponse)
-                .where(ResponseAction.done.is_(False),
-                       ResponseAction.due_date < (self.as_of_end.date() if self.as_of_end else self.today)))
-        if self.filters.committee_id:
-            stmt = stmt.where(RecommendationResponse.committee_id == self.filters.committee_id)
-        return int(db.session.scalar(stmt) or 0)
+        """Actions that were past their due date and not done at the end of the year read."""
+        return sum(row.overdue for row in self.action_counts())
 
     def possible_duplicates(self, limit: int = 200) -> tuple[tuple[str, str, str], ...]:
         """Titles (case and spaces ignored) shared by active initiatives of more than one

@@ -6,7 +6,7 @@ from flask import current_app
 
 from portfolio.clock import today
 from portfolio.dashboards import runner
-from portfolio.dashboards.contract import DashboardContext, Filters
+from portfolio.dashboards.contract import DashboardContext, Filters, RiskBandLabel
 from portfolio.dashboards.data import DashboardReader
 from portfolio.programme.services import current_programme
 
@@ -29,7 +29,19 @@ def context(filters: Filters) -> DashboardContext:
         filters=filters,
         labels={"ceiling_source": programme.prioritisation.ceiling_source or "centrala-medel",
                 "ceiling": criteria_set.budget_ceiling if criteria_set else None,
-                "thresholds": programme.question_thresholds})
+                "thresholds": programme.question_thresholds,
+                "funding_frames": funding_frames(programme, filters.year),
+                "risk_bands": tuple(RiskBandLabel(b.name, b.min, b.max) for b in programme.risk.bands)})
+
+
+def funding_frames(programme, year: int) -> tuple:
+    """The programme file's funding frames that cover `year`, as plain values for plugins."""
+    from portfolio.dashboards.contract import FundingFrame
+
+    names = {s.code: s.name for s in programme.funding_sources}
+    return tuple(FundingFrame(f.code, f.name, f.funding_source, names.get(f.funding_source, f.funding_source),
+                              f.first_year, f.last_year, f.amount, f.reference or "")
+                 for f in programme.funding_frames if f.covers(year))
 
 
 def run_dashboard(plugin, filters: Filters) -> runner.RunResult:

@@ -366,43 +366,12 @@ DEMO_GOALS = {
 def _load_plans_and_audit(office: User) -> None:
     """The KPMG audit of 2022 with every recommendation and committee answer as the source
     document gives them; plan states as the audit found them; later states marked as demo."""
-    from portfolio.audits import services as audits
-    from portfolio.audits.models import RecommendationResponse
     from portfolio.followups.models import STATUSES
     from portfolio.plans import services as plans
 
     data = _read("audit.yaml")
     units = {u.code: u for u in db.session.scalars(db.select(OrgUnit))}
-    info = data["audit"]
-    audit = audits.save_audit({
-        "title": info["title"], "auditor": info["auditor"], "report_date": _date(info["report_date"]),
-        "diarienummer": info["diarienummer"], "letter_date": _date(info["letter_date"]),
-        "answer_deadline": _date(info["answer_deadline"]), "assessment": info["assessment"]}, office)
-    answers = {a["committee"]: a for a in data["answers"]}
-    responses: dict[tuple[str, str], RecommendationResponse] = {}
-    for rec in data["recommendations"]:
-        recommendation = audits.add_recommendation(audit, {
-            "code": rec["code"], "text": rec["text"],
-            "committee_ids": [units[c].id for c in rec["addressed_to"]]}, office)
-        for response in recommendation.responses:
-            responses[(rec["code"], response.committee.code)] = response
-    for (code, committee), response in responses.items():
-        answer = answers.get(committee)
-        if not answer:
-            continue
-        # Later states are invented (demo): a deterministic mix of done, ongoing and not started.
-        demo_status = ("genomford", "pagar", "pagar", "ej_paborjad")[(int(code[1:]) + len(committee)) % 4]
-        audits.update_response(response, {
-            "answer_paragraph": answer["paragraph"], "answer_diarienummer": answer["diarienummer"],
-            "answer_date": _date(answer.get("meeting_date")), "answer_summary": answer["summary"],
-            "status": demo_status,
-            "evidence": "Demodata: redovisat i nämndens årsredovisning 2024." if demo_status == "genomford"
-            else None}, office, expected_version=response.version)
-        for action in answer.get("actions") or []:
-            if action["recommendation"] == code:
-                audits.save_action(response, {"text": action["text"], "owner": action.get("owner"),
-                                              "due_date": _date(action.get("due")),
-                                              "done": demo_status == "genomford"}, office)
+    _load_audit(office, data, units)
     # Plans as the audit found them at the end of 2022.
     for plan in data["plans_2022"]:
         committee = units[plan["committee"]]
@@ -444,6 +413,91 @@ def _load_plans_and_audit(office: User) -> None:
             for ini in owned:
                 if goal not in ini.plan_goals:
                     plans.set_goal_link(ini, goal, True, office)
+
+
+def _load_audit(office: User, data: dict, units: dict) -> None:
+    """The audit (with the committees it covers and its questions), its recommendations and
+    each committee's answer: the status the answer itself states (from its date on), then the
+    invented later statuses and done-marks (demo), in date order, as far as today."""
+    from portfolio.audits import services as audits
+    from portfolio.audits.models import RecommendationResponse
+
+    info = data["audit"]
+    audit = audits.save_audit({
+        "title": info["title"], "auditor": info["auditor"], "audit_year": info.get("audit_year"),
+        "report_date": _date(info["report_date"]), "diarienummer": info["diarienummer"],
+        "letter_date": _date(info["letter_date"]), "answer_deadline": _date(info["answer_deadline"]),
+        "assessment": info["assessment"],
+        "committee_ids": [units[c].id for c in info.get("committees", [])]}, office)
+    for question in info.get("questions", []):
+        audits.save_question(audit, question, office)
+    answers = {a["committee"]: a for a in data["answers"]}
+    responses: dict[tuple[str, str], RecommendationResponse] = {}
+    for rec in data["recommendations"]:
+        recommendation = audits.add_recommendation(audit, {
+            "code": rec["code"], "text": rec["text"],
+            "committee_ids": [units[c].id for c in rec["addressed_to"]]}, office)
+        for response in recommendation.responses:
+            responses[(rec["code"], response.committee.code)] = response
+    for (code, committee), response in responses.items():
+        if committee in answers:
+            _load_answer(office, response, code, answers[committee])
+    _backdate_audit(audit, _date(info["letter_date"]))
+
+
+def _load_answer(office: User, response, code: str, answer: dict) -> None:
+    from portfolio.audits import services as audits
+
+    today_ = today()
+    answered = _date(answer["demo_answer_date"])
+    sourced = (answer.get("status_at_answer") or {}).get(code)
+    invented = (answer.get("demo_status_at_answer") or {}).get(code)
+    audits.update_response(response, {
+        "answer_paragraph": answer["paragraph"], "answer_diarienummer": answer["diarienummer"],
+        "answer_date": answered, "answer_deadline": _date(answer.get("answer_deadline")),
+        "answer_summary": answer["summary"], "status": sourced["status"] if sourced else invented or "ej_paborjad",
+        "status_date": answered, "status_is_demo": not sourced, "demo_fields": {"answer_date"}},
+        office, expected_version=response.version)
+    changes = sorted((c for c in answer.get("demo_status_changes") or []
+                      if c["recommendation"] == code and _date(c["from"]) <= today_), key=lambda c: c["from"])
+    for change in changes:
+        audits.update_response(response, {
+            **{name: getattr(response, name) for name in audits.RESPONSE_FIELDS},
+            "status": change["status"], "status_date": _date(change["from"]), "status_is_demo": True,
+            "evidence": change.get("evidence") or response.evidence,
+            "demo_fields": {"answer_date", "evidence"} if change.get("evidence") or response.evidence
+            else {"answer_date"}}, office, expected_version=response.version)
+    for action in answer.get("actions") or []:
+        if action["recommendation"] != code:
+            continue
+        done_on = answered if action.get("done_at_answer") else _date(action.get("demo_done_on"))
+        done = bool(done_on and done_on <= today_)
+        created = audits.save_action(response, {
+            "text": action["text"], "owner": action.get("owner"), "due_date": _date(action.get("due")),
+            "done": done, "done_on": done_on if done else None,
+            "demo_fields": (set() if not done else {"done_on"} if action.get("done_at_answer")
+                            else {"done", "done_on"})}, office)
+        created.created_at = dt.datetime.combine(answered, dt.time(9))
+    db.session.commit()
+
+
+def _backdate_audit(audit, letter: dt.date) -> None:
+    """The audit and its recommendations were registered when the auditors' letter came (a
+    source date), not when the demo was loaded, so the report for 2022 has them."""
+    from portfolio.audits.models import Recommendation
+    from portfolio.changelog.models import ChangeLogEntry
+
+    moment = dt.datetime.combine(letter, dt.time(9))
+    audit.created_at = moment
+    db.session.execute(db.update(Recommendation).where(Recommendation.audit_id == audit.id)
+                       .values(created_at=moment))
+    ids = [r.id for r in audit.recommendations]
+    db.session.execute(db.update(ChangeLogEntry).where(
+        ChangeLogEntry.action == "create",
+        ((ChangeLogEntry.entity_type == "audit") & (ChangeLogEntry.entity_id == audit.id))
+        | ((ChangeLogEntry.entity_type == "recommendation") & ChangeLogEntry.entity_id.in_(ids)))
+        .values(changed_at=moment))
+    db.session.commit()
 
 
 def _load_prioritisation(office: User, today_: dt.date) -> None:

@@ -101,6 +101,23 @@ class PrioritisationDef:
 
 
 @dataclass(frozen=True)
+class FundingFrameDef:
+    """A total sum (kronor) for the years first_year..last_year from one funding source, e.g. a
+    mandatperiodssatsning; `reference` names the decision or document that gives it."""
+
+    code: str
+    name: str
+    funding_source: str
+    first_year: int
+    last_year: int
+    amount: Decimal
+    reference: str | None = None
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+
+@dataclass(frozen=True)
 class Programme:
     name: str
     municipality: str
@@ -116,6 +133,7 @@ class Programme:
     gates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     prioritisation: PrioritisationDef = field(default_factory=PrioritisationDef)
     question_thresholds: tuple[int, int] = (80, 50)
+    funding_frames: tuple[FundingFrameDef, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -243,6 +261,8 @@ def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
     prioritisation = _parse_prioritisation(c, c.mapping(root.get("prioritisation", {}), "prioritisation"),
                                            {f.code for f in funding})
 
+    frames = _parse_funding_frames(c, root.get("funding_frames"), {f.code for f in funding})
+
     questions = c.mapping(root.get("audit_questions", {"green": 80, "yellow": 50}), "audit_questions")
     green = c.integer(questions, "green", "audit_questions", 0, 100)
     yellow = c.integer(questions, "yellow", "audit_questions", 0, 100)
@@ -252,13 +272,13 @@ def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
     if c.problems:
         raise ProgrammeError(path, c.problems)
     known = {"audit_questions", "programme", "priority_areas", "principles", "org_units", "funding_sources", "risk",
-             "followup_periods", "defaults", "decision_basis", "gates", "prioritisation"}
+             "followup_periods", "defaults", "decision_basis", "gates", "prioritisation", "funding_frames"}
     return Programme(
         name=name, municipality=municipality, priority_areas=tuple(areas),
         principles=tuple(principles), org_units=tuple(units), funding_sources=tuple(funding),
         risk=risk, followup_periods=tuple(periods), defaults=defaults,
         infosec_classes=tuple(infosec), risk_categories=tuple(categories), gates=gates,
-        prioritisation=prioritisation, question_thresholds=(green, yellow),
+        prioritisation=prioritisation, question_thresholds=(green, yellow), funding_frames=frames,
         extra={k: v for k, v in root.items() if k not in known},
     )
 
@@ -363,6 +383,58 @@ def _parse_prioritisation(c: _Checker, raw: dict, funding_codes: set[str]) -> Pr
         if year:
             sets.append(CriteriaSetDef(year, ceiling, tuple(criteria)))
     return PrioritisationDef(tuple(gates), source, tuple(phases), tuple(sets))
+
+
+def _parse_funding_frames(c: _Checker, raw: Any, funding_codes: set[str]) -> tuple[FundingFrameDef, ...]:
+    """Optional section: a list of frames, each a sum for a period from a known funding source."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        c.fail("funding_frames", "ska vara en lista med finansieringsramar")
+        return ()
+    frames: list[FundingFrameDef] = []
+    codes: set[str] = set()
+    for i, entry in enumerate(raw):
+        key = f"funding_frames[{i}]"
+        entry = c.mapping(entry, key)
+        code = c.text(entry, "code", key)
+        name = c.text(entry, "name", key)
+        source = c.text(entry, "funding_source", key)
+        first = c.integer(entry, "first_year", key, 2000, 2100)
+        last = c.integer(entry, "last_year", key, 2000, 2100)
+        amount = c.decimal(entry, "amount", key, Decimal(0), Decimal(10) ** 12)
+        reference = c.text(entry, "reference", key, required=False)
+        ok = None not in (code, name, source, first, last, amount)
+        if code is not None and not CODE_RE.match(code):
+            c.fail(f"{key}.code", f"'{code}' får bara innehålla bokstäver a–z, siffror, - och _")
+            ok = False
+        elif code in codes:
+            c.fail(f"{key}.code", f"koden '{code}' förekommer flera gånger")
+            ok = False
+        if source is not None and source not in funding_codes:
+            c.fail(f"{key}.funding_source",
+                   f"okänd finansieringskälla '{source}'; välj bland {', '.join(sorted(funding_codes))}")
+            ok = False
+        if first is not None and last is not None and first > last:
+            c.fail(key, f"first_year ({first}) är senare än last_year ({last})")
+            ok = False
+        if amount is not None and amount <= 0:
+            c.fail(f"{key}.amount", f"ska vara större än noll, är {amount}")
+            ok = False
+        elif amount is not None and amount != amount.quantize(Decimal("0.01")):
+            c.fail(f"{key}.amount", "får ha högst två decimaler (öre)")
+            ok = False
+        if not ok:
+            continue
+        for other in frames:
+            if other.funding_source == source and first <= other.last_year and other.first_year <= last:
+                c.fail(key, f"perioden {first}–{last} överlappar ramen '{other.code}' "
+                            f"({other.first_year}–{other.last_year}) för samma finansieringskälla")
+                ok = False
+        if ok:
+            codes.add(code)
+            frames.append(FundingFrameDef(code, name, source, first, last, amount, reference))
+    return tuple(frames)
 
 
 def _parse_periods(c: _Checker, raw: Any) -> list[FollowupPeriodDef]:

@@ -57,7 +57,7 @@ def build_report(year: int, *, standalone: bool, for_pdf: bool = False) -> str:
     JavaScript)."""
     dashboards = []
     questions = None
-    for plugin in sorted(host.plugins().values(), key=lambda p: p.id):
+    for plugin in sorted(host.plugins().values(), key=lambda p: (getattr(p, "order", 100), p.id)):
         if plugin.audience != "alla":
             continue
         result = host.run_dashboard(plugin, Filters(year=year))

@@ -25,7 +25,7 @@ from tests.factories import make_initiative, unit_id
 
 YEAR = 2026
 EXPECTED_IDS = {"portfoljoversikt", "systematik", "nyttorealisering", "riskbild", "resurser",
-                "planer-och-rekommendationer", "revisionsfragorna"}
+                "planer-och-rekommendationer", "revisionsfragorna", "per-namnd"}
 
 
 def all_entry_points():
@@ -419,3 +419,24 @@ def test_systematics_resources_benefits_and_plans_numbers(app, portfolio_data):
             assert overdue == {}          # measured 2026-06-30, yearly: next due 2027-06-30
     finally:
         app.config.pop("FROZEN_TODAY", None)
+
+
+def test_per_committee_views(app, portfolio_data):
+    """KS's views committee by committee, from the same known data (computed by hand)."""
+    with app.test_request_context():
+        panels = panel_table("per-namnd")
+        areas = set(panels["Initiativ per prioriterat område och nämnd"].table.rows)
+        # Active (behovsanalys–uppföljning) only: A (SBN, genomförande) and B (KFN, planering).
+        assert areas == {("Stadsbyggnadsnämnden", "Digitalt hållbar stad och landsbygd", 1),
+                         ("Kultur- och fritidsnämnden", "Självklar service", 1)}
+        risk = panels["Riskbild per nämnd"].table
+        by_committee = {row[0]: row for row in risk.rows}
+        assert risk.columns[1:-1] == ("Låg", "Medel", "Hög", "Kritisk")
+        # A: two risks of score 20 (kritisk), one without mitigation; B: one of score 2 (låg).
+        assert by_committee["Stadsbyggnadsnämnden"][1:] == (0, 0, 0, 2, 1)
+        assert by_committee["Kultur- och fritidsnämnden"][1:] == (1, 0, 0, 0, 0)
+        kfn = panel_table("per-namnd", Filters(year=YEAR, committee_id=unit_id("KFN")))
+        assert {row[0] for row in kfn["Riskbild per nämnd"].table.rows} == {"Kultur- och fritidsnämnden"}
+        staffing = panels["Personalbehov per nämnd"]
+        assert staffing.table.rows == ()
+        assert "Nyttor per nämnd: planerat mot realiserat" in panels

@@ -1,0 +1,90 @@
+"""Reads per committee (nämnd) for the views KS asks for in the yearly follow-up: initiatives per
+priority area, benefits planned against realised, staffing and the risk picture, each per
+committee. A mixin of the dashboard reader: same scope, same as-of rules, SQL aggregates only."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from sqlalchemy import case, func, select
+
+from portfolio.benefits.models import Benefit
+from portfolio.decision_basis.requirements import unhandled_risk_condition
+from portfolio.domain import phases as P
+from portfolio.extensions import db
+from portfolio.followups.models import Measurement
+from portfolio.initiatives.models import Initiative, StaffingLine
+from portfolio.programme.models import PriorityArea
+from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
+
+CommitteeArea = namedtuple("CommitteeArea", "committee area count")
+CommitteeAmount = namedtuple("CommitteeAmount", "committee amount")
+CommitteeKindAmount = namedtuple("CommitteeKindAmount", "committee kind amount")
+CommitteeRiskScore = namedtuple("CommitteeRiskScore", "committee score count unhandled")
+
+ACTIVE = (P.BEHOVSANALYS, P.PRIORITERAD, P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)
+
+
+class CommitteeReads:
+    """Mixed into DashboardReader, which provides `_scoped`, `_committee_name`, `phase`,
+    `filters`, `as_of_end` and `acceptable`."""
+
+    def initiatives_by_committee_and_area(self) -> tuple[CommitteeArea, ...]:
+        """Active initiatives (as of the year read) per committee and primary priority area."""
+        parent, name = self._committee_name()
+        stmt = self._scoped(select(name, PriorityArea.name, func.count(Initiative.id))
+                            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
+                            .where(self.phase.in_(ACTIVE))).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(CommitteeArea(*r) for r in db.session.execute(
+            stmt.group_by(name, PriorityArea.name).order_by(name, PriorityArea.name)))
+
+    def fte_by_committee(self) -> tuple[CommitteeAmount, ...]:
+        """Planned staffing (årsarbetare) of the year read, per committee."""
+        parent, name = self._committee_name()
+        stmt = self._scoped(select(name, func.sum(StaffingLine.fte))
+                            .join(StaffingLine, StaffingLine.initiative_id == Initiative.id)
+                            .where(StaffingLine.year == self.filters.year)).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(CommitteeAmount(*r) for r in db.session.execute(stmt.group_by(name).order_by(name)))
+
+    def realised_by_committee(self) -> tuple[CommitteeKindAmount, ...]:
+        """Realised kronor in the year read per committee and benefit kind."""
+        parent, name = self._committee_name()
+        year = self.filters.year
+        stmt = self._scoped(select(name, Benefit.kind, func.sum(Measurement.realised_amount))
+                            .join(Benefit, Benefit.initiative_id == Initiative.id)
+                            .join(Measurement, Measurement.benefit_id == Benefit.id)
+                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                                   Measurement.realised_amount.is_not(None),
+                                   func.extract("year", Measurement.measured_on) == year)).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        if self.as_of_end is not None:
+            stmt = stmt.where(Measurement.measured_on <= self.as_of_end.date())
+        return tuple(CommitteeKindAmount(*r) for r in db.session.execute(
+            stmt.group_by(name, Benefit.kind).order_by(name)))
+
+    def planned_benefit_lines_by_committee(self) -> tuple[tuple, ...]:
+        """(committee, kind, first, last, amount, volume, minutes, hourly, share, ramp) per benefit."""
+        parent, name = self._committee_name()
+        stmt = self._scoped(select(name, Benefit.kind, Benefit.first_year, Benefit.last_year,
+                                   Benefit.amount, Benefit.volume, Benefit.minutes_saved,
+                                   Benefit.hourly_cost, Benefit.realisation_share, Benefit.ramp_up)
+                            .join(Benefit, Benefit.initiative_id == Initiative.id)
+                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                                   Benefit.first_year.is_not(None))).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(tuple(r) for r in db.session.execute(stmt))
+
+    def open_risks_by_committee(self) -> tuple[CommitteeRiskScore, ...]:
+        """Open risks per committee and score (probability × consequence), with how many of them
+        are above the acceptable level without mitigation, owner and due date."""
+        parent, name = self._committee_name()
+        score = Risk.probability * Risk.consequence
+        unhandled = func.sum(case((unhandled_risk_condition(self.acceptable), 1), else_=0))
+        stmt = self._scoped(select(name, score, func.count(Risk.id), unhandled)
+                            .join(Risk, Risk.initiative_id == Initiative.id)
+                            .where(Risk.kind == RISK, Risk.status.in_(OPEN_STATUSES))).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(CommitteeRiskScore(c, int(s), int(n), int(u or 0)) for c, s, n, u in db.session.execute(
+            stmt.group_by(name, score).order_by(name, score)))
