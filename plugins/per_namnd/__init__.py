@@ -14,6 +14,10 @@ from portfolio.domain.benefit_calc import planned_totals
 from portfolio.plotting import PATTERNS, base_layout, kronor_text, safe
 
 
+ANSWER_STATUS = {"genomford": _l("Genomförd"), "pagar": _l("Pågår"), "ej_paborjad": _l("Ej påbörjad"),
+                 "ej_aktuell": _l("Ej aktuell"), "ej_besvarad": _l("Ej besvarad")}
+
+
 def band_name(score: int, bands) -> str:
     for band in bands:
         if band.min <= score <= band.max:
@@ -31,7 +35,28 @@ class PerCommittee:
     order = 15   # in the yearly report: after the audit's questions
 
     def build(self, ctx):
-        return [self._areas(ctx), self._benefits(ctx), self._staffing(ctx), self._risks(ctx)]
+        return [self._areas(ctx), self._benefits(ctx), self._staffing(ctx), self._risks(ctx),
+                self._recommendations(ctx)]
+
+    @staticmethod
+    def _recommendations(ctx):
+        year = ctx.filters.year
+        rows = ctx.reader.recommendation_answers()
+        done = sum(r.status == "genomford" for r in rows)
+
+        def status_text(r):
+            text = str(ANSWER_STATUS.get(r.status, r.status))
+            return text + (" " + _("(demodata)") if r.demo else "")
+
+        return Panel(_("Revisionens rekommendationer per nämnd"),
+                     _("Som det stod vid slutet av %(year)d: %(done)d av %(total)d svar genomförda. Status och "
+                       "åtgärder gäller årets slut; underlaget visas för innevarande år.", year=year, done=done,
+                       total=len(rows)),
+                     None, Table((_("Nämnd"), _("Rekommendation"), _("Status"), _("Åtgärder klara"),
+                                  _("Underlag")),
+                                 tuple((r.committee, f"{r.code or ''} {r.text}".strip(), status_text(r),
+                                        f"{r.actions_done}/{r.actions}", r.evidence or "–") for r in rows)),
+                     "full", links=((_("Rekommendationer och svar"), "/audits/"),))
 
     @staticmethod
     def _areas(ctx):

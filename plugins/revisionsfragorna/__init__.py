@@ -4,11 +4,12 @@ total, with a status against the programme's thresholds."""
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portfolio.dashboards.contract import API_VERSION, Panel, Table
+from portfolio.dashboards.contract import API_VERSION, Link, Panel, Table
 from portfolio.domain.benefit_calc import planned_totals
 from portfolio.plotting import kronor_text
 
@@ -41,6 +42,25 @@ def status(pct: int | None, thresholds) -> str:
     if pct is None:
         return _("ingen data")
     return _("grön") if pct >= green else (_("gul") if pct >= yellow else _("röd"))
+
+
+def evidence(number: int, metric: str, phases, filters, matching: int, committee_id: int | None = None) -> Link:
+    """The count, linked to the initiatives it was computed from (that year, that committee)."""
+    query = {"metric": metric, "phases": ",".join(phases), "year": filters.year, "fraga": number}
+    committee = committee_id or filters.committee_id
+    if committee:
+        query["committee"] = committee
+    if filters.area_id:
+        query["area"] = filters.area_id
+    return Link(matching, "/dashboards/underlag?" + urlencode(query))
+
+
+def plan_link(plan, year: int):
+    """The committee, linked to its plan as it stood in the year read (or to the committee's
+    plans when it had none)."""
+    if plan.plan_id:
+        return Link(plan.committee, f"/plans/{plan.plan_id}?year={year}")
+    return Link(plan.committee, f"/plans/committee/{plan.committee_id}?year={year}")
 
 
 def percent(matching: int, total: int) -> int | None:
@@ -84,16 +104,19 @@ class AuditQuestions:
                            decided=decided, total=len(plans), pct=pct if pct is not None else "–",
                            status=status(pct, thresholds)) + " " + counted, None,
             Table((_("Nämnd"), _("Planstatus"), _("Beslutad"), _("Diarienummer"), _("Nästa revision")),
-                  tuple((p.committee, plan_status(p.status) + (" " + _("(demodata)") if p.is_demo else ""),
+                  tuple((plan_link(p, ctx.filters.year),
+                         plan_status(p.status) + (" " + _("(demodata)") if p.is_demo else ""),
                          p.decided_on, p.diarienummer, p.next_revision) for p in plans)),
             links=((_("Planmatrisen"), "/plans/"),)))
         for number, question, metric, phases, counted, link in QUESTIONS:
             rows = ctx.reader.shares_by_committee(metric, phases)
             matching, total = sum(r.matching for r in rows), sum(r.total for r in rows)
             pct = percent(matching, total)
-            table_rows = tuple((r.committee, r.matching, r.total, percent(r.matching, r.total),
+            table_rows = tuple((r.committee, evidence(number, metric, phases, ctx.filters, r.matching, r.committee_id),
+                                r.total, percent(r.matching, r.total),
                                 status(percent(r.matching, r.total), thresholds)) for r in rows)
-            table_rows += ((_("Totalt"), matching, total, pct, status(pct, thresholds)),)
+            table_rows += ((_("Totalt"), evidence(number, metric, phases, ctx.filters, matching),
+                            total, pct, status(pct, thresholds)),)
             summary = wording(number) + _("%(matching)d av %(total)d %(counted)s (%(pct)s %%): %(status)s.",
                                           matching=matching, total=total, counted=str(counted),
                                           pct=pct if pct is not None else "–", status=status(pct, thresholds))

@@ -26,10 +26,21 @@ WIDTHS = ("half", "full")
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
+# A table cell that links to the records behind it (a local path, like Panel.links): shown as a
+# link on the page and in the report, as {"text", "href"} in the API.
+Link = namedtuple("Link", "text href")
+
+
+def is_local(href: str) -> bool:
+    return isinstance(href, str) and href.startswith("/") and not href.startswith("//") and "\\" not in href
+
+
 # Rows the reader returns about plans, audits and recommendations (frozen named tuples).
 # A committee's plan as of the year read; is_demo: the plan is invented demo data.
 PlanStateRow = namedtuple("PlanStateRow", "committee status title decided_on diarienummer next_revision "
-                                          "overdue is_demo")
+                                          "overdue is_demo committee_id plan_id")
+# An initiative counted for one of the audit questions' shares, and whether it meets the metric.
+ShareMemberRow = namedtuple("ShareMemberRow", "committee_id committee initiative_id ref title phase matches")
 # Responses per committee and status as of the year read (status "ej_besvarad": not yet answered);
 # demo: how many of them have that status from an invented (demo) status change.
 ResponseCountRow = namedtuple("ResponseCountRow", "committee status count demo")
@@ -37,6 +48,8 @@ ResponseCountRow = namedtuple("ResponseCountRow", "committee status count demo")
 ActionCountRow = namedtuple("ActionCountRow", "committee total done overdue demo")
 # The audit(s) of the year read: which committees they cover (a fact of the audit).
 AuditScopeRow = namedtuple("AuditScopeRow", "year audits committees committee_ids")
+# A committee's answer to one recommendation as of the year read, with its actions then.
+AnswerRow = namedtuple("AnswerRow", "committee_id committee code text status demo actions actions_done evidence")
 # One of the audit's questions: number, short label and the audit's own wording.
 AuditQuestionRow = namedtuple("AuditQuestionRow", "number label wording audit")
 # A funding frame's use, per year of the frame: kronor from the frame's source registered on
@@ -154,7 +167,8 @@ def validate_panels(result) -> list[Panel]:
             raise ValueError(f"panel {i} har ett diagram utan tabell")
         if panel.width not in WIDTHS:
             raise ValueError(f"panel {i} har okänd bredd {panel.width!r}")
-        if any(not href.startswith("/") or href.startswith("//") for _, href in panel.links):
+        if any(not is_local(href) for _, href in panel.links) or (panel.table is not None and any(
+                isinstance(cell, Link) and not is_local(cell.href) for row in panel.table.rows for cell in row)):
             raise ValueError(f"panel {i}: länkar måste vara lokala sökvägar")
         if panel.table is not None and any(len(r) != len(panel.table.columns) for r in panel.table.rows):
             raise ValueError(f"panel {i}: tabellraderna har fel antal kolumner")

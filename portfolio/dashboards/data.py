@@ -32,7 +32,7 @@ Systematics = namedtuple("Systematics", "committee initiatives needs involvement
 Cell = namedtuple("Cell", "probability consequence count")
 YearMoney = namedtuple("YearMoney", "year kind planned realised")
 YearValue = namedtuple("YearValue", "year value")
-Share = namedtuple("Share", "committee matching total")
+Share = namedtuple("Share", "committee matching total committee_id")
 PlanState = namedtuple("PlanState", "committee status title decided_on diarienummer next_revision overdue")
 ResponseCount = namedtuple("ResponseCount", "committee status count")
 
@@ -360,11 +360,25 @@ class DashboardReader(CommitteeReads):
         """Per committee: how many initiatives in `phases` meet `metric`, and how many there are."""
         parent, name = self._committee_name()
         stmt = self._scoped(select(name, func.sum(case((self._metric(metric), 1), else_=0)),
-                                   func.count(Initiative.id))
+                                   func.count(Initiative.id), self._committee)
                             .where(self.phase.in_(phases))).outerjoin(
             parent, parent.id == self._unit.parent_id)
-        return tuple(Share(n, int(m or 0), int(t)) for n, m, t in
-                     db.session.execute(stmt.group_by(name).order_by(name)))
+        return tuple(Share(n, int(m or 0), int(t), c) for n, m, t, c in
+                     db.session.execute(stmt.group_by(name, self._committee).order_by(name)))
+
+    def share_members(self, metric: str, phases: tuple[str, ...] = ACTIVE_PHASES):
+        """The initiatives a share of `shares_by_committee` counts, each with whether it meets the
+        metric: the evidence behind an answer, for the same year, phases and filters."""
+        from portfolio.dashboards.contract import ShareMemberRow
+
+        parent, name = self._committee_name()
+        matches = case((self._metric(metric), True), else_=False)
+        stmt = self._scoped(select(self._committee, name, Initiative.id, Initiative.ref, Initiative.title,
+                                   self.phase, matches)
+                            .where(self.phase.in_(phases))).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(ShareMemberRow(c, n, i, r, t, p, bool(m)) for c, n, i, r, t, p, m in
+                     db.session.execute(stmt.order_by(name, Initiative.ref)))
 
     # -- plans, audits and recommendations ---------------------------------------------------
     # A past year reads these as they stood on its 31 December, like the phases above: a
@@ -427,19 +441,18 @@ class DashboardReader(CommitteeReads):
                                   r.plan.decided_on if r.plan else None,
                                   r.plan.diarienummer if r.plan else None,
                                   r.plan.next_revision if r.plan else None, r.revision_overdue,
-                                  bool(r.plan and r.plan.is_demo))
+                                  bool(r.plan and r.plan.is_demo), r.committee.id,
+                                  r.plan.id if r.plan else None)
                      for r in result.rows
                      if (not self.filters.committee_id or r.committee.id == self.filters.committee_id)
                      and (scope is None or r.committee.id in scope.committee_ids))
 
-    def response_counts(self):
-        """Answers per committee and status as they stood at the end of the year read: the
-        latest status change on or before that day; "ej_besvarad" while the committee had not
-        answered (meeting date later, or none and no status yet)."""
-        from portfolio.audits.models import NOT_ANSWERED, Recommendation
+    def _answer_status(self):
+        """The as-of status of a response (correlated to RecommendationResponse), whether that
+        status is invented demo data, and the joined alias of its latest change."""
+        from portfolio.audits.models import NOT_ANSWERED
         from portfolio.audits.models import RecommendationResponse as Answer
         from portfolio.audits.models import ResponseStatusChange as Change
-        from portfolio.dashboards.contract import ResponseCountRow
 
         day = self._audit_day()
         latest = (select(Change.id).where(Change.response_id == Answer.id, Change.valid_from <= day)
@@ -450,6 +463,17 @@ class DashboardReader(CommitteeReads):
         status = case((later, literal(NOT_ANSWERED)), (change.status.is_not(None), change.status),
                       (Answer.answer_date.is_not(None), literal("ej_paborjad")), else_=literal(NOT_ANSWERED))
         demo = case((and_(~later, change.is_demo.is_(True)), 1), else_=0)
+        return status, demo, change, latest
+
+    def response_counts(self):
+        """Answers per committee and status as they stood at the end of the year read: the
+        latest status change on or before that day; "ej_besvarad" while the committee had not
+        answered (meeting date later, or none and no status yet)."""
+        from portfolio.audits.models import Recommendation
+        from portfolio.audits.models import RecommendationResponse as Answer
+        from portfolio.dashboards.contract import ResponseCountRow
+
+        status, demo, change, latest = self._answer_status()
         rows = (select(OrgUnit.name.label("committee"), status.label("status"), demo.label("demo"))
                 .select_from(Answer)
                 .join(Recommendation, Recommendation.id == Answer.recommendation_id)
@@ -463,6 +487,39 @@ class DashboardReader(CommitteeReads):
         stmt = (select(rows.c.committee, rows.c.status, func.count(), func.sum(rows.c.demo))
                 .group_by(rows.c.committee, rows.c.status).order_by(rows.c.committee, rows.c.status))
         return tuple(ResponseCountRow(c, s, int(n), int(d or 0)) for c, s, n, d in db.session.execute(stmt))
+
+    def recommendation_answers(self):
+        """Each committee's answer to each recommendation as it stood at the end of the year read:
+        status (and whether it is demo), actions registered and done by then, and the evidence
+        (given for the current year only: the stored evidence describes today's state)."""
+        from sqlalchemy import or_
+
+        from portfolio.audits.models import Recommendation
+        from portfolio.audits.models import RecommendationResponse as Answer
+        from portfolio.audits.models import ResponseAction as Action
+        from portfolio.dashboards.contract import AnswerRow
+
+        day = self._audit_day()
+        status, demo, change, latest = self._answer_status()
+        done = and_(Action.done.is_(True), or_(Action.done_on.is_(None), Action.done_on <= day))
+        registered = Action.response_id == Answer.id
+        if self.as_of_end is not None:
+            registered = and_(registered, Action.created_at <= self.as_of_end)
+        total = select(func.count(Action.id)).where(registered).correlate(Answer).scalar_subquery()
+        done_n = select(func.count(Action.id)).where(registered, done).correlate(Answer).scalar_subquery()
+        stmt = (select(Answer.committee_id, OrgUnit.name, Recommendation.code, Recommendation.text, status, demo,
+                       total, done_n, Answer.evidence if self.as_of_end is None else literal(None))
+                .select_from(Answer)
+                .join(Recommendation, Recommendation.id == Answer.recommendation_id)
+                .join(OrgUnit, OrgUnit.id == Answer.committee_id)
+                .outerjoin(change, change.id == latest))
+        if self.as_of_end is not None:
+            stmt = stmt.where(Recommendation.created_at <= self.as_of_end)
+        if self.filters.committee_id:
+            stmt = stmt.where(Answer.committee_id == self.filters.committee_id)
+        return tuple(AnswerRow(c, n, code, text, s, bool(d), int(t or 0), int(k or 0), e)
+                     for c, n, code, text, s, d, t, k, e in db.session.execute(
+                         stmt.order_by(OrgUnit.name, Recommendation.code, Recommendation.id)))
 
     def action_counts(self):
         """Per committee: actions registered by the end of the year read, how many were done by

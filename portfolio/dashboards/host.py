@@ -46,3 +46,8 @@ def funding_frames(programme, year: int) -> tuple:
 
 def run_dashboard(plugin, filters: Filters) -> runner.RunResult:
     return runner.run(plugin, context(filters))
+
+
+def evidence(filters: Filters, metric: str, phases: tuple[str, ...]) -> tuple:
+    """The initiatives behind one share of the audit questions (read through the same reader)."""
+    return context(filters).reader.share_members(metric, phases)

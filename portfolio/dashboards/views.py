@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portfolio.clock import today
 from portfolio.dashboards import host
 from portfolio.dashboards.contract import Filters
+from portfolio.domain import phases as P
 from portfolio.forms_base import positive_int
 from portfolio.plans.queries import committees
 from portfolio.plotting import figure_dict
@@ -37,6 +39,37 @@ def filters_from_args(args) -> Filters:
 def index():
     return render_template("dashboards/index.html", dashboards=host.visible_to(current_user),
                            current_year=today().year)
+
+
+# The yes/no conditions whose shares answer the audit's questions, in words (see the reader's
+# `_metric`); the evidence page lists the initiatives behind each share.
+EVIDENCE_METRICS = {
+    "goal_linked": _l("kopplade till ett mål i en nämnds plan"),
+    "priority_area": _l("kopplade till ett prioriterat område"),
+    "owners_named": _l("med namngiven behovsägare, projektledare och nyttoägare"),
+    "needs_and_case": _l("med klar behovsanalys och nyttokalkyl"),
+    "several_units": _l("med flera deltagande enheter"),
+    "involvement_inclusion": _l("med dokumenterad tidig involvering och digital inkludering"),
+    "risk_analysis": _l("med riskanalys"),
+    "evaluation": _l("utvärderade"),
+    "followed_up": _l("uppföljda under året"),
+}
+
+
+@bp.route("/underlag")
+def evidence():
+    """The records an answer was computed from: the initiatives a share counts for one year (as
+    it was then) and, when given, one committee, each marked as meeting the condition or not."""
+    metric = request.args.get("metric", "")
+    phases = tuple(p for p in request.args.get("phases", "").split(",") if p in P.ALL_PHASES)
+    if metric not in EVIDENCE_METRICS or not phases:
+        abort(404)
+    filters = filters_from_args(request.args)
+    members = host.evidence(filters, metric, phases)
+    committee = next((c for c in committees() if c.id == filters.committee_id), None)
+    return render_template("dashboards/evidence.html", members=members, filters=filters, metric=metric,
+                           metric_label=EVIDENCE_METRICS[metric], phases=phases, committee=committee,
+                           question=positive_int(request.args.get("fraga", "")))
 
 
 @bp.route("/<dashboard_id>")

@@ -30,6 +30,21 @@ def test_report_2022_and_audit_page_show_the_audit_as_it_was(app, page, make_use
     expect(page.locator("main")).to_contain_text("Läget 2022: 0 av 28 svar på rekommendationer var lämnade")
     assert_accessible(page)
 
+    # Evidence: question 2's row for Kommunstyrelsen leads to exactly the plan it had in 2022
+    # (decided 2022-03-15, KSKF/2021:336), not to today's plan or a generic list.
+    q2.get_by_role("link", name="Kommunstyrelsen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Kommunstyrelsens plan för digital transformation 2022–2023")
+    expect(page.locator("main")).to_contain_text("KSKF/2021:336")
+    assert_accessible(page)
+    # Question 3's count for one committee leads to the initiatives counted for it in 2022.
+    page.goto("/reports/ks/2022")
+    q3 = page.locator(".report-panel", has=page.get_by_role("heading", name="3. ", exact=False)).first
+    q3.locator("tbody tr").first.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Underlag för fråga 3")
+    expect(page.locator("main")).to_contain_text("räknades 2022")
+    assert_accessible(page)
+
     page.goto("/audits/")
     page.get_by_role("link", name="Granskning av kommunens digitaliseringsarbete").click()
     scope = page.locator("#scope")

@@ -280,3 +280,25 @@ def test_migration_0009_down_and_up_on_sqlite(tmp_path):
         assert {"audit_committee", "audit_question", "response_status_change"} <= set(
             inspect(db.engine).get_table_names())
         assert db.session.scalar(db.select(db.func.count()).select_from(RecommendationResponse)) == 1
+
+
+def test_report_lists_each_recommendation_per_committee_as_of_the_year(app, client, login_as):
+    """KS's per-committee view of the recommendations: 2022 shows every answer as not yet
+    given (the committees answered in 2023) and no evidence; the current year shows statuses."""
+    from portfolio.dashboards import runner
+    from portfolio.dashboards.contract import Filters
+    from portfolio.dashboards.host import context, plugins
+    from portfolio.demo.loader import load_demo
+
+    with app.app_context():
+        assert load_demo()
+    with app.test_request_context():
+        def answers(year):
+            result = runner.run(plugins()["per-namnd"], context(Filters(year=year)))
+            return next(p for p in result.panels if p.title == "Revisionens rekommendationer per nämnd").table
+
+        table_2022 = answers(2022)
+        assert len(table_2022.rows) == 28
+        assert {row[2] for row in table_2022.rows} == {"Ej besvarad"} and {row[4] for row in table_2022.rows} == {"–"}
+        table_2023 = answers(2023)
+        assert "Ej besvarad" not in {row[2] for row in table_2023.rows}

@@ -15,7 +15,7 @@ import pytest
 from portfolio import create_app
 from portfolio.auth.models import User
 from portfolio.dashboards import registry, runner
-from portfolio.dashboards.contract import API_VERSION, Filters, Panel, Table, validate_panels
+from portfolio.dashboards.contract import API_VERSION, Filters, Link, Panel, Table, validate_panels
 from portfolio.dashboards.host import context
 from portfolio.extensions import db
 from portfolio.plotting import figure_dict
@@ -251,16 +251,21 @@ def test_risk_numbers_and_committee_filter(app, portfolio_data):
         assert {(p, c): n for p, c, n in kfn["Riskmatris före åtgärd"].table.rows} == {(1, 2): 1}
 
 
+def plain(row):
+    """A table row with its linked cells as their text."""
+    return tuple(cell.text if isinstance(cell, Link) else cell for cell in row)
+
+
 def test_audit_questions_numbers(app, portfolio_data):
     with app.test_request_context():
         panels = panel_table("revisionsfragorna")
         q3 = panels["3. Finns en tydlig ansvars- och resursfördelning?"]
-        total = q3.table.rows[-1]
+        total = plain(q3.table.rows[-1])
         assert total[:4] == ("Totalt", 1, 2, 50)        # A named all three; B none; C, D not active
         q5 = panels["5. Sker arbetet samordnat över förvaltningsgränser?"]
-        assert q5.table.rows[-1][:3] == ("Totalt", 1, 2)  # B has a participating unit
+        assert plain(q5.table.rows[-1])[:3] == ("Totalt", 1, 2)  # B has a participating unit
         q7 = panels["7. Dokumenteras riskanalyser och hanteras riskerna?"]
-        assert q7.table.rows[-1][:3] == ("Totalt", 2, 2) and "1 öppna risker" in q7.summary
+        assert plain(q7.table.rows[-1])[:3] == ("Totalt", 2, 2) and "1 öppna risker" in q7.summary
         assert len(panels) == 10
         assert "1 öppna risker" in q7.summary
         assert panels["5. Möjliga dubbletter"].table.rows == ()
@@ -440,3 +445,27 @@ def test_per_committee_views(app, portfolio_data):
         staffing = panels["Personalbehov per nämnd"]
         assert staffing.table.rows == ()
         assert "Nyttor per nämnd: planerat mot realiserat" in panels
+        assert panels["Revisionens rekommendationer per nämnd"].table.rows == ()
+
+
+def test_each_answer_links_to_the_records_it_was_computed_from(app, client, login_as, portfolio_data):
+    """Question 3 per committee: the count links to exactly the initiatives counted for that
+    committee and year, marked as meeting the condition or not."""
+    with app.test_request_context():
+        q3 = panel_table("revisionsfragorna")["3. Finns en tydlig ansvars- och resursfördelning?"]
+        sbn = next(row for row in q3.table.rows if row[0] == "Stadsbyggnadsnämnden")
+        sbn_id = unit_id("SBN")
+    link = sbn[1]
+    assert isinstance(link, Link) and f"committee={sbn_id}" in link.href and "year=2026" in link.href
+    login_as("viewer")
+    page = client.get(link.href).data.decode()
+    table = page.split('id="evidence-table"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 2                 # A (genomförande) counted; C (idé) is not
+    assert "✓" in table and "Stadsbyggnadsnämnden" in table and "Kultur" not in table
+    assert "1 av 1 uppfyller" in page
+    everyone = client.get(link.href.replace(f"&committee={sbn_id}", "")).data.decode()
+    assert "1 av 2 uppfyller" in everyone           # the total row's figures
+    assert client.get("/dashboards/underlag?metric=nonsense&phases=ide").status_code == 404
+    with app.test_request_context():
+        q2 = panel_table("revisionsfragorna")["2. Har nämnderna beslutat planer?"]
+        assert all(isinstance(row[0], Link) and row[0].href.startswith("/plans/") for row in q2.table.rows)

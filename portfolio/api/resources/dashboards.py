@@ -13,6 +13,7 @@ from marshmallow import fields
 from portfolio.api.blueprint import Blueprint
 from portfolio.api.errors import api_abort
 from portfolio.api.fields import QueryId, StrictSchema
+from portfolio.dashboards.contract import Link
 from portfolio.clock import today
 from portfolio.dashboards import host
 from portfolio.dashboards.contract import Filters
@@ -64,6 +65,8 @@ class DashboardQuery(StrictSchema):
 
 
 def _cell(value):
+    if isinstance(value, Link):
+        return {"text": _cell(value.text), "href": value.href}
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, date):
