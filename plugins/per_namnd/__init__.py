@@ -13,7 +13,6 @@ from portfolio.dashboards.contract import API_VERSION, Panel, Table
 from portfolio.domain.benefit_calc import planned_totals
 from portfolio.plotting import PATTERNS, base_layout, kronor_text, safe
 
-
 ANSWER_STATUS = {"genomford": _l("Genomförd"), "pagar": _l("Pågår"), "ej_paborjad": _l("Ej påbörjad"),
                  "ej_aktuell": _l("Ej aktuell"), "ej_besvarad": _l("Ej besvarad")}
 

@@ -13,10 +13,9 @@ from marshmallow import fields
 from portfolio.api.blueprint import Blueprint
 from portfolio.api.errors import api_abort
 from portfolio.api.fields import QueryId, StrictSchema
-from portfolio.dashboards.contract import Link
 from portfolio.clock import today
 from portfolio.dashboards import host
-from portfolio.dashboards.contract import Filters
+from portfolio.dashboards.contract import Filters, Link
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit, PriorityArea
 
