@@ -552,6 +552,14 @@ class DashboardReader(CommitteeReads):
         """Actions that were past their due date and not done at the end of the year read."""
         return sum(row.overdue for row in self.action_counts())
 
+    def demo_initiatives(self) -> tuple[int, int]:
+        """(demo, total): how many of the initiatives in scope (as of the year read) are invented
+        demo data, so every page built on them can say so."""
+        stmt = self._scoped(select(func.sum(case((Initiative.is_demo.is_(True), 1), else_=0)),
+                                   func.count(Initiative.id)))
+        demo, total = db.session.execute(stmt).one()
+        return int(demo or 0), int(total or 0)
+
     def possible_duplicates(self, limit: int = 200) -> tuple[tuple[str, str, str], ...]:
         """Titles (case and spaces ignored) shared by active initiatives of more than one
         committee: (title, refs, committees). Grouped in SQL, so it stays linear."""

@@ -51,3 +51,8 @@ def run_dashboard(plugin, filters: Filters) -> runner.RunResult:
 def evidence(filters: Filters, metric: str, phases: tuple[str, ...]) -> tuple:
     """The initiatives behind one share of the audit questions (read through the same reader)."""
     return context(filters).reader.share_members(metric, phases)
+
+
+def demo_share(filters: Filters) -> tuple[int, int]:
+    """(demo, total) initiatives behind a dashboard or report of these filters."""
+    return context(filters).reader.demo_initiatives()

@@ -83,4 +83,5 @@ def show(dashboard_id: str):
         "dashboards/show.html", plugin=plugin, result=result, filters=filters,
         figures={i: figure_dict(p.figure) for i, p in enumerate(result.panels) if p.figure is not None},
         committees=committees(), areas=ref.areas(), years=range(today().year, 2019, -1),
-        dashboards=host.visible_to(current_user), is_admin=current_user.has_role("admin"))
+        dashboards=host.visible_to(current_user), is_admin=current_user.has_role("admin"),
+        demo=host.demo_share(filters))

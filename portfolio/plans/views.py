@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portfolio.audits.queries import committees_audited_in
 from portfolio.auth import permissions
 from portfolio.clock import today
 from portfolio.followups.forms import STATUS_LABELS
@@ -26,6 +27,7 @@ def index():
     year = positive_int(year_arg) or 0
     year = year if 2000 <= year <= today().year else today().year
     return render_template("plans/index.html", matrix=queries.matrix(year, today()),
+                           audited=committees_audited_in(year),
                            years=range(today().year, 2019, -1), labels=PLAN_STATUS_LABELS,
                            can_edit=permissions.can_manage_plans(current_user))
 

@@ -87,6 +87,7 @@ def build_report(year: int, *, standalone: bool, for_pdf: bool = False) -> str:
         figures=key_figures(year), generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         as_of=min(today(), today().replace(year=year, month=12, day=31)), standalone=standalone,
         plotly_js=plotly_js, css=css, for_pdf=for_pdf, overrides=overrides(year=year),
+        demo=host.demo_share(Filters(year=year)),
         labels=REQUIREMENT_LABELS)
 
 

@@ -302,3 +302,31 @@ def test_report_lists_each_recommendation_per_committee_as_of_the_year(app, clie
         assert {row[2] for row in table_2022.rows} == {"Ej besvarad"} and {row[4] for row in table_2022.rows} == {"–"}
         table_2023 = answers(2023)
         assert "Ej besvarad" not in {row[2] for row in table_2023.rows}
+
+
+def test_demo_data_is_marked_in_the_report_and_on_the_dashboards(app, client, login_as):
+    from portfolio.demo.loader import load_demo
+
+    with app.app_context():
+        assert load_demo()
+        from portfolio.initiatives.models import Initiative
+        demo = db.session.scalar(db.select(db.func.count(Initiative.id)).where(Initiative.is_demo.is_(True)))
+    login_as("viewer")
+    for url in ("/reports/ks/2025", "/dashboards/resurser?year=2025", "/dashboards/per-namnd?year=2025"):
+        page = client.get(url).data.decode()
+        assert 'id="demo-notice"' in page and "påhittade exempel" in page, url
+    assert demo > 0
+
+
+def test_plan_matrix_of_the_audit_year_marks_the_committees_the_audit_did_not_cover(app, client, login_as):
+    from portfolio.demo.loader import load_demo
+
+    with app.app_context():
+        assert load_demo()
+    login_as("viewer")
+    page = client.get("/plans/?year=2022").data.decode()
+    table = page.split('id="plan-status"')[1].split("</table>")[0]
+    servicen = table.split("Servicenämnden")[1].split("</th>")[0]
+    assert "ingick inte i granskningen" in servicen
+    assert table.count("ingick inte i granskningen") == table.count("<tr>") - 1 - 7   # all but the seven
+    assert "ingick inte i granskningen" not in client.get("/plans/?year=2024").data.decode()
