@@ -8,11 +8,12 @@ import pytest
 import yaml
 
 from portfolio.programme.loader import FundingFrameDef, ProgrammeError, load_programme, parse_programme
+from tests.source_document import source_path
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMME = ROOT / "config" / "programme.yaml"
 DEMO_INITIATIVES = ROOT / "portfolio" / "demo" / "data" / "initiatives.yaml"
-SEED = Path("/work/shared/seed/000_20940a6a21b81853.txt")
+SEED = source_path()
 
 # KS's answer to the audit (KS § 85, KSKF/2022:442), written in 2023:
 QUOTE = ("Sedan 2020 har den centralt drivna digitaliseringssatsningen finansierats genom en "

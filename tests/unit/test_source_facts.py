@@ -6,7 +6,6 @@ files; where the source is on disk, each quoted fact is also looked up in it."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-SOURCE = Path(os.environ.get("PORTFOLIO_AUDIT_SOURCE", "/work/shared/seed/000_20940a6a21b81853.txt"))
+from tests.source_document import source_path
+
+SOURCE = source_path()
 DEMO_AUDIT = Path(__file__).resolve().parents[2] / "portfolio" / "demo" / "data" / "audit.yaml"
 
 # "KPMG AB / 2022-11-28" (report), "Eskilstuna 2022-12-01" (letter), "senast 2023-03-20",
