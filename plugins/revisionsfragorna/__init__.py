@@ -124,10 +124,18 @@ class AuditQuestions:
             panels.append(Panel(heading(number, question), summary, None,
                                 Table((_("Nämnd"), _("Uppfyller"), _("Antal"), _("Andel (%)"), _("Status")),
                                       table_rows),
-                                links=((_("Underlag"), link),)))
+                                links=((_("Underlag"), link),) + self._extra_links(number, metric, ctx.filters)))
         panels += self._resources(ctx) + self._duplicates(ctx)
         panels.sort(key=lambda p: int(p.title.split(".")[0]))
         return panels
+
+    @staticmethod
+    def _extra_links(number: int, metric: str, filters) -> tuple:
+        """Question 8 also counts the ongoing initiatives followed up this year: link to them."""
+        if metric != "evaluation":
+            return ()
+        followed = evidence(number, "followed_up", ("planering", "genomforande", "uppfoljning"), filters, 0)
+        return ((_("Pågående initiativ och årets uppföljningar"), followed.href),)
 
     @staticmethod
     def _more(ctx, metric, thresholds) -> str:
