@@ -102,6 +102,7 @@ class Resources:
                         mode="lines+markers", marker_symbol="diamond", line_dash="solid")
         fig.add_scatter(name=safe(_("Ram %(amount)s kr", amount=kronor_text(frame.amount))), x=years,
                         y=[float(frame.amount)] * len(rows), mode="lines", line_dash="dash")
+        fig.update_xaxes(type="category")      # years, not a number axis ("2 019,5")
         title = f"{frame.name} {period}"
         return Panel(title, " ".join(sentences), fig,
                      Table((_("År"),
