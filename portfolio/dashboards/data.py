@@ -351,6 +351,8 @@ class DashboardReader(CommitteeReads):
             return and_(conds["needs_analysis_complete"], conds["benefit_case"])
         if metric == "involvement_inclusion":
             return and_(conds["user_involvement"], conds["digital_inclusion"])
+        if metric == "evaluation":
+            return self._evaluated()        # evaluated by the end of the year read
         if metric == "followed_up":
             return select(FollowUp.id).where(FollowUp.initiative_id == Initiative.id,
                                              FollowUp.year == self.filters.year).exists()

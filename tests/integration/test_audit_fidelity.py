@@ -330,3 +330,29 @@ def test_plan_matrix_of_the_audit_year_marks_the_committees_the_audit_did_not_co
     assert "ingick inte i granskningen" in servicen
     assert table.count("ingick inte i granskningen") == table.count("<tr>") - 1 - 7   # all but the seven
     assert "ingick inte i granskningen" not in client.get("/plans/?year=2024").data.decode()
+
+
+def test_question_8_counts_evaluations_made_by_the_end_of_the_year(app):
+    """An evaluation written in 2024 does not make a 2022 answer "evaluated"."""
+    from portfolio.demo.loader import load_demo
+    from portfolio.followups.models import Evaluation
+
+    with app.app_context():
+        assert load_demo()
+        late = db.session.scalar(db.select(db.func.count(Evaluation.id)).where(
+            Evaluation.evaluated_on > date(2022, 12, 31)))
+    assert late > 0, "the demo has evaluations written after 2022"
+    with app.test_request_context():
+        def q8(year):
+            result = runner.run(plugins()["revisionsfragorna"], context(Filters(year=year)))
+            panel = next(p for p in result.panels if p.title.startswith("8. "))
+            total = panel.table.rows[-1]
+            return (total[1].text if hasattr(total[1], "text") else total[1]), total[2]
+
+        evaluated_2022, closed_2022 = q8(2022)
+        with app.app_context():
+            from portfolio.dashboards.data import DashboardReader
+            reader = DashboardReader(Filters(year=2022), 9, date(2026, 11, 29))
+            rows = reader.share_members("evaluation", ("avslutad",))
+        assert evaluated_2022 == sum(r.matches for r in rows) and closed_2022 == len(rows)
+        assert evaluated_2022 < closed_2022
