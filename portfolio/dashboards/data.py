@@ -33,8 +33,6 @@ Cell = namedtuple("Cell", "probability consequence count")
 YearMoney = namedtuple("YearMoney", "year kind planned realised")
 YearValue = namedtuple("YearValue", "year value")
 Share = namedtuple("Share", "committee matching total committee_id")
-PlanState = namedtuple("PlanState", "committee status title decided_on diarienummer next_revision overdue")
-ResponseCount = namedtuple("ResponseCount", "committee status count")
 
 ACTIVE_PHASES = (P.BEHOVSANALYS, P.PRIORITERAD, P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)
 
