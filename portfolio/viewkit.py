@@ -103,7 +103,9 @@ def safe_next(target: str | None, default: str) -> str:
     """A local path to continue to after a form, never another site."""
     from urllib.parse import urlsplit
 
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+    if not target or any(ch.isspace() or ord(ch) < 32 for ch in target):
+        return default      # browsers drop tabs and newlines: "/\t/evil.example" is "//evil.example"
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target \
             and not urlsplit(target).netloc:
         return target
     return default

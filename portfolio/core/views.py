@@ -8,6 +8,7 @@ from portfolio.clock import today
 from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.decision_basis.links import requirement_url
 from portfolio.extensions import db
+from portfolio.viewkit import safe_next
 from portfolio.start.queries import start_page
 
 bp = Blueprint("core", __name__)
@@ -42,7 +43,4 @@ def language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("core.index")))

@@ -110,3 +110,14 @@ def test_every_page_needs_login(client):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
     assert client.get("/healthz").status_code == 200
+
+
+
+def test_language_switch_never_redirects_to_another_site(client):
+    """One safe-redirect check everywhere: the language form used a weaker copy."""
+    for target in ("//evil.example/x", "/\t/evil.example", "/%09/evil.example".replace("%09", "\t"),
+                   "https://evil.example/", "/\\evil.example", "/\n/evil.example"):
+        response = client.post("/language", data={"lang": "en", "next": target})
+        assert response.status_code == 302 and response.headers["Location"] == "/", target
+    ok = client.post("/language", data={"lang": "sv", "next": "/initiatives/?q=bygglov"})
+    assert ok.headers["Location"] == "/initiatives/?q=bygglov"
