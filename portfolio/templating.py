@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from portfolio.clock import today
 from portfolio.initiatives.labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, phase_label
 
 ROLE_LABELS = {
@@ -100,7 +100,7 @@ def init_templating(app: Flask) -> None:
             "field_label": lambda name: FIELD_LABELS.get(name, name),
             "action_label": lambda name: ACTION_LABELS.get(name, name),
             "entity_label": lambda name: ENTITY_LABELS.get(name, name),
-            "now_date": lambda: date.today().isoformat(),
+            "now_date": lambda: today().isoformat(),
         }
 
     app.add_template_filter(format_kronor, "kronor")

@@ -8,8 +8,8 @@ from portfolio.clock import today
 from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.decision_basis.links import requirement_url
 from portfolio.extensions import db
-from portfolio.viewkit import safe_next
 from portfolio.start.queries import start_page
+from portfolio.viewkit import safe_next
 
 bp = Blueprint("core", __name__)
 

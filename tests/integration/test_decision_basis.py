@@ -343,3 +343,13 @@ def test_cost_lines_are_edited_and_removed_with_their_version(app, client, setup
     assert client.post(remove, data={"version": "2"}).status_code == 302
     with app.app_context():
         assert db.session.get(CostLine, line_id) is None
+
+
+def test_decision_document_is_dated_by_the_applications_clock(app, client, setup):
+    from datetime import date
+    app.config["FROZEN_TODAY"] = date(2031, 2, 3)
+    try:
+        page = client.get(f"/initiatives/{setup}/decision-document").data.decode()
+    finally:
+        app.config.pop("FROZEN_TODAY", None)
+    assert "Utskrivet 2031-02-03" in page
