@@ -35,6 +35,24 @@ def _reset_schema(url: str) -> None:
         engine.dispose()
 
 
+def scratch_database_url(directory, suffix: str) -> str:
+    """A second, empty database of the kind the suite runs on: a SQLite file in `directory`, or
+    a PostgreSQL database named after the configured one plus `_suffix` (dropped and created)."""
+    from sqlalchemy.engine import make_url
+
+    url = os.environ.get(TEST_DB_ENV)
+    if not url:
+        return f"sqlite:///{directory / (suffix + '.db')}"
+    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    scratch = url.set(database=f"{url.database}_{suffix}")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{scratch.database}"'))
+    admin.dispose()
+    return scratch.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = _database_url(tmp_path_factory)

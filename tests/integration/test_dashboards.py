@@ -20,7 +20,7 @@ from portfolio.dashboards.host import context
 from portfolio.extensions import db
 from portfolio.plotting import figure_dict
 from portfolio.risks import services as risks
-from tests.conftest import login
+from tests.conftest import login, scratch_database_url
 from tests.factories import make_initiative, unit_id
 
 YEAR = 2026
@@ -60,7 +60,7 @@ def demo_app(tmp_path_factory):
     from portfolio.programme.services import sync_reference_data
     from portfolio.settings import MIGRATIONS_DIR
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    url = scratch_database_url(tmp_path_factory.mktemp("demo"), "demo")   # SQLite or PostgreSQL, as the suite
     demo = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with demo.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))

@@ -11,21 +11,7 @@ from sqlalchemy.engine import make_url
 
 from portfolio import create_app
 from portfolio.extensions import db
-from tests.conftest import TEST_DB_ENV
-
-
-def _scratch_url(tmp_path) -> str:
-    url = os.environ.get(TEST_DB_ENV)
-    if not url:
-        return f"sqlite:///{tmp_path / 'roundtrip.db'}"
-    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    scratch = url.set(database=f"{url.database}_migrations")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}"'))
-        conn.execute(text(f'CREATE DATABASE "{scratch.database}"'))
-    admin.dispose()
-    return scratch.render_as_string(hide_password=False)
+from tests.conftest import TEST_DB_ENV, scratch_database_url
 
 
 def test_every_migration_down_and_up(tmp_path):
@@ -33,7 +19,7 @@ def test_every_migration_down_and_up(tmp_path):
 
     from portfolio.settings import MIGRATIONS_DIR
 
-    url = _scratch_url(tmp_path)
+    url = scratch_database_url(tmp_path, "migrations")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))
