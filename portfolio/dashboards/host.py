@@ -56,3 +56,26 @@ def evidence(filters: Filters, metric: str, phases: tuple[str, ...]) -> tuple:
 def demo_share(filters: Filters) -> tuple[int, int]:
     """(demo, total) initiatives behind a dashboard or report of these filters."""
     return context(filters).reader.demo_initiatives()
+
+
+def checked_filters(year: int | None, committee: int | None, area: int | None) -> tuple[Filters, dict]:
+    """The one validator of dashboard filters (the pages and the API): a year from 2000 to five
+    years ahead, a committee (nämnd, not an administration) and a priority area that exist.
+    Returns filters with every bad value left out, and the Swedish message for each."""
+    from flask_babel import gettext as _
+
+    from portfolio.plans.queries import committees
+    from portfolio.programme import queries as ref
+
+    errors: dict[str, str] = {}
+    last = today().year + 5
+    if year is not None and not 2000 <= year <= last:
+        errors["year"] = _("Ange ett år mellan 2000 och %(max)d.", max=last)
+        year = None
+    if committee is not None and committee not in {c.id for c in committees()}:
+        errors["committee"] = _("Nämnden finns inte.")
+        committee = None
+    if area is not None and area not in {a.id for a in ref.areas()}:
+        errors["area"] = _("Området finns inte.")
+        area = None
+    return Filters(year=year if year is not None else today().year, committee_id=committee, area_id=area), errors

@@ -21,18 +21,10 @@ login_required_for(bp)
 
 
 def filters_from_args(args) -> Filters:
-    """Validated filters: unknown values fall back to defaults."""
-    def positive(name):
-        value = args.get(name, "")
-        return positive_int(value)
-
-    year = positive("year")
-    year = year if year and 2000 <= year <= today().year + 5 else today().year
-    committee_ids = {c.id for c in committees()}
-    area_ids = {a.id for a in ref.areas()}
-    committee, area = positive("committee"), positive("area")
-    return Filters(year=year, committee_id=committee if committee in committee_ids else None,
-                   area_id=area if area in area_ids else None)
+    """Validated filters (the host's one validator): on a page, a bad value falls back to its
+    default rather than an error."""
+    return host.checked_filters(positive_int(args.get("year", "")), positive_int(args.get("committee", "")),
+                                positive_int(args.get("area", "")))[0]
 
 
 @bp.route("/")

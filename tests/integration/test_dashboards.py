@@ -469,3 +469,20 @@ def test_each_answer_links_to_the_records_it_was_computed_from(app, client, logi
     with app.test_request_context():
         q2 = panel_table("revisionsfragorna")["2. Har nämnderna beslutat planer?"]
         assert all(isinstance(row[0], Link) and row[0].href.startswith("/plans/") for row in q2.table.rows)
+
+
+def test_pages_and_api_validate_filters_the_same_way(app, client, login_as):
+    """One validator: a committee must be a nämnd (not an administration) on the page and in the
+    API; the page falls back to the default, the API answers 422."""
+    from tests.api_support import ApiClient, token_for
+
+    user_id = login_as("viewer")
+    with app.app_context():
+        sbf, sbn = unit_id("SBF"), unit_id("SBN")
+    api = ApiClient(client, token_for(app, user_id))
+    assert api.get(f"/api/v1/dashboards/portfoljoversikt?committee={sbn}").status_code == 200
+    refused = api.get(f"/api/v1/dashboards/portfoljoversikt?committee={sbf}")
+    assert refused.status_code == 422 and "Nämnden finns inte" in str(refused.get_json())
+    assert api.get("/api/v1/dashboards/portfoljoversikt?year=1999").status_code == 422
+    page = client.get(f"/dashboards/portfoljoversikt?committee={sbf}").data.decode()
+    assert f'<option value="{sbf}" selected' not in page

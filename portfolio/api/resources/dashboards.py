@@ -13,11 +13,8 @@ from marshmallow import fields
 from portfolio.api.blueprint import Blueprint
 from portfolio.api.errors import api_abort
 from portfolio.api.fields import QueryId, StrictSchema
-from portfolio.clock import today
 from portfolio.dashboards import host
-from portfolio.dashboards.contract import Filters, Link
-from portfolio.extensions import db
-from portfolio.programme.models import OrgUnit, PriorityArea
+from portfolio.dashboards.contract import Link
 
 blp = Blueprint("api_dashboards", __name__, description="Uppföljningens instrumentpaneler (plugins) som JSON.")
 
@@ -95,17 +92,9 @@ def get_dashboard(args, dashboard_id: str):
     plugin = host.plugins().get(dashboard_id)
     if plugin is None or plugin not in host.visible_to(current_user):
         api_abort(404)
-    year = today().year if args["year"] is None else args["year"]
-    errors = {}
-    if not 2000 <= year <= today().year + 5:
-        errors["year"] = [_("Ange ett år mellan 2000 och %(max)d.", max=today().year + 5)]
-    if args["committee"] and db.session.get(OrgUnit, args["committee"]) is None:
-        errors["committee"] = [_("Nämnden finns inte.")]
-    if args["area"] and db.session.get(PriorityArea, args["area"]) is None:
-        errors["area"] = [_("Området finns inte.")]
+    filters, errors = host.checked_filters(args["year"], args["committee"], args["area"])
     if errors:
-        api_abort(422, errors={"query": errors})
-    filters = Filters(year=year, committee_id=args["committee"], area_id=args["area"])
+        api_abort(422, errors={"query": {key: [message] for key, message in errors.items()}})
     result = host.run_dashboard(plugin, filters)
     panels = [{
         "title": str(p.title), "summary": str(p.summary), "width": p.width, "figure": p.figure,
@@ -115,5 +104,5 @@ def get_dashboard(args, dashboard_id: str):
         "links": [{"label": str(label), "href": href} for label, href in p.links],
         "error": (p.error if current_user.has_role("admin") else _("Panelen kunde inte byggas.")) if p.error else None,
     } for p in result.panels]
-    return _describe(plugin) | {"year": year, "committee_id": args["committee"], "area_id": args["area"],
-                                "panels": panels}
+    return _describe(plugin) | {"year": filters.year, "committee_id": filters.committee_id,
+                                "area_id": filters.area_id, "panels": panels}
