@@ -30,7 +30,7 @@ def _config(app: Flask) -> None:
 def init_api(app: Flask) -> None:
     from portfolio.api import auth, docs, errors
     from portfolio.api.resources import BLUEPRINTS
-    from portfolio.extensions import csrf
+    from portfolio.extensions import csrf, login_manager
 
     class PortfolioApi(Api):
         ERROR_SCHEMA = errors.ApiErrorSchema
@@ -46,6 +46,18 @@ def init_api(app: Flask) -> None:
         api.register_blueprint(blp, url_prefix=API_PREFIX)
         names.add(blp.name)
     app.register_blueprint(docs.bp, url_prefix=API_PREFIX)
+
+    login_manager.request_loader(auth.user_from_token)
+
+    def _mark_stateless():
+        # First of all hooks, before anything asks for current_user: an API request loads no
+        # session user, only the token's (Flask-Login's request loader).
+        from flask import g, request
+
+        if request.blueprint in names:
+            g.stateless_request = True
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _mark_stateless)
 
     @app.before_request
     def _api_auth():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
@@ -21,6 +21,8 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        if g.get("stateless_request"):     # e.g. the API: a session cookie is not accepted there
+            return None
         if positive_int(user_id) is None:
             return None
         user = db.session.get(User, int(user_id))

@@ -71,3 +71,24 @@ def test_profile_requires_login_and_forms_need_csrf(app, make_user):
     assert client.post("/profile", data={"name": "Utan token"}).status_code == 400
     with strict.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 0
+
+
+def test_token_user_reaches_flask_login_only_on_the_api(app, client, make_user, login_as):
+    """The token's user comes through Flask-Login's request loader for API requests only: a web
+    session is not accepted by the API, and a bearer token does not log anyone in on the web."""
+    from tests.api_support import token_for
+
+    office_id, _ = make_user("portfolio_office")
+    token = token_for(app, office_id)
+    bearer = {"Authorization": f"Bearer {token}"}
+    # No session: the web ignores the token.
+    page = client.get("/initiatives/", headers=bearer)
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+    # A viewer's web session: the API refuses the cookie alone, and with a token it is the token's user.
+    login_as("viewer")
+    assert client.get("/api/v1/initiatives").status_code == 401
+    created = client.post("/api/v1/initiatives", headers=bearer, json={
+        "title": "Via API", "owning_unit": 1, "primary_area": 1})
+    assert created.status_code in (201, 422), created.get_json()       # the office may write
+    assert created.status_code != 403
+    assert client.get("/initiatives/").status_code == 200               # the web session is intact
