@@ -17,7 +17,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     _configure(app, overrides or {})
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_features(app)
     return app
+
+
+def _connect_features(app: Flask) -> None:
+    """Where features plug into the shared layer (which never imports them)."""
+    from portfolio.demo.loader import demo_hint
+    from portfolio.prioritisation.services import sync_criteria_sets
+
+    app.extensions["portfolio.after_programme_sync"] = [sync_criteria_sets]
+    app.extensions["portfolio.demo_hint"] = demo_hint
 
 
 def _configure(app: Flask, overrides: dict) -> None:

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from portfolio.clock import today
-from portfolio.initiatives.labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, phase_label
+from portfolio.labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, phase_label
 
 ROLE_LABELS = {
     "admin": _l("administratör"),

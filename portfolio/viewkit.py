@@ -19,7 +19,7 @@ def conflict_message() -> str:
 def conflict_details(err) -> list[str]:
     """One line per field someone else changed after the version the user was editing."""
     from portfolio.changelog.queries import changes_since
-    from portfolio.initiatives.labels import FIELD_LABELS
+    from portfolio.labels import FIELD_LABELS
 
     lines = []
     for row in changes_since(err.entity, err.saves_since):
@@ -69,21 +69,6 @@ def _add_service_errors(form, check: Callable[[], object]) -> None:
         form.attach_errors({k: v for k, v in fresh.items() if form._find(k) is not None})
     except (PermissionDenied, ConflictError, TypeError, ValueError):
         pass   # the save itself answers these once the form is valid
-
-
-def load_initiative(initiative_id: int, *, edit: bool = False):
-    """The initiative or 404; with edit=True also 403 unless the user may edit it."""
-    from flask_login import current_user
-
-    from portfolio.auth import permissions
-    from portfolio.initiatives.queries import get_initiative
-
-    ini = get_initiative(initiative_id)
-    if ini is None:
-        abort(404)
-    if edit:
-        permissions.require(permissions.can_edit_initiative(current_user, ini) and not ini.archived)
-    return ini
 
 
 def load_child(model, child_id: int, ini):

@@ -49,22 +49,6 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
-def editable_initiatives_condition(user):
-    """SQL condition: the initiatives this user may edit (all for the office)."""
-    from sqlalchemy import false, or_, true
-
-    from portfolio.initiatives.models import Initiative
-
-    if user.is_office:
-        return true()
-    clauses = []
-    if areas := editable_area_ids(user):
-        clauses.append(Initiative.primary_area_id.in_(areas))
-    if units := editable_unit_ids(user):
-        clauses.append(Initiative.owning_unit_id.in_(units))
-    return or_(*clauses) if clauses else false()
-
-
 def can_manage_plans(user) -> bool:
     """Plans, audits and recommendations are the project office's (and admin's) to edit."""
     return user.is_authenticated and user.is_office

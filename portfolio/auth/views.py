@@ -41,11 +41,8 @@ def login():
 
 def _demo_hint() -> dict | None:
     """In demo mode (`portfolio serve --demo`) the login page lists the public demo logins."""
-    if not current_app.config.get("DEMO"):
-        return None
-    from portfolio.demo.loader import DEMO_PASSWORD, demo_logins
-
-    return {"password": DEMO_PASSWORD, "logins": demo_logins()}
+    hint = current_app.extensions.get("portfolio.demo_hint")
+    return hint() if current_app.config.get("DEMO") and hint else None
 
 
 @bp.route("/logout", methods=["POST"])

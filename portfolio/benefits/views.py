@@ -18,8 +18,9 @@ from portfolio.benefits.forms import (
 )
 from portfolio.benefits.models import Benefit, CostLine
 from portfolio.forms_base import BaseForm
+from portfolio.initiatives.loading import load_initiative
 from portfolio.validation import ConflictError
-from portfolio.viewkit import conflict_message, load_child, load_initiative, login_required_for, run_form
+from portfolio.viewkit import conflict_message, load_child, login_required_for, run_form
 
 bp = Blueprint("benefits", __name__, template_folder="templates")
 

@@ -6,13 +6,14 @@ from portfolio.benefits import services as benefit_services
 from portfolio.benefits.forms import BENEFICIARY_LABELS, BENEFIT_KIND_LABELS, COST_CATEGORY_LABELS
 from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.decision_basis.queries import summary
+from portfolio.initiatives.loading import load_initiative
 from portfolio.needs import services as needs_services
 from portfolio.needs.forms import NeedsAnalysisForm
 from portfolio.programme.services import current_programme
 from portfolio.risks import queries as risk_queries
 from portfolio.risks import services as risk_services
 from portfolio.risks.forms import KIND_LABELS, STATUS_LABELS
-from portfolio.viewkit import load_initiative, login_required_for
+from portfolio.viewkit import login_required_for
 
 bp = Blueprint("decision_basis", __name__, template_folder="templates")
 

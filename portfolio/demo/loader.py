@@ -44,6 +44,11 @@ DEMO_USERS = [
 ]
 
 
+def demo_hint() -> dict:
+    """What the login page shows in demo mode: the public demo logins and their password."""
+    return {"password": DEMO_PASSWORD, "logins": demo_logins()}
+
+
 def demo_logins() -> list[tuple[str, str]]:
     return [(email, description) for email, _, _, _, _, description in DEMO_USERS]
 

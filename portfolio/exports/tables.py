@@ -8,9 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from portfolio.extensions import db
 from portfolio.followups.models import FollowUp
-from portfolio.initiatives.labels import phase_label
 from portfolio.initiatives.models import FundingLine, Initiative
 from portfolio.initiatives.queries import RegisterFilter, register_query
+from portfolio.labels import phase_label
 
 REGISTER_COLUMNS = ("Referens", "Titel", "Beskrivning", "Ägande enhet", "Nämnd", "Deltagande enheter",
                     "Primärt område", "Sekundära områden", "Principer", "Fas", "Startdatum", "Slutdatum",

@@ -10,14 +10,14 @@ from decimal import Decimal
 from sqlalchemy import and_, extract, func, not_, select
 
 from portfolio.auth import roles as R
-from portfolio.auth.permissions import editable_area_ids, editable_initiatives_condition
+from portfolio.auth.permissions import editable_area_ids
 from portfolio.benefits.models import Benefit
 from portfolio.domain import phases as P
 from portfolio.domain import schedule
 from portfolio.extensions import db
 from portfolio.followups.models import Evaluation, FollowUp, Measurement
 from portfolio.initiatives.models import Initiative
-from portfolio.initiatives.queries import escape_like
+from portfolio.initiatives.queries import editable_initiatives_condition, escape_like
 from portfolio.programme.services import current_programme
 from portfolio.risks.models import OPEN_STATUSES, Risk
 

@@ -23,8 +23,9 @@ from portfolio.followups.forms import (
 )
 from portfolio.followups.models import FollowUp
 from portfolio.forms_base import positive_int
+from portfolio.initiatives.loading import load_initiative
 from portfolio.programme.services import current_programme
-from portfolio.viewkit import load_child, load_initiative, login_required_for, run_form, safe_next
+from portfolio.viewkit import load_child, login_required_for, run_form, safe_next
 
 bp = Blueprint("followups", __name__, template_folder="templates")
 

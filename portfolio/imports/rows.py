@@ -21,8 +21,8 @@ from portfolio.extensions import db
 from portfolio.imports import parsing
 from portfolio.imports.reader import Table
 from portfolio.initiatives import services
-from portfolio.initiatives.labels import PHASE_LABELS
 from portfolio.initiatives.models import FundingLine, Initiative
+from portfolio.labels import PHASE_LABELS
 from portfolio.programme import queries as ref
 from portfolio.validation import PermissionDenied, ServiceValidationError
 

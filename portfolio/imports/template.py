@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from portfolio.imports.reader import MAX_BYTES, MAX_ROWS, PREFERRED_SHEET
 from portfolio.imports.rows import IMPORT_COLUMNS
-from portfolio.initiatives.labels import PHASE_LABELS
+from portfolio.labels import PHASE_LABELS
 from portfolio.programme import queries as ref
 
 LIST_SHEET = "Listor"

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import case, func, or_
 from sqlalchemy.orm import joinedload, selectinload
 
+from portfolio.auth import permissions
 from portfolio.decision_basis.requirements import basis_missing_condition
 from portfolio.domain import phases as P
 from portfolio.extensions import db
@@ -114,3 +115,17 @@ def overrides(year: int | None = None, limit: int | None = None) -> list[GateOve
     if limit:
         stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt))
+
+
+def editable_initiatives_condition(user):
+    """SQL condition: the initiatives this user may edit (all for the office)."""
+    from sqlalchemy import false, or_, true
+
+    if user.is_office:
+        return true()
+    clauses = []
+    if areas := permissions.editable_area_ids(user):
+        clauses.append(Initiative.primary_area_id.in_(areas))
+    if units := permissions.editable_unit_ids(user):
+        clauses.append(Initiative.owning_unit_id.in_(units))
+    return or_(*clauses) if clauses else false()

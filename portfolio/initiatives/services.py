@@ -18,9 +18,9 @@ from portfolio.changelog.services import now, record_changes
 from portfolio.domain import gates as G
 from portfolio.domain import phases as P
 from portfolio.extensions import db
-from portfolio.initiatives.labels import phase_label
 from portfolio.initiatives.models import FundingLine, GateOverride, Initiative, StaffingLine
 from portfolio.initiatives.snapshots import planned_snapshot, snapshot  # noqa: F401 (planned_snapshot: public)
+from portfolio.labels import phase_label
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
 from portfolio.text_rules import check_texts, check_version
 from portfolio.transactions import atomic

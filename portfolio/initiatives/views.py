@@ -22,7 +22,7 @@ from portfolio.initiatives.forms import (
     RestoreForm,
     register_filter_from_args,
 )
-from portfolio.initiatives.labels import PHASE_LABELS
+from portfolio.labels import PHASE_LABELS
 from portfolio.programme import queries as ref
 from portfolio.viewkit import login_required_for, run_form
 

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.auth import permissions
+from portfolio.initiatives.loading import load_initiative
 from portfolio.needs import requirements, services
 from portfolio.needs.forms import HINTS, SECTIONS, NeedsAnalysisForm
 from portfolio.needs.models import COMPLETE
-from portfolio.viewkit import load_initiative, login_required_for, run_form
+from portfolio.viewkit import login_required_for, run_form
 
 bp = Blueprint("needs", __name__, template_folder="templates")
 

@@ -9,11 +9,12 @@ from portfolio.auth import permissions
 from portfolio.clock import today
 from portfolio.followups.forms import STATUS_LABELS
 from portfolio.forms_base import positive_int
+from portfolio.initiatives.loading import load_initiative
 from portfolio.plans import queries, services
 from portfolio.plans.forms import PLAN_STATUS_LABELS, GoalFollowUpForm, GoalForm, GoalLinkForm, PlanForm
 from portfolio.plans.models import CommitteePlan, PlanGoal
 from portfolio.programme.models import OrgUnit
-from portfolio.viewkit import get_or_404, load_initiative, login_required_for, run_form
+from portfolio.viewkit import get_or_404, login_required_for, run_form
 
 bp = Blueprint("plans", __name__, template_folder="templates")
 

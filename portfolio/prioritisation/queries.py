@@ -163,7 +163,7 @@ def _prepare_rows(result: Ranking) -> None:
     """Per-row display values computed once in Python (a 2 000-row table stays fast)."""
     from markupsafe import Markup, escape
 
-    from portfolio.initiatives.labels import PHASE_LABELS
+    from portfolio.labels import PHASE_LABELS
     from portfolio.templating import format_decimal, format_kronor
 
     phase_names = {code: str(label) for code, label in PHASE_LABELS.items()}

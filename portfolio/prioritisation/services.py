@@ -15,9 +15,9 @@ from portfolio.domain import completeness
 from portfolio.domain import gates as G
 from portfolio.domain import phases as P
 from portfolio.extensions import db
-from portfolio.initiatives.labels import phase_label
 from portfolio.initiatives.models import Initiative
 from portfolio.initiatives.services import apply_phase, record_override
+from portfolio.labels import phase_label
 from portfolio.prioritisation.models import DECISION_BODIES, DECISIONS, CriteriaSet, Criterion, PortfolioDecision, Score
 from portfolio.programme.loader import Programme
 from portfolio.text_rules import check_texts

@@ -12,6 +12,7 @@ from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.domain.scoring import ScoringError, check_weights
 from portfolio.forms_base import BaseForm, positive_int
 from portfolio.initiatives import queries as initiative_queries
+from portfolio.initiatives.loading import load_initiative
 from portfolio.plans.queries import committees
 from portfolio.prioritisation import decision_queries, queries, services
 from portfolio.prioritisation.chart import bubble_figure
@@ -19,7 +20,7 @@ from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS, CopySet
 from portfolio.prioritisation.models import CriteriaSet
 from portfolio.programme import queries as ref
 from portfolio.validation import ConflictError, ServiceValidationError
-from portfolio.viewkit import conflict_message, load_initiative, login_required_for, run_form
+from portfolio.viewkit import conflict_message, login_required_for, run_form
 
 bp = Blueprint("prioritisation", __name__, template_folder="templates")
 

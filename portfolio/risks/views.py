@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.auth import permissions
+from portfolio.initiatives.loading import load_initiative
 from portfolio.programme.services import current_programme
 from portfolio.risks import queries, services
 from portfolio.risks.forms import KIND_LABELS, STATUS_LABELS, NoRisksForm, RiskForm
 from portfolio.risks.models import Risk
-from portfolio.viewkit import load_child, load_initiative, login_required_for, run_form
+from portfolio.viewkit import load_child, login_required_for, run_form
 
 bp = Blueprint("risks", __name__, template_folder="templates")
 
