@@ -17,6 +17,18 @@ ANSWER_STATUS = {"genomford": _l("Genomförd"), "pagar": _l("Pågår"), "ej_pabo
                  "ej_aktuell": _l("Ej aktuell"), "ej_besvarad": _l("Ej besvarad")}
 
 
+def stacked_by_committee(title: str, committees: list[str], series: list[str], count: dict) -> go.Figure:
+    """Horizontal bars per committee, one stacked series each (with its own pattern), from
+    counts keyed (committee, series)."""
+    fig = go.Figure(layout=base_layout(title, _("Antal"), ""))
+    for i, name in enumerate(series):
+        fig.add_bar(name=safe(name), y=[safe(c) for c in committees],
+                    x=[count.get((c, name), 0) for c in committees], orientation="h",
+                    marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
+    fig.update_layout(barmode="stack")
+    return fig
+
+
 def band_name(score: int, bands) -> str:
     for band in bands:
         if band.min <= score <= band.max:
@@ -63,12 +75,7 @@ class PerCommittee:
         committees = sorted({r.committee for r in rows})
         areas = sorted({r.area for r in rows})
         count = {(r.committee, r.area): r.count for r in rows}
-        fig = go.Figure(layout=base_layout(_("Aktiva initiativ per nämnd och område"), _("Antal"), ""))
-        for i, area in enumerate(areas):
-            fig.add_bar(name=safe(area), y=[safe(c) for c in committees],
-                        x=[count.get((c, area), 0) for c in committees], orientation="h",
-                        marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
-        fig.update_layout(barmode="stack")
+        fig = stacked_by_committee(_("Aktiva initiativ per nämnd och område"), committees, areas, count)
         return Panel(_("Initiativ per prioriterat område och nämnd"),
                      _("%(count)d aktiva initiativ %(year)d i %(committees)d nämnder.",
                        count=sum(r.count for r in rows), year=ctx.filters.year, committees=len(committees)),
@@ -126,12 +133,7 @@ class PerCommittee:
             per[key] = per.get(key, 0) + r.count
             unhandled[r.committee] = unhandled.get(r.committee, 0) + r.unhandled
         committees = sorted({r.committee for r in rows})
-        fig = go.Figure(layout=base_layout(_("Öppna risker per nämnd och riskband"), _("Antal"), ""))
-        for i, label in enumerate(labels):
-            fig.add_bar(name=safe(label), y=[safe(c) for c in committees],
-                        x=[per.get((c, label), 0) for c in committees], orientation="h",
-                        marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
-        fig.update_layout(barmode="stack")
+        fig = stacked_by_committee(_("Öppna risker per nämnd och riskband"), committees, labels, per)
         return Panel(_("Riskbild per nämnd"),
                      _("%(count)d öppna risker; %(unhandled)d över acceptabel nivå saknar åtgärd, ägare eller datum.",
                        count=sum(r.count for r in rows), unhandled=sum(unhandled.values())),
