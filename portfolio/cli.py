@@ -11,6 +11,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from portfolio.app import create_app
 from portfolio.programme.loader import ProgrammeError
 from portfolio.settings import SettingsError
+from portfolio.transactions import transaction
 
 
 def _cli_app():
@@ -35,7 +36,8 @@ def _prepare_database(app) -> None:
 
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))
-        sync_reference_data()
+        with transaction():
+            sync_reference_data()
 
 
 @main.command("serve", with_appcontext=False)
@@ -54,7 +56,8 @@ def serve(demo: bool, host: str, port: int) -> None:
         from portfolio.demo.loader import DEMO_PASSWORD, demo_logins, load_demo
 
         with app.app_context():
-            created = load_demo()
+            with transaction():
+                created = load_demo()
             click.echo("Demodata inläst." if created else "Befintlig demodata återanvänds.")
             click.echo(f"Databas: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
             click.echo(f"\nDemoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
@@ -86,10 +89,11 @@ def users_create(email, roles, areas, units, name, password) -> None:
 
     if password is None:
         password = click.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
-    sync_reference_data()
     try:
-        user = create_user(email=email, roles=list(roles), password=password, name=name,
-                           areas=list(areas), units=list(units))
+        with transaction():
+            sync_reference_data()
+            user = create_user(email=email, roles=list(roles), password=password, name=name,
+                               areas=list(areas), units=list(units))
     except AccountError as exc:
         click.echo(f"Fel: {exc}", err=True)
         sys.exit(2)
@@ -114,7 +118,8 @@ def programme_sync() -> None:
     """Läs in programfilen i referenstabellerna."""
     from portfolio.programme.services import sync_reference_data
 
-    sync_reference_data()
+    with transaction():
+        sync_reference_data()
     click.echo("Referensdata uppdaterad från programfilen.")
 
 
@@ -129,8 +134,10 @@ def demo_load() -> None:
     from portfolio.demo.loader import load_demo
     from portfolio.programme.services import sync_reference_data
 
-    sync_reference_data()
-    click.echo("Demodata inläst." if load_demo() else "Demodata fanns redan.")
+    with transaction():
+        sync_reference_data()
+        created = load_demo()
+    click.echo("Demodata inläst." if created else "Demodata fanns redan.")
 
 
 def register_commands(app) -> None:
@@ -163,7 +170,8 @@ def import_command(path: str, dry_run: bool, email: str) -> None:
             sys.exit(2)
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
-        result = import_file(data, path, user, dry_run=dry_run)
+        with transaction():
+            result = import_file(data, path, user, dry_run=dry_run)
         if result.problems:
             click.echo(f"{len(result.problems)} problem i filen, ingenting har sparats:", err=True)
             for p in result.problems:

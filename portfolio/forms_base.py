@@ -4,14 +4,16 @@ checkbox groups, and Swedish-friendly decimal input."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, SelectMultipleField, StringField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-FORBIDDEN_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
+from portfolio.numbers import format_number, parse_decimal
+from portfolio.text_rules import FORBIDDEN_CHARS
+
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 
 
@@ -132,19 +134,15 @@ class LocalDecimalField(Field):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return format(self.data, "f").replace(".", ",")
+        return format_number(self.data, places=max(0, -self.data.as_tuple().exponent), grouped=False)
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        text = (valuelist[0].strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-                .replace("\u2212", "-"))
         try:
-            number = Decimal(text)
-            if not number.is_finite():
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
+            number = parse_decimal(valuelist[0])
+        except ValueError:
             self.data = None
             raise ValueError(_l("Ange ett tal, t.ex. 1 234,50.")) from None
         if -number.as_tuple().exponent > self.places:

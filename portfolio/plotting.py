@@ -4,6 +4,7 @@ colour alone. Used by pages and by dashboard plugins."""
 from __future__ import annotations
 
 import json
+from typing import Any, Protocol
 
 from markupsafe import escape
 
@@ -13,13 +14,13 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 PATTERNS = ["", "/", ".", "x", "-", "+"]
 
 
-def safe(text) -> str:
+def safe(text: object) -> str:
     """User text for a chart label or hover text: plotly renders a subset of HTML (links
     included), so everything is escaped."""
     return str(escape("" if text is None else text))
 
 
-def base_layout(title: str, x_title: str = "", y_title: str = "") -> dict:
+def base_layout(title: str, x_title: str = "", y_title: str = "") -> dict[str, Any]:
     return dict(
         template="none", title=dict(text=safe(title), x=0, font=dict(size=16)),
         font=dict(family="system-ui, sans-serif", size=13, color="#1b1f24"),
@@ -30,14 +31,15 @@ def base_layout(title: str, x_title: str = "", y_title: str = "") -> dict:
         separators=", ", colorway=PALETTE, hoverlabel=dict(namelength=-1))
 
 
-def figure_dict(fig) -> dict:
+class FigureLike(Protocol):
+    """A plotly graph_objects.Figure, as far as the app uses one (plotly has no type hints)."""
+
+    def to_json(self) -> str: ...
+
+
+def figure_dict(fig: dict[str, Any] | FigureLike) -> dict[str, Any]:
     """A plotly Figure (or an already plain dict) as JSON-ready data."""
     if isinstance(fig, dict):
         return fig
-    return json.loads(fig.to_json())
-
-
-def kronor_text(value) -> str:
-    """Whole kronor with a non-breaking space between thousands and a real minus sign:
-    1234567 → "1 234 567", -1500 → "−1 500"."""
-    return f"{value:,.0f}".replace(",", "\u00a0").replace("-", "\u2212")
+    data: dict[str, Any] = json.loads(fig.to_json())
+    return data

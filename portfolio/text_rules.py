@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from portfolio.forms_base import FORBIDDEN_CHARS
+from portfolio.changelog.versioned import check_version  # noqa: F401  (re-exported for services)
+
+# Control characters no text field may hold (line breaks and tabs are fine).
+FORBIDDEN_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
 
 
 def check_texts(values: dict, limits: dict[str, int], errors: dict[str, str]) -> None:
@@ -17,12 +20,3 @@ def check_texts(values: dict, limits: dict[str, int], errors: dict[str, str]) ->
             errors[name] = _("Texten innehåller otillåtna tecken (t.ex. NUL). Ta bort dem och försök igen.")
         elif len(text) > limit:
             errors[name] = _("Högst %(max)d tecken.", max=limit)
-
-
-def check_version(current: int, expected, entity: tuple[str, int] | None = None) -> None:
-    """Refuse a save based on an old version; `entity` (type, id as in the change log) lets the
-    user be told what changed in between."""
-    from portfolio.validation import ConflictError
-
-    if str(expected) != str(current):
-        raise ConflictError(current, expected=expected, entity=entity)

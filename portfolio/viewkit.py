@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask import abort, flash, redirect
 from flask_babel import gettext as _
 
+from portfolio.transactions import transaction
 from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
 
 
@@ -33,7 +34,8 @@ def conflict_details(err) -> list[str]:
 
 def run_form(form, save: Callable[[], object], *, success: str, redirect_to: Callable[[object], str],
              render: Callable[[int], object], check: Callable[[], object] | None = None):
-    """`check`: the service's own validation without writing. When the form's types are wrong,
+    """`save` runs in one transaction (committed when it returns, rolled back when it raises).
+    `check`: the service's own validation without writing. When the form's types are wrong,
     it still runs, so the user sees every problem in one pass (not one round per layer)."""
     status = 200
     if form.is_submitted():
@@ -43,7 +45,8 @@ def run_form(form, save: Callable[[], object], *, success: str, redirect_to: Cal
                 _add_service_errors(form, check)
         else:
             try:
-                result = save()
+                with transaction():
+                    result = save()
             except ServiceValidationError as err:
                 form.attach_errors(err.errors)
                 form.gate_missing = getattr(err, "missing", [])

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from portfolio.api.errors import api_abort
 from portfolio.auth.tokens import user_for_secret
+from portfolio.transactions import transaction
 
 
 def _bearer() -> str | None:
@@ -25,7 +26,10 @@ def user_from_token(_request):
     if not g.get("stateless_request"):
         return None
     secret = _bearer()
-    return user_for_secret(secret) if secret else None
+    if not secret:
+        return None
+    with transaction():    # marks the token as used
+        return user_for_secret(secret)
 
 
 def authenticate():

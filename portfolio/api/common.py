@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from portfolio.api.errors import api_abort, field_errors
 from portfolio.api.fields import MAX_ID
 from portfolio.extensions import db
+from portfolio.transactions import transaction
 from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
 
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
@@ -57,16 +58,16 @@ def expected_version(body: dict, *, required: bool = True) -> Expected:
 
 def call_service(fn: Callable, *args, expected: Expected | None = None, current: Callable | None = None,
                  field_map: Callable[[str], str] | None = None, **kwargs):
-    """Run a service verb; answer 403/409/412/422 the way the API promises. With `expected`,
+    """Run a service verb in one transaction; answer 403/409/412/422 the way the API promises. With `expected`,
     the verb gets the client's version as its `expected_version`."""
     if expected is not None:
         kwargs["expected_version"] = expected.version
     try:
-        return fn(*args, **kwargs)
+        with transaction():
+            return fn(*args, **kwargs)
     except PermissionDenied:
         api_abort(403)
     except ConflictError as err:
-        db.session.rollback()
         code = 412 if expected is not None and expected.from_header else 409
         api_abort(code, current=current() if current else None, changes=_changes(err))
     except ServiceValidationError as exc:

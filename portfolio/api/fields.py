@@ -10,7 +10,7 @@ import marshmallow as ma
 from flask_babel import gettext as _
 from marshmallow import fields, validate
 
-from portfolio.forms_base import FORBIDDEN_CHARS
+from portfolio.text_rules import FORBIDDEN_CHARS
 
 MAX_ID = 2**31 - 1
 MONEY_PATTERN = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"

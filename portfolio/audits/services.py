@@ -19,7 +19,6 @@ from portfolio.clock import today
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit
 from portfolio.text_rules import check_texts, check_version
-from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 AUDIT_FIELDS = ("title", "auditor", "audit_year", "report_date", "diarienummer", "letter_date",
@@ -49,7 +48,6 @@ def _clean(values: dict) -> dict:
     return {k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}
 
 
-@atomic
 def save_audit(values: dict, actor, *, audit: Audit | None = None, expected_version=None) -> Audit:
     if not permissions.can_manage_plans(actor):
         raise PermissionDenied()
@@ -87,11 +85,10 @@ def save_audit(values: dict, actor, *, audit: Audit | None = None, expected_vers
     record_changes(entity_type="audit", entity_id=audit.id, action="update" if before["title"] else "create",
                    before=before, after=fields_snapshot(audit, AUDIT_FIELDS) | {
                        "committees": _codes(audit.committees)}, user_id=actor.id, at=moment)
-    db.session.commit()
+    db.session.flush()
     return audit
 
 
-@atomic
 def save_question(audit: Audit, values: dict, actor) -> AuditQuestion:
     """Add the audit's question with this number, or correct its label and wording."""
     if not permissions.can_manage_plans(actor):
@@ -118,11 +115,10 @@ def save_question(audit: Audit, values: dict, actor) -> AuditQuestion:
     record_changes(entity_type="audit_question", entity_id=question.id,
                    action="update" if before["label"] else "create", before=before,
                    after=fields_snapshot(question, fields), user_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
-@atomic
 def add_recommendation(audit: Audit, values: dict, actor) -> Recommendation:
     if not permissions.can_manage_plans(actor):
         raise PermissionDenied()
@@ -146,7 +142,7 @@ def add_recommendation(audit: Audit, values: dict, actor) -> Recommendation:
     record_changes(entity_type="recommendation", entity_id=rec.id, action="create", before={},
                    after={"text": rec.text, "committees": ", ".join(c.code for c in committees)},
                    user_id=actor.id, at=moment)
-    db.session.commit()
+    db.session.flush()
     return rec
 
 
@@ -161,7 +157,6 @@ def _still_demo(obj, before: dict, after: dict, keep=()) -> str | None:
     return ",".join(sorted(names)) or None
 
 
-@atomic
 def update_response(response: RecommendationResponse, values: dict, actor, *,
                     expected_version=None) -> RecommendationResponse:
     """The addressed committee's answer, status and evidence. A new status holds from
@@ -218,11 +213,10 @@ def update_response(response: RecommendationResponse, values: dict, actor, *,
     changes = after | ({"status_date": as_text(since)} if new_row else {})
     record_changes(entity_type="recommendation_response", entity_id=response.id, action="update",
                    before=before, after=changes, user_id=actor.id, at=moment)
-    db.session.commit()
+    db.session.flush()
     return response
 
 
-@atomic
 def save_action(response: RecommendationResponse, values: dict, actor, *,
                 action: ResponseAction | None = None) -> ResponseAction:
     """An action the committee plans. Marked done, it records the day (`done_on`, default
@@ -257,11 +251,10 @@ def save_action(response: RecommendationResponse, values: dict, actor, *,
     record_changes(entity_type="response_action", entity_id=action.id,
                    action="update" if before["text"] else "create", before=before,
                    after=after, user_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return action
 
 
-@atomic
 def update_recommendation(rec: Recommendation, values: dict, actor, *, expected_version) -> Recommendation:
     """Correct a recommendation's number and text, and add committees it is addressed to
     (existing answers are never removed)."""
@@ -297,5 +290,5 @@ def update_recommendation(rec: Recommendation, values: dict, actor, *, expected_
                    after={"code": rec.code, "text": rec.text,
                           "committees": ", ".join(sorted(r.committee.code for r in rec.responses))},
                    user_id=actor.id, at=moment)
-    db.session.commit()
+    db.session.flush()
     return rec

@@ -19,6 +19,7 @@ from portfolio.clock import today
 from portfolio.extensions import db
 from portfolio.forms_base import BaseForm
 from portfolio.plans.queries import committees
+from portfolio.transactions import transaction
 from portfolio.viewkit import get_or_404, login_required_for, run_form
 
 bp = Blueprint("audits", __name__, template_folder="templates")
@@ -170,7 +171,8 @@ def action_done(action_id: int):
     permissions.require(permissions.can_answer_for(current_user, item.committee_id))
     if not BaseForm().validate_on_submit():  # the CSRF token
         abort(400)
-    services.save_action(item, {"text": action.text, "owner": action.owner,
-                                "due_date": action.due_date, "done": True}, current_user, action=action)
+    with transaction():
+        services.save_action(item, {"text": action.text, "owner": action.owner,
+                                    "due_date": action.due_date, "done": True}, current_user, action=action)
     flash(_("Åtgärden är markerad som genomförd."), "success")
     return redirect(url_for(".response", response_id=item.id))

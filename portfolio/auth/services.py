@@ -13,7 +13,6 @@ from portfolio.auth.models import LoginThrottle, User, UserRole
 from portfolio.changelog.services import now, record_changes
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit, PriorityArea
-from portfolio.transactions import atomic
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -26,7 +25,6 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-@atomic
 def create_user(*, email: str, roles: list[str], password: str, name: str | None = None,
                 areas: list[str] = (), units: list[str] = (), actor_id: int | None = None) -> User:
     email = normalise_email(email)
@@ -55,7 +53,7 @@ def create_user(*, email: str, roles: list[str], password: str, name: str | None
                    after={"email": email, "roles": ", ".join(roles),
                           "areas": ", ".join(areas), "units": ", ".join(units)},
                    user_id=actor_id)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -90,7 +88,7 @@ def authenticate(email: str, password: str) -> LoginResult:
         if throttle:
             db.session.delete(throttle)
         user.last_login_at = moment
-        db.session.commit()
+        db.session.flush()
         return LoginResult(user)
     if throttle is None:
         throttle = LoginThrottle(email=email, failures=0, window_started_at=moment)
@@ -102,5 +100,5 @@ def authenticate(email: str, password: str) -> LoginResult:
     if throttle.failures >= cfg["LOGIN_MAX_FAILURES"]:
         throttle.locked_until = moment + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
         locked = cfg["LOGIN_LOCK_MINUTES"]
-    db.session.commit()
+    db.session.flush()
     return LoginResult(None, locked_minutes=locked)

@@ -12,7 +12,6 @@ from portfolio.auth.models import ApiToken, User
 from portfolio.changelog.services import now
 from portfolio.extensions import db
 from portfolio.text_rules import check_texts
-from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 TOKEN_PREFIX = "pft_"
@@ -36,7 +35,6 @@ def tokens_of(user: User) -> list[ApiToken]:
                                              ApiToken.id.desc())))
 
 
-@atomic
 def create_token(user: User, name: str) -> NewToken:
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -53,18 +51,17 @@ def create_token(user: User, name: str) -> NewToken:
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(secret), prefix=secret[:10],
                      created_at=now())
     db.session.add(token)
-    db.session.commit()
+    db.session.flush()
     return NewToken(token, secret)
 
 
-@atomic
 def revoke_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None or token.user_id != user.id:
         raise PermissionDenied()
     if token.revoked_at is None:
         token.revoked_at = now()
-        db.session.commit()
+        db.session.flush()
     return token
 
 
@@ -78,5 +75,5 @@ def user_for_secret(secret: str) -> User | None:
     moment = now()
     if token.last_used_at is None or (moment - token.last_used_at).total_seconds() > 60:
         token.last_used_at = moment
-        db.session.commit()
+        db.session.flush()
     return token.user

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portfolio.auth import tokens
 from portfolio.auth.forms import LoginForm, RevokeTokenForm, TokenForm
 from portfolio.auth.services import authenticate
+from portfolio.transactions import transaction
 from portfolio.validation import PermissionDenied, ServiceValidationError
 from portfolio.viewkit import safe_next
 
@@ -22,7 +23,8 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
-        result = authenticate(form.email.data, form.password.data)
+        with transaction():    # a failed attempt is recorded too
+            result = authenticate(form.email.data, form.password.data)
         if result.user:
             session.clear()
             login_user(result.user)
@@ -63,7 +65,8 @@ def profile():
     status = 200
     if form.validate_on_submit():
         try:
-            created = tokens.create_token(current_user, form.name.data)
+            with transaction():
+                created = tokens.create_token(current_user, form.name.data)
         except ServiceValidationError as exc:
             form.name.errors = [exc.errors.get("name", "")]
             status = 422
@@ -83,7 +86,8 @@ def revoke_token(token_id: int):
     if not RevokeTokenForm().validate_on_submit():
         return redirect(url_for("auth.profile"))
     try:
-        token = tokens.revoke_token(current_user, token_id)
+        with transaction():
+            token = tokens.revoke_token(current_user, token_id)
     except PermissionDenied:
         from flask import abort
 

@@ -22,7 +22,6 @@ from portfolio.domain import benefit_calc as calc
 from portfolio.extensions import db
 from portfolio.programme.services import current_programme
 from portfolio.text_rules import check_texts, check_version
-from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 CASE_FIELDS = ("start_year", "horizon", "discount_rate", "hourly_cost")
@@ -67,7 +66,6 @@ def case_defaults(ini) -> dict:
             "hourly_cost": programme.defaults.hourly_cost_sek}
 
 
-@atomic
 def save_case(ini, values: dict, actor, *, expected_version=None) -> BenefitCase:
     _require_edit(ini, actor)
     case = get_case(ini.id)
@@ -103,7 +101,7 @@ def save_case(ini, values: dict, actor, *, expected_version=None) -> BenefitCase
     case.version += 1
     case.updated_at = now()
     _log("benefit_case", case, ini, before, CASE_FIELDS, actor)
-    db.session.commit()
+    db.session.flush()
     return case
 
 
@@ -131,7 +129,6 @@ def _money_error(value, name: str, errors: dict, label: str) -> None:
 
 # --- cost lines -----------------------------------------------------------------------------
 
-@atomic
 def save_cost_line(ini, values: dict, actor, *, line: CostLine | None = None,
                    expected_version=None) -> CostLine:
     _require_edit(ini, actor)
@@ -168,11 +165,10 @@ def save_cost_line(ini, values: dict, actor, *, line: CostLine | None = None,
     line.amount, line.hours = amount, hours
     line.hourly_cost = (values.get("hourly_cost") or case.hourly_cost) if hours is not None else None
     _log("cost_line", line, ini, before, COST_FIELDS, actor)
-    db.session.commit()
+    db.session.flush()
     return line
 
 
-@atomic
 def remove_cost_line(ini, line: CostLine, actor, *, expected_version) -> None:
     _require_edit(ini, actor)
     case = get_case(ini.id)
@@ -184,7 +180,7 @@ def remove_cost_line(ini, line: CostLine, actor, *, expected_version) -> None:
                    action="remove", before=before, after=dict.fromkeys(COST_FIELDS),
                    user_id=actor.id)
     db.session.delete(line)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- benefits -------------------------------------------------------------------------------
@@ -204,7 +200,6 @@ def parse_ramp_up(text: str | None) -> tuple[Decimal, ...]:
     return tuple(shares)
 
 
-@atomic
 def save_benefit(ini, values: dict, actor, *, benefit: Benefit | None = None,
                  expected_version=None) -> Benefit:
     _require_edit(ini, actor)
@@ -280,7 +275,7 @@ def save_benefit(ini, values: dict, actor, *, benefit: Benefit | None = None,
     benefit.version += 1
     benefit.updated_at = moment
     _log("benefit", benefit, ini, before, BENEFIT_FIELDS, actor)
-    db.session.commit()
+    db.session.flush()
     return benefit
 
 

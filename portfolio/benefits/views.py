@@ -19,6 +19,7 @@ from portfolio.benefits.forms import (
 from portfolio.benefits.models import Benefit, CostLine
 from portfolio.forms_base import BaseForm
 from portfolio.initiatives.loading import load_initiative
+from portfolio.transactions import transaction
 from portfolio.validation import ConflictError
 from portfolio.viewkit import conflict_message, load_child, login_required_for, run_form
 
@@ -97,7 +98,8 @@ def remove_cost(initiative_id: int, line_id: int):
     if not BaseForm().validate_on_submit():
         abort(400)
     try:
-        services.remove_cost_line(ini, line, current_user, expected_version=request.form.get("version"))
+        with transaction():
+            services.remove_cost_line(ini, line, current_user, expected_version=request.form.get("version"))
     except ConflictError:
         flash(conflict_message(), "error")
         return redirect(url_for(".case", initiative_id=ini.id) + "#costs")

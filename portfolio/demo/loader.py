@@ -64,7 +64,8 @@ def _date(value) -> dt.date | None:
 
 
 def load_demo() -> bool:
-    """Create demo users and initiatives unless they are there already. True if created."""
+    """Create demo users and initiatives unless they are there already. True if created.
+    Writes through the services in the caller's transaction (one commit for all of it)."""
     if db.session.scalar(db.select(User.id).where(User.email == DEMO_USERS[0][0])):
         return False
     for email, name, roles, areas, units, _ in DEMO_USERS:
@@ -483,7 +484,7 @@ def _load_answer(office: User, response, code: str, answer: dict) -> None:
             "demo_fields": (set() if not done else {"done_on"} if action.get("done_at_answer")
                             else {"done", "done_on"})}, office)
         created.created_at = dt.datetime.combine(answered, dt.time(9))
-    db.session.commit()
+    db.session.flush()
 
 
 def _backdate_audit(audit, letter: dt.date) -> None:
@@ -502,7 +503,7 @@ def _backdate_audit(audit, letter: dt.date) -> None:
         ((ChangeLogEntry.entity_type == "audit") & (ChangeLogEntry.entity_id == audit.id))
         | ((ChangeLogEntry.entity_type == "recommendation") & ChangeLogEntry.entity_id.in_(ids)))
         .values(changed_at=moment))
-    db.session.commit()
+    db.session.flush()
 
 
 def _load_prioritisation(office: User, today_: dt.date) -> None:
@@ -598,7 +599,7 @@ def _load_decisions(office: User, today_: dt.date) -> None:
                        after={"decision": "prioriterad"}, user_id=office.id,
                        reason=f"Portföljbeslut {decision.id}: prioriterad. {reason}",
                        at=logged)
-    db.session.commit()
+    db.session.flush()
 
 
 def _backdate_registration() -> None:
@@ -606,9 +607,10 @@ def _backdate_registration() -> None:
     rows) to their start, so earlier years' reports have something to show. Invented history,
     like the rest of the demo figures."""
     from portfolio.changelog.models import ChangeLogEntry
+    from portfolio.changelog.services import now
     from portfolio.prioritisation.models import PortfolioDecision, decision_initiative
 
-    now_ = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now_ = now()
     first_decision = dict(db.session.execute(
         db.select(decision_initiative.c.initiative_id, db.func.min(PortfolioDecision.decided_on))
         .join(PortfolioDecision, PortfolioDecision.id == decision_initiative.c.decision_id)
@@ -628,4 +630,4 @@ def _backdate_registration() -> None:
             db.session.execute(db.update(ChangeLogEntry).where(
                 ChangeLogEntry.initiative_id == ini.id, ChangeLogEntry.action == "phase")
                 .values(changed_at=closed))
-    db.session.commit()
+    db.session.flush()

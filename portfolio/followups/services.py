@@ -17,7 +17,6 @@ from portfolio.extensions import db
 from portfolio.followups.models import GOALS_MET, STATUSES, Evaluation, FollowUp, Measurement
 from portfolio.programme.services import current_programme
 from portfolio.text_rules import check_texts, check_version
-from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 MEASUREMENT_FIELDS = ("measured_on", "value", "realised_amount", "comment")
@@ -33,7 +32,6 @@ def _require_edit(ini, actor) -> None:
         raise PermissionDenied()
 
 
-@atomic
 def log_measurement(ini, benefit: Benefit, values: dict, actor) -> Measurement:
     _require_edit(ini, actor)
     if benefit.initiative_id != ini.id:
@@ -65,7 +63,7 @@ def log_measurement(ini, benefit: Benefit, values: dict, actor) -> Measurement:
     record_changes(entity_type="measurement", entity_id=row.id, initiative_id=ini.id,
                    action="create", before={}, after=fields_snapshot(row, MEASUREMENT_FIELDS)
                    | {"benefit": benefit.title}, user_id=actor.id, at=moment)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -99,7 +97,6 @@ def proposed_period(initiative_id: int, on: date) -> schedule.Period:
     return first_open_period(done, definitions, schedule.current_period(on, definitions))
 
 
-@atomic
 def save_followup(ini, values: dict, actor, *, followup: FollowUp | None = None,
                   expected_version=None) -> FollowUp:
     """Create the follow-up of a period, or update it (one per initiative and period)."""
@@ -152,7 +149,7 @@ def save_followup(ini, values: dict, actor, *, followup: FollowUp | None = None,
     record_changes(entity_type="follow_up", entity_id=followup.id, initiative_id=ini.id,
                    action="update" if before["period"] else "create", before=before,
                    after=fields_snapshot(followup, FOLLOWUP_FIELDS), user_id=actor.id, at=moment)
-    db.session.commit()
+    db.session.flush()
     return followup
 
 
@@ -160,7 +157,6 @@ def get_evaluation(initiative_id: int) -> Evaluation | None:
     return db.session.scalar(db.select(Evaluation).where(Evaluation.initiative_id == initiative_id))
 
 
-@atomic
 def save_evaluation(ini, values: dict, actor, *, expected_version=None) -> Evaluation:
     _require_edit(ini, actor)
     evaluation = get_evaluation(ini.id)
@@ -194,11 +190,10 @@ def save_evaluation(ini, values: dict, actor, *, expected_version=None) -> Evalu
     record_changes(entity_type="evaluation", entity_id=evaluation.id, initiative_id=ini.id,
                    action="update" if before["goals_met"] else "create", before=before,
                    after=fields_snapshot(evaluation, EVALUATION_FIELDS), user_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return evaluation
 
 
-@atomic
 def set_benefit_status(ini, benefit: Benefit, status: str, reason: str | None, actor) -> Benefit:
     """Verify a benefit, write it off (with a reason), or make it active again."""
     _require_edit(ini, actor)
@@ -221,5 +216,5 @@ def set_benefit_status(ini, benefit: Benefit, status: str, reason: str | None, a
     record_changes(entity_type="benefit", entity_id=benefit.id, initiative_id=ini.id,
                    action="update", before=before,
                    after=fields_snapshot(benefit, ("status", "status_reason")), user_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return benefit

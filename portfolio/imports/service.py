@@ -124,7 +124,7 @@ def _apply(rows: list[PlannedRow], actor, reason: str, result: ImportResult, she
         for current in rows:
             outcome = _write_row(current, actor, reason)
             setattr(result, outcome, getattr(result, outcome) + 1)
-        db.session.commit()
+        db.session.flush()
     except (ServiceValidationError, ConflictError, PermissionDenied, SQLAlchemyError) as err:
         db.session.rollback()
         if isinstance(err, ServiceValidationError):
@@ -141,20 +141,19 @@ def _apply(rows: list[PlannedRow], actor, reason: str, result: ImportResult, she
 
 def _write_row(row: PlannedRow, actor, reason: str) -> str:
     if row.existing is None:
-        ini = services.create_initiative(row.data, actor, commit=False, any_phase=True)
+        ini = services.create_initiative(row.data, actor, any_phase=True)
         if row.archived:
-            services.set_archived(ini, True, actor, expected_version=ini.version, reason=reason,
-                                  commit=False)
+            services.set_archived(ini, True, actor, expected_version=ini.version, reason=reason)
         return "created"
     ini = row.existing
     version = ini.version
     if ini.archived and row.archived:
         return "unchanged"  # validated: the row matches the archived initiative
     if ini.archived:
-        services.set_archived(ini, False, actor, expected_version=ini.version, reason=reason, commit=False)
-    services.update_initiative(ini, row.data, actor, expected_version=ini.version, commit=False)
+        services.set_archived(ini, False, actor, expected_version=ini.version, reason=reason)
+    services.update_initiative(ini, row.data, actor, expected_version=ini.version)
     if row.phase != ini.phase:
         services.register_phase(ini, row.phase, actor, reason)
     if row.archived:
-        services.set_archived(ini, True, actor, expected_version=ini.version, reason=reason, commit=False)
+        services.set_archived(ini, True, actor, expected_version=ini.version, reason=reason)
     return "unchanged" if ini.version == version else "updated"

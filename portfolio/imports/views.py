@@ -11,6 +11,7 @@ from portfolio.imports.forms import ImportForm
 from portfolio.imports.reader import MAX_BYTES, MAX_ROWS
 from portfolio.imports.service import can_import, import_file
 from portfolio.imports.template import build_template
+from portfolio.transactions import transaction
 from portfolio.viewkit import login_required_for
 
 bp = Blueprint("imports", __name__, template_folder="templates")
@@ -27,8 +28,9 @@ def upload():
         status = 422
         if form.validate():
             upload = form.file.data
-            result = import_file(upload.stream.read(MAX_BYTES + 1), upload.filename, current_user,
-                                 dry_run=not form.run.data)
+            with transaction():
+                result = import_file(upload.stream.read(MAX_BYTES + 1), upload.filename, current_user,
+                                     dry_run=not form.run.data)
             status = result.status
     return render_template("imports/upload.html", form=form, result=result,
                            max_mb=MAX_BYTES // (1024 * 1024), max_rows=MAX_ROWS), status

@@ -18,11 +18,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portfolio.auth import permissions
 from portfolio.domain import phases as P
-from portfolio.forms_base import FORBIDDEN_CHARS, BaseForm, LocalDecimalField, MultiCheckboxField, positive_int
+from portfolio.forms_base import BaseForm, LocalDecimalField, MultiCheckboxField, positive_int
 from portfolio.initiatives.queries import SORTS, RegisterFilter
 from portfolio.initiatives.services import FundingInput, InitiativeInput, StaffingInput
 from portfolio.labels import PHASE_LABELS
 from portfolio.programme import queries as ref
+from portfolio.text_rules import FORBIDDEN_CHARS
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 EMPTY_ROWS = 2

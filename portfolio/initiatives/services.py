@@ -23,7 +23,6 @@ from portfolio.initiatives.snapshots import planned_snapshot, snapshot  # noqa: 
 from portfolio.labels import phase_label
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
 from portfolio.text_rules import check_texts, check_version
-from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "initiative"
@@ -261,8 +260,7 @@ def _generated_ref(ini: Initiative) -> str:
     return candidate
 
 
-@atomic
-def create_initiative(data: InitiativeInput, actor, *, commit: bool = True,
+def create_initiative(data: InitiativeInput, actor, *,
                       any_phase: bool = False) -> Initiative:
     """Create an initiative. commit=False leaves the commit to the caller (the import, which
     commits all rows at once); any_phase lets the project office create it in any phase."""
@@ -278,12 +276,9 @@ def create_initiative(data: InitiativeInput, actor, *, commit: bool = True,
         ini.ref = _generated_ref(ini)
     record_changes(entity_type=ENTITY, entity_id=ini.id, action="create", before={},
                    after=snapshot(ini) | {"ref": ini.ref}, user_id=actor.id, at=moment)
-    if commit:
-        db.session.commit()
     return ini
 
 
-@atomic
 def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected_version,
                       commit: bool = True) -> Initiative:
     """Save changed fields; an identical save changes nothing (no new version, no log entry).
@@ -301,8 +296,6 @@ def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected
         ini.updated_at = now()
         record_changes(entity_type=ENTITY, entity_id=ini.id, action="update", before=before,
                        after=after, user_id=actor.id, at=ini.updated_at)
-    if commit:
-        db.session.commit()
     return ini
 
 
@@ -347,7 +340,6 @@ def phase_verdict(ini: Initiative, target: str, actor, *, override: bool = False
                         office=actor.is_office, override=override, reason=reason)
 
 
-@atomic
 def change_phase(ini: Initiative, target: str, actor, *, expected_version,
                  reason: str | None = None, override: bool = False) -> Initiative:
     """Move an initiative to another phase through the programme's gates (`domain.gates`). The
@@ -373,7 +365,7 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
     if verdict.overridden:
         log_reason = record_override(ini, target, verdict.missing, reason, actor)
     apply_phase(ini, target, actor, log_reason)
-    db.session.commit()
+    db.session.flush()
     return ini
 
 
@@ -412,9 +404,8 @@ def apply_phase(ini: Initiative, target: str, actor, reason: str | None) -> None
                    after={"phase": target}, user_id=actor.id, reason=reason, at=ini.updated_at)
 
 
-@atomic
 def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
-                 reason: str | None = None, commit: bool = True) -> Initiative:
+                 reason: str | None = None) -> Initiative:
     """Archive (hide from the register, keep everything) or restore an initiative."""
     allowed = permissions.can_edit_initiative(actor, ini) if archived else actor.is_office
     if not allowed:
@@ -432,6 +423,4 @@ def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
     record_changes(entity_type=ENTITY, entity_id=ini.id, action="archive" if archived else "restore",
                    before=before, after=snapshot(ini), user_id=actor.id,
                    reason=(reason or "").strip() or None, at=ini.updated_at)
-    if commit:
-        db.session.commit()
     return ini

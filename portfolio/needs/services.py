@@ -11,7 +11,6 @@ from portfolio.needs import requirements
 from portfolio.needs.models import COMPLETE, DRAFT, NeedsAnalysis
 from portfolio.programme.services import current_programme
 from portfolio.text_rules import check_texts, check_version
-from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "needs_analysis"
@@ -45,7 +44,6 @@ def _validate(values: dict, complete: bool) -> None:
         raise ServiceValidationError(errors)
 
 
-@atomic
 def save(ini, values: dict, actor, *, complete: bool, expected_version) -> NeedsAnalysis:
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
@@ -71,5 +69,5 @@ def save(ini, values: dict, actor, *, complete: bool, expected_version) -> Needs
         record_changes(entity_type=ENTITY, entity_id=analysis.id, initiative_id=ini.id,
                        action="update" if before["status"] else "create", before=before,
                        after=after, user_id=actor.id, at=moment)
-    db.session.commit()
+    db.session.flush()
     return analysis

@@ -17,7 +17,6 @@ from portfolio.followups.models import STATUSES as TRAFFIC
 from portfolio.plans.models import PLAN_STATUSES, CommitteePlan, GoalFollowUp, PlanGoal
 from portfolio.programme.models import OrgUnit, PriorityArea
 from portfolio.text_rules import check_texts, check_version
-from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 PLAN_FIELDS = ("status", "title", "period_start", "period_end", "started_on", "decided_on",
@@ -63,7 +62,6 @@ def _validate_plan(values: dict) -> dict[str, str]:
     return errors
 
 
-@atomic
 def save_plan(committee: OrgUnit, values: dict, actor, *, plan: CommitteePlan | None = None,
               expected_version=None) -> CommitteePlan:
     _require_office(actor)
@@ -97,7 +95,7 @@ def save_plan(committee: OrgUnit, values: dict, actor, *, plan: CommitteePlan | 
         _replace_older(plan, actor)
     record_changes(entity_type="plan", entity_id=plan.id, action="update" if before["title"] else "create",
                    before=before, after=fields_snapshot(plan, PLAN_FIELDS), user_id=actor.id, at=moment)
-    db.session.commit()
+    db.session.flush()
     return plan
 
 
@@ -118,7 +116,6 @@ def _replace_older(plan: CommitteePlan, actor) -> None:
                        reason=_("Ersatt av en ny plan."))
 
 
-@atomic
 def save_goal(plan: CommitteePlan, values: dict, actor, *, goal: PlanGoal | None = None) -> PlanGoal:
     _require_office(actor)
     if goal is not None and goal.plan_id != plan.id:
@@ -146,11 +143,10 @@ def save_goal(plan: CommitteePlan, values: dict, actor, *, goal: PlanGoal | None
     db.session.flush()
     record_changes(entity_type="plan_goal", entity_id=goal.id, action="update" if before["text"] else "create",
                    before=before, after=fields_snapshot(goal, GOAL_FIELDS), user_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return goal
 
 
-@atomic
 def add_goal_followup(goal: PlanGoal, values: dict, actor) -> GoalFollowUp:
     _require_office(actor)
     errors: dict[str, str] = {}
@@ -176,7 +172,7 @@ def add_goal_followup(goal: PlanGoal, values: dict, actor) -> GoalFollowUp:
     record_changes(entity_type="goal_follow_up", entity_id=row.id, action="create", before={},
                    after=fields_snapshot(row, ("followed_on", "value", "status", "comment")),
                    user_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -185,7 +181,6 @@ def _goal_labels(ini) -> str | None:
                      sorted(ini.plan_goals, key=lambda g: g.id)) or None
 
 
-@atomic
 def set_goal_link(ini, goal: PlanGoal, linked: bool, actor) -> None:
     """Link an initiative to a plan goal it serves (or remove the link); logged on the
     initiative."""
@@ -206,4 +201,4 @@ def set_goal_link(ini, goal: PlanGoal, linked: bool, actor) -> None:
     ini.updated_at = now()
     record_changes(entity_type="initiative", entity_id=ini.id, action="update", before=before,
                    after={"plan_goals": _goal_labels(ini)}, user_id=actor.id)
-    db.session.commit()
+    db.session.flush()

@@ -164,7 +164,8 @@ def _prepare_rows(result: Ranking) -> None:
     from markupsafe import Markup, escape
 
     from portfolio.labels import PHASE_LABELS
-    from portfolio.templating import format_decimal, format_kronor
+    from portfolio.numbers import format_kronor
+    from portfolio.numbers import format_plain as format_decimal
 
     phase_names = {code: str(label) for code, label in PHASE_LABELS.items()}
     codes = [c.code for c in result.criteria]

@@ -21,7 +21,6 @@ from portfolio.labels import phase_label
 from portfolio.prioritisation.models import DECISION_BODIES, DECISIONS, CriteriaSet, Criterion, PortfolioDecision, Score
 from portfolio.programme.loader import Programme
 from portfolio.text_rules import check_texts
-from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 DECISION_PHASE = {"prioriterad": P.PRIORITERAD, "avslag": P.AVSLAGEN, "avbryt": P.AVBRUTEN}
@@ -44,14 +43,13 @@ def sync_criteria_sets(programme: Programme) -> None:
             criteria=[Criterion(code=c.code, name=c.name, weight=c.weight, scale="\n".join(c.scale),
                                 prefill_from_case=c.prefill_from_case, sort_order=i)
                       for i, c in enumerate(definition.criteria)]))
-    db.session.commit()
+    db.session.flush()
 
 
 def get_set(year: int) -> CriteriaSet | None:
     return db.session.scalar(db.select(CriteriaSet).where(CriteriaSet.year == year))
 
 
-@atomic
 def copy_set(source: CriteriaSet, year: int, actor) -> CriteriaSet:
     """Start a year's set from another year's criteria, weights, scales and ceiling."""
     _require_office(actor)
@@ -68,11 +66,10 @@ def copy_set(source: CriteriaSet, year: int, actor) -> CriteriaSet:
     db.session.flush()
     record_changes(entity_type="criteria_set", entity_id=new.id, action="create", before={},
                    after={"year": str(year), "copied_from": str(source.year)}, user_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return new
 
 
-@atomic
 def update_weights(criteria_set: CriteriaSet, weights: dict[int, Decimal | None],
                    ceiling: Decimal | None, actor) -> CriteriaSet:
     _require_office(actor)
@@ -102,11 +99,10 @@ def update_weights(criteria_set: CriteriaSet, weights: dict[int, Decimal | None]
     record_changes(entity_type="criteria_set", entity_id=criteria_set.id, action="update",
                    before=before, after={c.code: str(c.weight) for c in criteria_set.criteria}
                    | {"budget_ceiling": str(ceiling)}, user_id=actor.id)
-    db.session.commit()
+    db.session.flush()
     return criteria_set
 
 
-@atomic
 def save_scores(ini: Initiative, criteria_set: CriteriaSet,
                 entries: dict[int, tuple[int | None, str | None]], actor) -> list[Score]:
     """Scores 1–5 with a short motivation per criterion; an empty score leaves it unscored."""
@@ -146,7 +142,7 @@ def save_scores(ini: Initiative, criteria_set: CriteriaSet,
     record_changes(entity_type="score", entity_id=criteria_set.id, initiative_id=ini.id,
                    action="update", before=before, after=after, user_id=actor.id,
                    reason=_("Poängsättning %(year)d", year=criteria_set.year))
-    db.session.commit()
+    db.session.flush()
     return list(existing.values())
 
 
@@ -243,7 +239,6 @@ def _blocked_message(item: PlannedOutcome) -> str:
              phase=phase_label(item.outcome.target), missing="; ".join(item.missing_labels))
 
 
-@atomic
 def record_decision(values: dict, actor) -> PortfolioDecision:
     """Record a frozen decision on one or more initiatives. With `move`, the named initiatives go
     through their gates in the same transaction, all or nothing: a decision never moves an
@@ -282,5 +277,5 @@ def record_decision(values: dict, actor) -> PortfolioDecision:
             record_changes(entity_type="initiative", entity_id=ini.id, action="decision",
                            before={}, after={"decision": values["decision"]}, user_id=actor.id,
                            reason=note)
-    db.session.commit()
+    db.session.flush()
     return decision

@@ -19,6 +19,7 @@ from portfolio.prioritisation.chart import bubble_figure
 from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS, CopySetForm, DecisionForm, parse_amount
 from portfolio.prioritisation.models import CriteriaSet
 from portfolio.programme import queries as ref
+from portfolio.transactions import transaction
 from portfolio.validation import ConflictError, ServiceValidationError
 from portfolio.viewkit import conflict_message, login_required_for, run_form
 
@@ -183,7 +184,8 @@ def score(initiative_id: int):
 def _save(save) -> dict:
     """Run a save; its field errors, or a conflict flashed and marked `_conflict` (answered 409)."""
     try:
-        save()
+        with transaction():
+            save()
     except ServiceValidationError as err:
         return err.errors
     except ConflictError:

@@ -43,7 +43,7 @@ def sync_reference_data(programme: Programme | None = None) -> None:
     db.session.flush()
     for entry in programme.org_units:
         units[entry.code].parent = units[entry.parent] if entry.parent else None
-    db.session.commit()
+    db.session.flush()
     # Features that keep their own copy of programme data (the prioritisation's criteria sets)
     # register here when the app is put together; the shared layer does not import them.
     for after_sync in current_app.extensions.get("portfolio.after_programme_sync", ()):

@@ -12,7 +12,6 @@ from portfolio.extensions import db
 from portfolio.programme.services import current_programme
 from portfolio.risks.models import KINDS, STATUSES, Risk, RiskAssessment
 from portfolio.text_rules import check_texts, check_version
-from portfolio.transactions import atomic
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "risk"
@@ -52,7 +51,6 @@ def validate_risk(values: dict) -> None:
         raise ServiceValidationError(errors)
 
 
-@atomic
 def save_risk(ini, values: dict, actor, *, risk: Risk | None = None,
               expected_version=None) -> Risk:
     """Create a risk (risk=None) or update one of this initiative's risks."""
@@ -79,7 +77,7 @@ def save_risk(ini, values: dict, actor, *, risk: Risk | None = None,
         record_changes(entity_type=ENTITY, entity_id=risk.id, initiative_id=ini.id,
                        action="update" if before["title"] else "create", before=before,
                        after=after, user_id=actor.id, at=moment)
-    db.session.commit()
+    db.session.flush()
     return risk
 
 
@@ -88,7 +86,6 @@ def get_assessment(initiative_id: int) -> RiskAssessment | None:
         RiskAssessment.initiative_id == initiative_id))
 
 
-@atomic
 def set_no_significant_risks(ini, no_risks: bool, reason: str | None, actor) -> RiskAssessment:
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
@@ -111,5 +108,5 @@ def set_no_significant_risks(ini, no_risks: bool, reason: str | None, actor) -> 
     record_changes(entity_type="risk_assessment", entity_id=assessment.id, initiative_id=ini.id,
                    action="update", before=before, after=fields_snapshot(assessment, fields),
                    user_id=actor.id, at=assessment.assessed_at)
-    db.session.commit()
+    db.session.flush()
     return assessment

@@ -1,0 +1,93 @@
+"""The one versioned, change-logged save every versioned entity uses (needs analysis, risk,
+benefit case, cost line, benefit, follow-up, evaluation, plan, plan goal, ...):
+
+    check the version the user read → validate → apply → log the changed fields → bump
+
+The service validates its typed input in `validate` (after the version check, so a stale form
+is told about the conflict first) and says how to apply it; this module owns the order and the
+bookkeeping, and never commits (the caller's `transaction()` does)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from portfolio.changelog.services import fields_snapshot, now, record_changes
+from portfolio.extensions import db
+from portfolio.validation import ConflictError
+
+Row = TypeVar("Row")
+
+
+def check_version(current: int, expected, entity: tuple[str, int] | None = None) -> None:
+    """Refuse a save based on an old version; `entity` (type, id as in the change log) lets the
+    user be told what changed in between."""
+    if str(expected) != str(current):
+        raise ConflictError(current, expected=expected, entity=entity)
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """How one entity type is saved: its change-log name and the fields the log compares."""
+
+    entity_type: str
+    fields: tuple[str, ...]
+    created_when_empty: str | None = None   # the field whose emptiness before means "create"
+
+    def check(self, row, expected_version) -> None:
+        if row is not None:
+            check_version(row.version, expected_version, (self.entity_type, row.id))
+
+    def save(self, row: Row | None, *, actor, expected_version=None,
+             create: Callable[[], Row], apply: Callable[[Row], None] | Mapping[str, Any],
+             validate: Callable[[], None] | None = None, initiative_id: int | None = None,
+             always_bump: bool = False, reason: str | None = None, at: datetime | None = None,
+             after_flush: Callable[[Row], None] | None = None) -> Row:
+        """Save `row` (None: a new one from `create()`) and return it, flushed. `apply` sets the
+        validated values, or is a mapping of field → value. The version goes up when a logged
+        field changed (always with always_bump=True, for entities whose saves are events)."""
+        self.check(row, expected_version)
+        if validate is not None:
+            validate()
+        before = fields_snapshot(row, self.fields)
+        moment = at or now()
+        created = row is None
+        if row is None:
+            row = create()
+            if getattr(row, "version", None) is None:
+                row.version = 0
+            db.session.add(row)
+        if isinstance(apply, Mapping):
+            for name, value in apply.items():
+                setattr(row, name, value)
+        else:
+            apply(row)
+        after = fields_snapshot(row, self.fields)
+        if after == before and not always_bump:
+            return row
+        row.version += 1
+        if hasattr(row, "updated_at"):
+            row.updated_at = moment
+        db.session.flush()
+        if after_flush is not None:
+            after_flush(row)
+        record_changes(entity_type=self.entity_type, entity_id=row.id, initiative_id=initiative_id,
+                       action=self._action(created, before), before=before, after=after,
+                       user_id=getattr(actor, "id", actor), reason=reason, at=moment)
+        return row
+
+    def _action(self, created: bool, before: Mapping[str, Any]) -> str:
+        if self.created_when_empty is not None:
+            return "update" if before.get(self.created_when_empty) else "create"
+        return "create" if created else "update"
+
+
+def stripped(values: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """The named values with text trimmed and empty text as None (how every save stores text)."""
+    out = {}
+    for name in names:
+        value = values.get(name)
+        out[name] = (value.strip() or None) if isinstance(value, str) else value
+    return out
