@@ -55,20 +55,3 @@ def in_transaction(fn):
             return fn(*args, **kwargs)
     return wrapper
 
-
-def atomic(fn):
-    """Transitional: the services' old wrapper (roll back on error). Being replaced by callers
-    using `transaction()`; removed once no service uses it."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except StaleDataError as exc:
-            db.session.rollback()
-            raise ConflictError(0) from exc
-        except BaseException:
-            db.session.rollback()
-            raise
-    return wrapper

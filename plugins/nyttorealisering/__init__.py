@@ -8,9 +8,10 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portfolio.dashboards.contract import API_VERSION, Panel, Table
+from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.domain.benefit_calc import planned_totals
-from portfolio.plotting import DASHES, SYMBOLS, base_layout, kronor_text, safe
+from portfolio.numbers import format_number
+from portfolio.plotting import DASHES, SYMBOLS, base_layout, safe
 
 KINDS = {"finansiell": _l("Finansiell"), "omfordelning": _l("Frigjord tid")}
 
@@ -22,8 +23,9 @@ class BenefitRealisation:
                      "sig, och nyttor i avslutade initiativ som ännu inte är verifierade.")
     audience = "alla"
     api_version = API_VERSION
+    order = 100   # in the yearly report: with the other dashboards (equal orders go by id)
 
-    def build(self, ctx):
+    def build(self, ctx: DashboardContext) -> list[Panel]:
         plan = planned_totals(ctx.reader.planned_benefit_lines())
         real = {(row.year, row.kind): row.realised for row in ctx.reader.realised_per_year()}
         years = sorted({y for y, _k in plan} | {y for y, _k in real})
@@ -47,7 +49,7 @@ class BenefitRealisation:
             Panel(_("Planerat och realiserat"),
                   _("%(year)d: planerat %(planned)s kr, realiserat %(realised)s kr "
                     "(frigjord tid är inte en budgetminskning).",
-                    year=year, planned=kronor_text(plan_y), realised=kronor_text(real_y)), fig,
+                    year=year, planned=format_number(plan_y), realised=format_number(real_y)), fig,
                   Table((_("År"), _("Typ"), _("Planerat (kr)"), _("Realiserat (kr)")), tuple(rows)), "full"),
             Panel(_("Avslutade initiativ med overifierade nyttor"),
                   _("%(count)d nyttor i avslutade initiativ följs fortfarande upp.",
@@ -59,7 +61,8 @@ class BenefitRealisation:
         ]
 
     @staticmethod
-    def _cumulative(plan, real, years):
+    def _cumulative(plan: dict[tuple[int, str], Decimal], real: dict[tuple[int, str], Decimal],
+                    years: list[int]) -> Panel:
         fig = go.Figure(layout=base_layout(_("Ackumulerat planerat och realiserat"), "", _("Kronor")))
         rows = []
         for i, (kind, lazy_label) in enumerate(KINDS.items()):
@@ -80,15 +83,16 @@ class BenefitRealisation:
         total_plan = sum((r[2] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)
         total_real = sum((r[3] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)
         return Panel(_("Ackumulerat"), _("Totalt hittills: planerat %(planned)s kr, realiserat %(realised)s kr.",
-                                         planned=kronor_text(total_plan), realised=kronor_text(total_real)), fig,
+                                         planned=format_number(total_plan), realised=format_number(total_real)), fig,
                      Table((_("År"), _("Typ"), _("Planerat ackumulerat (kr)"), _("Realiserat ackumulerat (kr)")),
                            tuple(rows)), "full")
 
     @staticmethod
-    def _per_area(ctx):
+    def _per_area(ctx: DashboardContext) -> Panel:
         plan: dict[tuple[str, str], Decimal] = {}
-        for area, *line in ctx.reader.planned_benefit_lines_by_area():
-            for (year, kind), value in planned_totals([tuple(line)]).items():
+        for row in ctx.reader.planned_benefit_lines_by_area():
+            area = row.area
+            for (year, kind), value in planned_totals([row[1:]]).items():
                 if year <= ctx.filters.year:
                     plan[(area, kind)] = plan.get((area, kind), Decimal(0)) + value
         real = {(r.group, r.source): r.amount for r in ctx.reader.realised_by_area()}
@@ -109,7 +113,7 @@ class BenefitRealisation:
                      Table((_("Område"), _("Typ"), _("Planerat (kr)"), _("Realiserat (kr)")), tuple(rows)), "full")
 
     @staticmethod
-    def _overdue(ctx):
+    def _overdue(ctx: DashboardContext) -> Panel:
         rows = ctx.reader.benefits_due_for_measurement()
         return Panel(_("Nyttor som väntar på mätning"),
                      _("%(count)d aktiva nyttor är försenade med sin mätning.", count=sum(r.count for r in rows)),
@@ -117,4 +121,4 @@ class BenefitRealisation:
                      links=((_("Att göra"), "/todo"),))
 
 
-plugin = BenefitRealisation()
+plugin: Plugin = BenefitRealisation()

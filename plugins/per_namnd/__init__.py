@@ -3,21 +3,32 @@ benefits planned against realised, staffing (FTE) and the risk picture."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portfolio.dashboards.contract import API_VERSION, Panel, Table
+from portfolio.dashboards.contract import (
+    API_VERSION,
+    AnswerRow,
+    DashboardContext,
+    Panel,
+    Plugin,
+    RiskBandLabel,
+    Table,
+)
 from portfolio.domain.benefit_calc import planned_totals
-from portfolio.plotting import PATTERNS, base_layout, kronor_text, safe
+from portfolio.numbers import format_number
+from portfolio.plotting import PATTERNS, base_layout, safe
 
 ANSWER_STATUS = {"genomford": _l("Genomförd"), "pagar": _l("Pågår"), "ej_paborjad": _l("Ej påbörjad"),
                  "ej_aktuell": _l("Ej aktuell"), "ej_besvarad": _l("Ej besvarad")}
 
 
-def stacked_by_committee(title: str, committees: list[str], series: list[str], count: dict) -> go.Figure:
+def stacked_by_committee(title: str, committees: list[str], series: list[str],
+                         count: dict[tuple[str, str], int]) -> go.Figure:
     """Horizontal bars per committee, one stacked series each (with its own pattern), from
     counts keyed (committee, series)."""
     fig = go.Figure(layout=base_layout(title, _("Antal"), ""))
@@ -29,7 +40,7 @@ def stacked_by_committee(title: str, committees: list[str], series: list[str], c
     return fig
 
 
-def band_name(score: int, bands) -> str:
+def band_name(score: int, bands: Sequence[RiskBandLabel]) -> str:
     for band in bands:
         if band.min <= score <= band.max:
             return band.name
@@ -43,19 +54,19 @@ class PerCommittee:
                      "personalbehov och riskbild.")
     audience = "alla"
     api_version = API_VERSION
-    order = 15   # in the yearly report: after the audit's questions
+    order = 15   # in the yearly report: right after the audit's questions
 
-    def build(self, ctx):
+    def build(self, ctx: DashboardContext) -> list[Panel]:
         return [self._areas(ctx), self._benefits(ctx), self._staffing(ctx), self._risks(ctx),
                 self._recommendations(ctx)]
 
     @staticmethod
-    def _recommendations(ctx):
+    def _recommendations(ctx: DashboardContext) -> Panel:
         year = ctx.filters.year
         rows = ctx.reader.recommendation_answers()
         done = sum(r.status == "genomford" for r in rows)
 
-        def status_text(r):
+        def status_text(r: AnswerRow) -> str:
             text = str(ANSWER_STATUS.get(r.status, r.status))
             return text + (" " + _("(demodata)") if r.demo else "")
 
@@ -70,7 +81,7 @@ class PerCommittee:
                      "full", links=((_("Rekommendationer och svar"), "/audits/"),))
 
     @staticmethod
-    def _areas(ctx):
+    def _areas(ctx: DashboardContext) -> Panel:
         rows = ctx.reader.initiatives_by_committee_and_area()
         committees = sorted({r.committee for r in rows})
         areas = sorted({r.area for r in rows})
@@ -83,7 +94,7 @@ class PerCommittee:
                                 tuple((r.committee, r.area, r.count) for r in rows)), "full")
 
     @staticmethod
-    def _benefits(ctx):
+    def _benefits(ctx: DashboardContext) -> Panel:
         year = ctx.filters.year
         lines = ctx.reader.planned_benefit_lines_by_committee()
         planned: dict[str, Decimal] = {}
@@ -103,13 +114,13 @@ class PerCommittee:
         return Panel(_("Nyttor per nämnd: planerat mot realiserat"),
                      _("%(year)d: planerat %(planned)s kr, realiserat %(realised)s kr (finansiell nytta och "
                        "frigjord tid; frigjord tid är inte en budgetminskning).", year=year,
-                       planned=kronor_text(sum(planned.values())), realised=kronor_text(sum(realised.values()))),
+                       planned=format_number(sum(planned.values())), realised=format_number(sum(realised.values()))),
                      fig, Table((_("Nämnd"), _("Planerat (kr)"), _("Realiserat (kr)")),
                                 tuple((n, planned.get(n, Decimal(0)), realised.get(n, Decimal(0))) for n in names)),
                      "full")
 
     @staticmethod
-    def _staffing(ctx):
+    def _staffing(ctx: DashboardContext) -> Panel:
         rows = ctx.reader.fte_by_committee()
         fig = go.Figure(go.Bar(x=[float(r.amount or 0) for r in rows], y=[safe(r.committee) for r in rows],
                                orientation="h"),
@@ -122,7 +133,7 @@ class PerCommittee:
                      fig, Table((_("Nämnd"), _("Årsarbetare")), tuple((r.committee, r.amount) for r in rows)))
 
     @staticmethod
-    def _risks(ctx):
+    def _risks(ctx: DashboardContext) -> Panel:
         bands = ctx.labels.get("risk_bands") or ()
         rows = ctx.reader.open_risks_by_committee()
         labels = [b.name for b in bands] or [_("Alla")]
@@ -142,4 +153,4 @@ class PerCommittee:
                                       for c in committees)), "full")
 
 
-plugin = PerCommittee()
+plugin: Plugin = PerCommittee()

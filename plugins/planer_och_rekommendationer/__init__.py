@@ -7,7 +7,15 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portfolio.dashboards.contract import API_VERSION, Panel, Table
+from portfolio.dashboards.contract import (
+    API_VERSION,
+    AuditScopeRow,
+    DashboardContext,
+    Panel,
+    PlanStateRow,
+    Plugin,
+    Table,
+)
 from portfolio.plotting import PATTERNS, base_layout, safe
 
 PLAN = {"beslutad": _l("Beslutad"), "under_arbete": _l("Under arbete"), "saknas": _l("Saknas"),
@@ -16,18 +24,18 @@ RESPONSE = {"genomford": _l("Genomförd"), "pagar": _l("Pågår"), "ej_paborjad"
             "ej_aktuell": _l("Ej aktuell"), "ej_besvarad": _l("Ej besvarad")}
 
 
-def plan_status(plan) -> str:
+def plan_status(plan: PlanStateRow) -> str:
     status = str(PLAN[plan.status])
     return _("%(status)s (revision försenad)", status=status) if plan.overdue else status
 
 
-def demo_marked(text, is_demo: bool) -> str:
+def demo_marked(text: object, is_demo: bool) -> str:
     """A value with "(demodata)" after it when it is invented for the demo."""
     text = "–" if text is None else str(text)
     return _("%(value)s (demodata)", value=text) if is_demo else text
 
 
-def scope_text(scope, year: int) -> str:
+def scope_text(scope: AuditScopeRow | None, year: int) -> str:
     """Which committees the plan figures cover, in words (the audit's, or all)."""
     if scope is None:
         return _("Alla nämnder räknas; ingen granskning med angivna nämnder avser %(year)d.", year=year)
@@ -43,8 +51,9 @@ class PlansAndRecommendations:
                      "följs upp, som läget var vid årets slut.")
     audience = "alla"
     api_version = API_VERSION
+    order = 100   # in the yearly report: with the other dashboards (equal orders go by id)
 
-    def build(self, ctx):
+    def build(self, ctx: DashboardContext) -> list[Panel]:
         year = ctx.filters.year
         plans = ctx.reader.plan_states()
         decided = sum(p.status == "beslutad" for p in plans)
@@ -92,4 +101,4 @@ class PlansAndRecommendations:
         ]
 
 
-plugin = PlansAndRecommendations()
+plugin: Plugin = PlansAndRecommendations()

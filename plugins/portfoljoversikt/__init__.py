@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portfolio.dashboards.contract import API_VERSION, Panel, Table
+from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.domain.phases import ALL_PHASES
 from portfolio.plotting import PATTERNS, base_layout, safe
 
@@ -22,8 +22,9 @@ class PortfolioOverview:
     description = _l("Initiativen per prioriterat område och fas, per nämnd, finansiering och tidslinje.")
     audience = "alla"
     api_version = API_VERSION
+    order = 100   # in the yearly report: with the other dashboards (equal orders go by id)
 
-    def build(self, ctx):
+    def build(self, ctx: DashboardContext) -> list[Panel]:
         r = ctx.reader
         year = ctx.filters.year
         rows = r.count_by_area_phase()
@@ -82,4 +83,4 @@ class PortfolioOverview:
         ]
 
 
-plugin = PortfolioOverview()
+plugin: Plugin = PortfolioOverview()

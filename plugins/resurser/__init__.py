@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Literal
+
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from portfolio.dashboards.contract import API_VERSION, Panel, Table
-from portfolio.plotting import PATTERNS, base_layout, kronor_text, safe
+from portfolio.dashboards.contract import (
+    API_VERSION,
+    DashboardContext,
+    Filters,
+    FundingFrame,
+    Panel,
+    Plugin,
+    ReaderV1,
+    Table,
+)
+from portfolio.numbers import format_number
+from portfolio.plotting import PATTERNS, base_layout, safe
 
 
 class Resources:
@@ -18,8 +31,9 @@ class Resources:
                      "eller mot en finansieringsram för flera år.")
     audience = "alla"
     api_version = API_VERSION
+    order = 100   # in the yearly report: with the other dashboards (equal orders go by id)
 
-    def build(self, ctx):
+    def build(self, ctx: DashboardContext) -> list[Panel]:
         r = ctx.reader
         year = ctx.filters.year
         money = r.funding_by_committee_and_source()
@@ -38,16 +52,16 @@ class Resources:
         frames = tuple(ctx.labels.get("funding_frames") or ())
         if ceiling:
             text = _("Centrala digitaliseringsmedel %(year)d: %(used)s kr av taket %(ceiling)s kr.",
-                     year=year, used=kronor_text(central), ceiling=kronor_text(ceiling))
+                     year=year, used=format_number(central), ceiling=format_number(ceiling))
         else:
             text = _("Centrala digitaliseringsmedel %(year)d: %(used)s kr (inget tak angivet).",
-                     year=year, used=kronor_text(central))
+                     year=year, used=format_number(central))
         # A year inside a frame for the ceiling's source has its limit in the frame's panel.
         show_ceiling = bool(ceiling) or not any(f.source_code == ceiling_source for f in frames)
         return [
             Panel(_("Finansiering per nämnd och källa"),
                   _("Total finansiering %(year)d: %(amount)s kr.", year=year,
-                    amount=kronor_text(sum(m.amount for m in money))), fig,
+                    amount=format_number(sum(m.amount for m in money))), fig,
                   Table((_("Nämnd"), _("Källa"), _("Belopp (kr)")),
                         tuple((m.group, m.source, m.amount) for m in money)),
                   "full"),
@@ -62,7 +76,7 @@ class Resources:
         ]
 
     @staticmethod
-    def _frame(reader, frame, filters):
+    def _frame(reader: ReaderV1, frame: FundingFrame, filters: Filters) -> Panel:
         """A funding frame (from the programme file) and the funds from its source registered on
         initiatives against it: per year, cumulative to the year read, and what is left."""
         rows = reader.frame_use_per_year(frame.source_code, frame.first_year, frame.last_year)
@@ -74,19 +88,19 @@ class Resources:
         period = f"{frame.first_year}\u2013{frame.last_year}"
         if frame.reference:
             sentences = [_("Ram för %(period)s: %(amount)s kr (%(source)s), enligt %(reference)s.",
-                           period=period, amount=kronor_text(frame.amount), source=frame.source_name,
+                           period=period, amount=format_number(frame.amount), source=frame.source_name,
                            reference=frame.reference)]
         else:
             sentences = [_("Ram för %(period)s: %(amount)s kr (%(source)s).", period=period,
-                           amount=kronor_text(frame.amount), source=frame.source_name)]
+                           amount=format_number(frame.amount), source=frame.source_name)]
         if left >= 0:
             sentences.append(_("Registrerat på initiativ t.o.m. %(year)d: %(used)s kr%(marker)s; kvar av ramen: "
-                               "%(left)s kr.", year=year, used=kronor_text(used), marker=marker,
-                               left=kronor_text(left)))
+                               "%(left)s kr.", year=year, used=format_number(used), marker=marker,
+                               left=format_number(left)))
         else:
             sentences.append(_("Registrerat på initiativ t.o.m. %(year)d: %(used)s kr%(marker)s, %(over)s kr mer "
-                               "än ramen.", year=year, used=kronor_text(used), marker=marker,
-                               over=kronor_text(-left)))
+                               "än ramen.", year=year, used=format_number(used), marker=marker,
+                               over=format_number(-left)))
         sentences.append(_("Fördelningen per år är det som registret innehåller, inte uppgifter ur källan."))
         if counted.demo:
             sentences.append(ngettext("Beloppen på %(demo)d av %(num)d initiativ är demodata, inte verkliga belopp.",
@@ -100,7 +114,7 @@ class Resources:
                     y=[float(row.registered) for row in rows])
         fig.add_scatter(name=safe(_("Ackumulerat") + marker), x=years, y=[float(row.cumulative) for row in rows],
                         mode="lines+markers", marker_symbol="diamond", line_dash="solid")
-        fig.add_scatter(name=safe(_("Ram %(amount)s kr", amount=kronor_text(frame.amount))), x=years,
+        fig.add_scatter(name=safe(_("Ram %(amount)s kr", amount=format_number(frame.amount))), x=years,
                         y=[float(frame.amount)] * len(rows), mode="lines", line_dash="dash")
         fig.update_xaxes(type="category")      # years, not a number axis ("2 019,5")
         title = f"{frame.name} {period}"
@@ -117,11 +131,12 @@ class Resources:
                      "full")
 
     @staticmethod
-    def _budget_and_cost(reader, by, title, column, year):
+    def _budget_and_cost(reader: ReaderV1, by: Literal["committee", "area"], title: str, column: str,
+                         year: int) -> Panel:
         """This year's funding (budget) against the cost to date from the latest follow-ups."""
         money = (reader.funding_by_committee_and_source() if by == "committee"
                  else reader.funding_by_area_and_source())
-        budget: dict[str, object] = {}
+        budget: dict[str, Decimal] = {}
         for m in money:
             budget[m.group] = budget.get(m.group, 0) + m.amount
         cost = {c.name: c.amount for c in reader.cost_to_date(by)}
@@ -133,10 +148,10 @@ class Resources:
                     y=[float(cost.get(n, 0)) for n in names], marker_pattern_shape="/")
         fig.update_layout(barmode="group")
         return Panel(title, _("Budget %(year)d totalt %(budget)s kr; kostnad hittills enligt senaste uppföljningarna "
-                              "%(cost)s kr.", year=year, budget=kronor_text(sum(budget.values())),
-                              cost=kronor_text(sum(cost.values()))), fig,
+                              "%(cost)s kr.", year=year, budget=format_number(sum(budget.values())),
+                              cost=format_number(sum(cost.values()))), fig,
                      Table((column, _("Budget %(year)d (kr)", year=year), _("Kostnad hittills (kr)")),
                            tuple((n, budget.get(n, 0), cost.get(n, 0)) for n in names)), "full")
 
 
-plugin = Resources()
+plugin: Plugin = Resources()

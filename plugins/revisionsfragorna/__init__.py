@@ -9,9 +9,18 @@ from urllib.parse import urlencode
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portfolio.dashboards.contract import API_VERSION, Link, Panel, Table
+from portfolio.dashboards.contract import (
+    API_VERSION,
+    DashboardContext,
+    Filters,
+    Link,
+    Panel,
+    PlanStateRow,
+    Plugin,
+    Table,
+)
 from portfolio.domain.benefit_calc import planned_totals
-from portfolio.plotting import kronor_text
+from portfolio.numbers import format_number
 
 ACTIVE = ("behovsanalys", "prioriterad", "planering", "genomforande", "uppfoljning")
 # (number, question, metric, phases, what is counted, evidence link)
@@ -37,14 +46,15 @@ PLAN = {"beslutad": _l("Beslutad"), "under_arbete": _l("Under arbete"), "saknas"
         "ersatt": _l("Ersatt")}
 
 
-def status(pct: int | None, thresholds) -> str:
+def status(pct: int | None, thresholds: tuple[int, int]) -> str:
     green, yellow = thresholds
     if pct is None:
         return _("ingen data")
     return _("grön") if pct >= green else (_("gul") if pct >= yellow else _("röd"))
 
 
-def evidence(number: int, metric: str, phases, filters, matching: int, committee_id: int | None = None) -> Link:
+def evidence(number: int, metric: str, phases: tuple[str, ...], filters: Filters, matching: int,
+             committee_id: int | None = None) -> Link:
     """The count, linked to the initiatives it was computed from (that year, that committee)."""
     query = {"metric": metric, "phases": ",".join(phases), "year": filters.year, "fraga": number}
     committee = committee_id or filters.committee_id
@@ -55,7 +65,7 @@ def evidence(number: int, metric: str, phases, filters, matching: int, committee
     return Link(matching, "/dashboards/underlag?" + urlencode(query))
 
 
-def plan_link(plan, year: int):
+def plan_link(plan: PlanStateRow, year: int) -> Link:
     """The committee, linked to its plan as it stood in the year read (or to the committee's
     plans when it had none)."""
     if plan.plan_id:
@@ -77,13 +87,14 @@ class AuditQuestions:
     description = _l("Revisionens åtta frågor besvarade med siffror ur portföljen, per nämnd och totalt.")
     audience = "alla"
     api_version = API_VERSION
+    order = 10   # in the yearly report: first, as the audit's eight questions
 
-    def build(self, ctx):
+    def build(self, ctx: DashboardContext) -> list[Panel]:
         thresholds = ctx.labels.get("thresholds", (80, 50))
         # The audit's own questions (number, short label, full wording), when one is registered.
         asked = {q.number: q for q in ctx.reader.audit_questions()}
 
-        def heading(number: int, default) -> str:
+        def heading(number: int, default: object) -> str:
             return f"{number}. {asked[number].label if number in asked else str(default)}"
 
         def wording(number: int) -> str:
@@ -130,7 +141,7 @@ class AuditQuestions:
         return panels
 
     @staticmethod
-    def _extra_links(number: int, metric: str, filters) -> tuple:
+    def _extra_links(number: int, metric: str, filters: Filters) -> tuple[tuple[str, str], ...]:
         """Question 8 also counts the ongoing initiatives followed up this year: link to them."""
         if metric != "evaluation":
             return ()
@@ -138,7 +149,7 @@ class AuditQuestions:
         return ((_("Pågående initiativ och årets uppföljningar"), followed.href),)
 
     @staticmethod
-    def _more(ctx, metric, thresholds) -> str:
+    def _more(ctx: DashboardContext, metric: str, thresholds: tuple[int, int]) -> str:
         """The further figures DESIGN §4 asks for under some questions."""
         reader = ctx.reader
         if metric == "goal_linked":
@@ -161,21 +172,21 @@ class AuditQuestions:
             return " " + _("Uppföljda i år: %(matching)d av %(total)d pågående (%(status)s). Nyttor t.o.m. "
                            "%(year)d: planerat %(planned)s kr, realiserat %(realised)s kr.",
                            matching=matching, total=total, status=status(percent(matching, total), thresholds),
-                           year=year, planned=kronor_text(planned), realised=kronor_text(realised))
+                           year=year, planned=format_number(planned), realised=format_number(realised))
         return ""
 
     @staticmethod
-    def _resources(ctx) -> list:
+    def _resources(ctx: DashboardContext) -> list[Panel]:
         money = ctx.reader.funding_by_committee_and_source()
         return [Panel("3. " + _("Budget och finansieringskällor per nämnd"),
                       _("Finansiering %(year)d per nämnd och källa: totalt %(amount)s kr.", year=ctx.filters.year,
-                        amount=kronor_text(sum((m.amount for m in money), Decimal(0)))), None,
+                        amount=format_number(sum((m.amount for m in money), Decimal(0)))), None,
                       Table((_("Nämnd"), _("Källa"), _("Belopp (kr)")),
                             tuple((m.group, m.source, m.amount) for m in money)),
                       links=((_("Resurser och finansiering"), "/dashboards/resurser"),))]
 
     @staticmethod
-    def _duplicates(ctx) -> list:
+    def _duplicates(ctx: DashboardContext) -> list[Panel]:
         pairs = ctx.reader.possible_duplicates()
         return [Panel("5. " + _("Möjliga dubbletter"),
                       _("%(count)d titlar delas av aktiva initiativ i olika nämnder.", count=len(pairs)),
@@ -183,4 +194,4 @@ class AuditQuestions:
                       links=((_("Initiativregistret"), "/initiatives/"),))]
 
 
-plugin = AuditQuestions()
+plugin: Plugin = AuditQuestions()

@@ -6,11 +6,11 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portfolio.dashboards.contract import API_VERSION, Panel, Table
+from portfolio.dashboards.contract import API_VERSION, Cell, DashboardContext, Panel, Plugin, Table
 from portfolio.plotting import base_layout, safe
 
 
-def matrix_figure(cells, title):
+def matrix_figure(cells: tuple[Cell, ...], title: str) -> tuple[go.Figure, Table]:
     counts = {(c.probability, c.consequence): c.count for c in cells}
     z = [[counts.get((p, c), 0) for c in range(1, 6)] for p in range(1, 6)]
     fig = go.Figure(go.Heatmap(z=z, x=[_("K%(level)d", level=c) for c in range(1, 6)],
@@ -30,8 +30,9 @@ class RiskPicture:
     description = _l("Portföljens öppna risker i en 5×5-matris före och efter åtgärd, och risker utan åtgärd.")
     audience = "alla"
     api_version = API_VERSION
+    order = 100   # in the yearly report: with the other dashboards (equal orders go by id)
 
-    def build(self, ctx):
+    def build(self, ctx: DashboardContext) -> list[Panel]:
         before = ctx.reader.risk_matrix(residual=False)
         after = ctx.reader.risk_matrix(residual=True)
         fig1, t1 = matrix_figure(before, _("Före åtgärd"))
@@ -53,4 +54,4 @@ class RiskPicture:
         ]
 
 
-plugin = RiskPicture()
+plugin: Plugin = RiskPicture()

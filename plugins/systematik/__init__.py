@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portfolio.dashboards.contract import API_VERSION, Panel, Table
+from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.plotting import base_layout, safe
 
 MEASURES = (("needs", _l("Behovsanalys klar")), ("involvement", _l("Användare involverade")),
@@ -26,8 +26,9 @@ class Systematics:
                      "riskanalys med åtgärder, nyttokalkyl, nyttoägare, uppföljning och utvärdering.")
     audience = "alla"
     api_version = API_VERSION
+    order = 100   # in the yearly report: with the other dashboards (equal orders go by id)
 
-    def build(self, ctx):
+    def build(self, ctx: DashboardContext) -> list[Panel]:
         labels = [str(label) for _field, label in MEASURES]
         rows = ctx.reader.systematics_by_committee()
         z, text, table = [], [], []
@@ -72,4 +73,4 @@ class Systematics:
             fig, Table((_("Nämnd"), _("Initiativ"), *labels), tuple(table)), "full"), trend_panel]
 
 
-plugin = Systematics()
+plugin: Plugin = Systematics()

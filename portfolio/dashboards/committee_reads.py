@@ -4,11 +4,19 @@ committee. A mixin of the dashboard reader: same scope, same as-of rules, SQL ag
 
 from __future__ import annotations
 
-from collections import namedtuple
+from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
 from portfolio.benefits.models import Benefit
+from portfolio.dashboards.contract import (
+    CommitteeAmount,
+    CommitteeArea,
+    CommitteeBenefitPlanLine,
+    CommitteeKindAmount,
+    CommitteeRiskScore,
+)
+from portfolio.dashboards.scope import ScopedReader
 from portfolio.decision_basis.requirements import unhandled_risk_condition
 from portfolio.domain import phases as P
 from portfolio.extensions import db
@@ -17,17 +25,11 @@ from portfolio.initiatives.models import Initiative, StaffingLine
 from portfolio.programme.models import PriorityArea
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
 
-CommitteeArea = namedtuple("CommitteeArea", "committee area count")
-CommitteeAmount = namedtuple("CommitteeAmount", "committee amount")
-CommitteeKindAmount = namedtuple("CommitteeKindAmount", "committee kind amount")
-CommitteeRiskScore = namedtuple("CommitteeRiskScore", "committee score count unhandled")
-
 ACTIVE = (P.BEHOVSANALYS, P.PRIORITERAD, P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)
 
 
-class CommitteeReads:
-    """Mixed into DashboardReader, which provides `_scoped`, `_committee_name`, `phase`,
-    `filters`, `as_of_end` and `acceptable`."""
+class CommitteeReads(ScopedReader):
+    """The per-committee part of DashboardReader (same scope and as-of rules)."""
 
     def initiatives_by_committee_and_area(self) -> tuple[CommitteeArea, ...]:
         """Active initiatives (as of the year read) per committee and primary priority area."""
@@ -61,10 +63,10 @@ class CommitteeReads:
             parent, parent.id == self._unit.parent_id)
         if self.as_of_end is not None:
             stmt = stmt.where(Measurement.measured_on <= self.as_of_end.date())
-        return tuple(CommitteeKindAmount(*r) for r in db.session.execute(
-            stmt.group_by(name, Benefit.kind).order_by(name)))
+        return tuple(CommitteeKindAmount(c, k, amount if amount is not None else Decimal(0))
+                     for c, k, amount in db.session.execute(stmt.group_by(name, Benefit.kind).order_by(name)))
 
-    def planned_benefit_lines_by_committee(self) -> tuple[tuple, ...]:
+    def planned_benefit_lines_by_committee(self) -> tuple[CommitteeBenefitPlanLine, ...]:
         """(committee, kind, first, last, amount, volume, minutes, hourly, share, ramp) per benefit."""
         parent, name = self._committee_name()
         stmt = self._scoped(select(name, Benefit.kind, Benefit.first_year, Benefit.last_year,
@@ -74,7 +76,8 @@ class CommitteeReads:
                             .where(Benefit.kind.in_(("finansiell", "omfordelning")),
                                    Benefit.first_year.is_not(None))).outerjoin(
             parent, parent.id == self._unit.parent_id)
-        return tuple(tuple(r) for r in db.session.execute(stmt))
+        # _make: first_year is never None here (filtered in SQL), which the row's type says.
+        return tuple(CommitteeBenefitPlanLine._make(r) for r in db.session.execute(stmt))
 
     def open_risks_by_committee(self) -> tuple[CommitteeRiskScore, ...]:
         """Open risks per committee and score (probability × consequence), with how many of them

@@ -1,19 +1,44 @@
 """The read-only data reader for dashboard plugins: every method aggregates in SQL and returns
-frozen rows (named tuples). Filters (year, committee, area) are applied here, once."""
+frozen rows (the typed named tuples of `contract`). Filters (year, committee, area) are applied
+here, once (see `scope.ScopedReader`). `DashboardReader` implements `contract.ReaderV1`."""
 
 from __future__ import annotations
 
-from collections import namedtuple
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Literal, TypeVarTuple
 
-from sqlalchemy import and_, case, extract, func, literal, select
+from sqlalchemy import ColumnElement, Exists, Select, and_, case, extract, func, literal, select
 from sqlalchemy.orm import aliased
 
 from portfolio.benefits.models import Benefit
-from portfolio.changelog.models import ChangeLogEntry
 from portfolio.dashboards.committee_reads import CommitteeReads
-from portfolio.dashboards.contract import Filters
+from portfolio.dashboards.contract import (
+    ACTIVE_PHASES,
+    ActionCountRow,
+    AnswerRow,
+    AreaBenefitPlanLine,
+    AreaPhase,
+    AuditQuestionRow,
+    AuditScopeRow,
+    BenefitPlanLine,
+    Cell,
+    Filters,
+    FrameInitiativesRow,
+    FrameYearRow,
+    Money3,
+    Named,
+    NamedAmount,
+    PlanStateRow,
+    ReaderV1,
+    ResponseCountRow,
+    Share,
+    ShareMemberRow,
+    Span,
+    Systematics,
+    YearMoney,
+    YearValue,
+)
 from portfolio.decision_basis.requirements import conditions, unhandled_risk_condition
 from portfolio.domain import phases as P
 from portfolio.extensions import db
@@ -22,62 +47,14 @@ from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
 from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
 
-AreaPhase = namedtuple("AreaPhase", "area phase count")
-Named = namedtuple("Named", "name count")
-NamedAmount = namedtuple("NamedAmount", "name amount")
-Money3 = namedtuple("Money3", "group source amount")
-Span = namedtuple("Span", "ref title start end area")
-Systematics = namedtuple("Systematics", "committee initiatives needs involvement risks risks_handled "
-                                        "benefit_case benefit_owner closed evaluated followed_up")
-Cell = namedtuple("Cell", "probability consequence count")
-YearMoney = namedtuple("YearMoney", "year kind planned realised")
-YearValue = namedtuple("YearValue", "year value")
-Share = namedtuple("Share", "committee matching total committee_id")
+Ts = TypeVarTuple("Ts")
 
-ACTIVE_PHASES = (P.BEHOVSANALYS, P.PRIORITERAD, P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING)
+__all__ = ["ACTIVE_PHASES", "AreaPhase", "Cell", "DashboardReader", "Money3", "Named", "NamedAmount", "Share",
+           "Span", "Systematics", "YearMoney", "YearValue"]
 
 
 class DashboardReader(CommitteeReads):
     """What plugins may read. Only SELECTs; results are immutable tuples."""
-
-    def __init__(self, filters: Filters, acceptable_risk: int, today: date):
-        self.filters = filters
-        self.acceptable = acceptable_risk
-        self.today = today
-        self._unit = aliased(OrgUnit)
-        self._committee = func.coalesce(self._unit.parent_id, self._unit.id)
-        # A past year is shown as it was on 31 December: initiatives registered by then, in the
-        # phase the change log says they had then.
-        self.as_of_end = (datetime.combine(date(filters.year, 12, 31), time.max)
-                          if filters.year < today.year else None)
-        if self.as_of_end is None:
-            self.phase = Initiative.phase
-        else:
-            self.phase = (select(ChangeLogEntry.new_value)
-                          .where(ChangeLogEntry.initiative_id == Initiative.id,
-                                 ChangeLogEntry.entity_type == "initiative",
-                                 ChangeLogEntry.field == "phase",
-                                 ChangeLogEntry.changed_at <= self.as_of_end)
-                          .order_by(ChangeLogEntry.changed_at.desc(), ChangeLogEntry.id.desc())
-                          .limit(1).correlate(Initiative).scalar_subquery())
-
-    # -- scope ---------------------------------------------------------------------------------
-    def _scoped(self, stmt):
-        f = self.filters
-        stmt = stmt.select_from(Initiative).join(
-            self._unit, self._unit.id == Initiative.owning_unit_id).where(
-            Initiative.archived.is_(False))
-        if self.as_of_end is not None:
-            stmt = stmt.where(Initiative.created_at <= self.as_of_end)
-        if f.committee_id:
-            stmt = stmt.where(self._committee == f.committee_id)
-        if f.area_id:
-            stmt = stmt.where(Initiative.primary_area_id == f.area_id)
-        return stmt
-
-    def _committee_name(self):
-        parent = aliased(OrgUnit)
-        return parent, func.coalesce(parent.name, self._unit.name)
 
     # -- portfolio -----------------------------------------------------------------------------
     def count_by_area_phase(self) -> tuple[AreaPhase, ...]:
@@ -121,7 +98,8 @@ class DashboardReader(CommitteeReads):
         return Decimal(db.session.scalar(stmt) or 0)
 
     # -- funding frames (a sum for a period of years, from the programme file) -----------------
-    def _frame_lines(self, stmt, source_code: str, first_year: int, last_year: int):
+    def _frame_lines(self, stmt: Select[*Ts], source_code: str, first_year: int,
+                     last_year: int) -> Select[*Ts]:
         """Restrict `stmt` to funding lines from `source_code` in first_year..last_year, on
         initiatives registered by the end of the year read. A frame belongs to the whole
         programme, so the committee and area filters do not apply here."""
@@ -134,10 +112,9 @@ class DashboardReader(CommitteeReads):
             stmt = stmt.where(Initiative.created_at <= self.as_of_end)
         return stmt
 
-    def frame_use_per_year(self, source_code: str, first_year: int, last_year: int):
+    def frame_use_per_year(self, source_code: str, first_year: int, last_year: int) -> tuple[FrameYearRow, ...]:
         """Per year of a frame (every year, 0 where nothing is registered): kronor from the source
         registered on initiatives (summed in SQL) and the cumulative sum from the first year."""
-        from portfolio.dashboards.contract import FrameYearRow
 
         stmt = self._frame_lines(select(FundingLine.year, func.sum(FundingLine.amount)),
                                  source_code, first_year, last_year)
@@ -149,10 +126,9 @@ class DashboardReader(CommitteeReads):
             rows.append(FrameYearRow(year, registered, running))
         return tuple(rows)
 
-    def frame_initiatives(self, source_code: str, first_year: int, last_year: int):
+    def frame_initiatives(self, source_code: str, first_year: int, last_year: int) -> FrameInitiativesRow:
         """How many initiatives have lines counted in `frame_use_per_year`, and how many of those
         are demo data (so a panel can say that the registered amounts are invented)."""
-        from portfolio.dashboards.contract import FrameInitiativesRow
 
         stmt = self._frame_lines(select(func.count(func.distinct(Initiative.id)),
                                         func.count(func.distinct(case((Initiative.is_demo.is_(True),
@@ -161,7 +137,7 @@ class DashboardReader(CommitteeReads):
         total, demo = db.session.execute(stmt).one()
         return FrameInitiativesRow(int(total or 0), int(demo or 0))
 
-    def fte_per_year(self) -> tuple[YearValue, ...]:
+    def fte_per_year(self) -> tuple[YearValue[Decimal], ...]:
         stmt = self._scoped(select(StaffingLine.year, func.sum(StaffingLine.fte))
                             .join(StaffingLine, StaffingLine.initiative_id == Initiative.id))
         return tuple(YearValue(*r) for r in db.session.execute(
@@ -172,7 +148,8 @@ class DashboardReader(CommitteeReads):
                                    Initiative.end_date, PriorityArea.name)
                             .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
                             .where(self.phase.in_(P.ACTIVE), Initiative.start_date.is_not(None)))
-        return tuple(Span(*r) for r in db.session.execute(stmt.order_by(Initiative.start_date)))
+        return tuple(Span(ref, title, start, end, area) for ref, title, start, end, area
+                     in db.session.execute(stmt.order_by(Initiative.start_date)) if start is not None)
 
     # -- systematics (the audit's finding) -------------------------------------------------------
     def systematics_by_committee(self) -> tuple[Systematics, ...]:
@@ -183,7 +160,7 @@ class DashboardReader(CommitteeReads):
         required = self.phase.not_in((P.IDE, P.AVSLAGEN))
         closed = self.phase == P.AVSLUTAD
 
-        def count_if(cond):
+        def count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
             return func.sum(case((cond, 1), else_=0))
 
         followed = select(FollowUp.id).where(FollowUp.initiative_id == Initiative.id,
@@ -199,14 +176,14 @@ class DashboardReader(CommitteeReads):
         rows = db.session.execute(stmt.group_by(name).order_by(name))
         return tuple(Systematics(r[0], *[int(v or 0) for v in r[1:]]) for r in rows)
 
-    def _evaluated(self):
+    def _evaluated(self) -> Exists:
         """The initiative had been evaluated by the end of the year read (today for the current)."""
         stmt = select(Evaluation.id).where(Evaluation.initiative_id == Initiative.id)
         if self.as_of_end is not None:
             stmt = stmt.where(Evaluation.evaluated_on <= self.as_of_end.date())
         return stmt.exists()
 
-    def systematics_by_start_year(self) -> tuple[YearValue, ...]:
+    def systematics_by_start_year(self) -> tuple[YearValue[int], ...]:
         """Trend: per start year, the share (%) of initiatives past the idea stage whose decision
         basis has a complete needs analysis, a benefit case and a risk analysis."""
         conds = conditions(self.acceptable)
@@ -227,7 +204,8 @@ class DashboardReader(CommitteeReads):
                             .join(Risk, Risk.initiative_id == Initiative.id)
                             .where(Risk.kind == RISK, Risk.status.in_(OPEN_STATUSES),
                                    p.is_not(None), c.is_not(None)))
-        return tuple(Cell(*r) for r in db.session.execute(stmt.group_by(p, c)))
+        return tuple(Cell(prob, cons, n) for prob, cons, n in db.session.execute(stmt.group_by(p, c))
+                     if prob is not None and cons is not None)
 
     def unhandled_risks_by_committee(self) -> tuple[Named, ...]:
         parent, name = self._committee_name()
@@ -251,7 +229,7 @@ class DashboardReader(CommitteeReads):
         return tuple(YearMoney(int(y), k, Decimal(0), total or Decimal(0))
                      for y, k, _, total in db.session.execute(stmt.group_by(year, Benefit.kind)))
 
-    def planned_benefit_lines(self) -> tuple[tuple, ...]:
+    def planned_benefit_lines(self) -> tuple[BenefitPlanLine, ...]:
         """The planning parameters of every financial and freed-time benefit (one query)."""
         stmt = self._scoped(select(Benefit.kind, Benefit.first_year, Benefit.last_year, Benefit.amount,
                                    Benefit.volume, Benefit.minutes_saved, Benefit.hourly_cost,
@@ -259,7 +237,8 @@ class DashboardReader(CommitteeReads):
                             .join(Benefit, Benefit.initiative_id == Initiative.id)
                             .where(Benefit.kind.in_(("finansiell", "omfordelning")),
                                    Benefit.first_year.is_not(None)))
-        return tuple(tuple(r) for r in db.session.execute(stmt))
+        # _make: first_year is never None here (filtered in SQL), which the row's type says.
+        return tuple(BenefitPlanLine._make(r) for r in db.session.execute(stmt))
 
     def realised_by_area(self) -> tuple[Money3, ...]:
         """Realised kronor so far (up to the view's date) per priority area and benefit kind."""
@@ -271,9 +250,10 @@ class DashboardReader(CommitteeReads):
                                    Measurement.realised_amount.is_not(None)))
         if self.as_of_end is not None:
             stmt = stmt.where(Measurement.measured_on <= self.as_of_end.date())
-        return tuple(Money3(*r) for r in db.session.execute(stmt.group_by(PriorityArea.name, Benefit.kind)))
+        return tuple(Money3(area, kind, amount if amount is not None else Decimal(0)) for area, kind, amount
+                     in db.session.execute(stmt.group_by(PriorityArea.name, Benefit.kind)))
 
-    def planned_benefit_lines_by_area(self) -> tuple[tuple, ...]:
+    def planned_benefit_lines_by_area(self) -> tuple[AreaBenefitPlanLine, ...]:
         """(area, kind, first, last, amount, volume, minutes, hourly, share, ramp) per benefit."""
         stmt = self._scoped(select(PriorityArea.name, Benefit.kind, Benefit.first_year, Benefit.last_year,
                                    Benefit.amount, Benefit.volume, Benefit.minutes_saved,
@@ -282,7 +262,7 @@ class DashboardReader(CommitteeReads):
                             .join(Benefit, Benefit.initiative_id == Initiative.id)
                             .where(Benefit.kind.in_(("finansiell", "omfordelning")),
                                    Benefit.first_year.is_not(None)))
-        return tuple(tuple(r) for r in db.session.execute(stmt))
+        return tuple(AreaBenefitPlanLine._make(r) for r in db.session.execute(stmt))
 
     def benefits_due_for_measurement(self) -> tuple[Named, ...]:
         """Per committee, active benefits whose next measurement is overdue (last measurement
@@ -307,7 +287,7 @@ class DashboardReader(CommitteeReads):
                 counts[committee] = counts.get(committee, 0) + 1
         return tuple(Named(k, v) for k, v in sorted(counts.items()))
 
-    def cost_to_date(self, by: str) -> tuple[NamedAmount, ...]:
+    def cost_to_date(self, by: Literal["committee", "area"]) -> tuple[NamedAmount, ...]:
         """Cost to date from each initiative's latest follow-up (up to the view's year), summed
         per committee (by="committee") or priority area (by="area")."""
         latest = (select(FollowUp.initiative_id, func.max(FollowUp.updated_at).label("at"))
@@ -321,7 +301,8 @@ class DashboardReader(CommitteeReads):
                             .join(FollowUp, and_(FollowUp.initiative_id == Initiative.id,
                                                  FollowUp.updated_at == latest.c.at))).outerjoin(
             parent, parent.id == self._unit.parent_id)
-        return tuple(NamedAmount(*r) for r in db.session.execute(stmt.group_by(group).order_by(group)))
+        return tuple(NamedAmount(name, amount if amount is not None else Decimal(0))
+                     for name, amount in db.session.execute(stmt.group_by(group).order_by(group)))
 
     def benefits_awaiting_verification(self) -> tuple[Named, ...]:
         parent, name = self._committee_name()
@@ -331,7 +312,7 @@ class DashboardReader(CommitteeReads):
             parent, parent.id == self._unit.parent_id)
         return tuple(Named(*r) for r in db.session.execute(stmt.group_by(name).order_by(name)))
 
-    def _metric(self, metric: str):
+    def _metric(self, metric: str) -> ColumnElement[bool]:
         """A named yes/no condition on an initiative, as SQL."""
         from portfolio.initiatives.models import initiative_participant
         from portfolio.plans.models import initiative_plan_goal
@@ -366,10 +347,9 @@ class DashboardReader(CommitteeReads):
         return tuple(Share(n, int(m or 0), int(t), c) for n, m, t, c in
                      db.session.execute(stmt.group_by(name, self._committee).order_by(name)))
 
-    def share_members(self, metric: str, phases: tuple[str, ...] = ACTIVE_PHASES):
+    def share_members(self, metric: str, phases: tuple[str, ...] = ACTIVE_PHASES) -> tuple[ShareMemberRow, ...]:
         """The initiatives a share of `shares_by_committee` counts, each with whether it meets the
         metric: the evidence behind an answer, for the same year, phases and filters."""
-        from portfolio.dashboards.contract import ShareMemberRow
 
         parent, name = self._committee_name()
         matches = case((self._metric(metric), True), else_=False)
@@ -389,16 +369,15 @@ class DashboardReader(CommitteeReads):
         return self.as_of_end.date() if self.as_of_end is not None else self.today
 
     @staticmethod
-    def _audit_year():
+    def _audit_year() -> ColumnElement[int]:
         from portfolio.audits.models import Audit
 
         return func.coalesce(Audit.audit_year, extract("year", Audit.report_date))
 
-    def audit_scope(self):
+    def audit_scope(self) -> AuditScopeRow | None:
         """The committees that the audit(s) of the year read cover (a fact stored with each
         audit), or None when no audit of that year names any."""
         from portfolio.audits.models import Audit, audit_committee
-        from portfolio.dashboards.contract import AuditScopeRow
 
         rows = db.session.execute(
             select(Audit.title, OrgUnit.id, OrgUnit.name)
@@ -412,11 +391,10 @@ class DashboardReader(CommitteeReads):
         return AuditScopeRow(self.filters.year, tuple(dict.fromkeys(title for title, _, _ in rows)),
                              tuple(names.values()), tuple(names))
 
-    def audit_questions(self):
+    def audit_questions(self) -> tuple[AuditQuestionRow, ...]:
         """The questions, in the audit's own wording, of the latest audit up to the year read
         (later years keep answering them); empty when no such audit has questions."""
         from portfolio.audits.models import Audit, AuditQuestion
-        from portfolio.dashboards.contract import AuditQuestionRow
 
         year = self._audit_year()
         latest = (select(Audit.id)
@@ -428,11 +406,10 @@ class DashboardReader(CommitteeReads):
                 .where(AuditQuestion.audit_id == latest).order_by(AuditQuestion.number))
         return tuple(AuditQuestionRow(*r) for r in db.session.execute(stmt))
 
-    def plan_states(self):
+    def plan_states(self) -> tuple[PlanStateRow, ...]:
         """Each committee's plan as it was at the end of the year (or today). In the year of an
         audit that names the committees it covers, only those (its question 2 is about them);
         in other years every committee."""
-        from portfolio.dashboards.contract import PlanStateRow
         from portfolio.plans.queries import matrix
 
         scope = self.audit_scope()
@@ -465,13 +442,12 @@ class DashboardReader(CommitteeReads):
         demo = case((and_(~later, change.is_demo.is_(True)), 1), else_=0)
         return status, demo, change, latest
 
-    def response_counts(self):
+    def response_counts(self) -> tuple[ResponseCountRow, ...]:
         """Answers per committee and status as they stood at the end of the year read: the
         latest status change on or before that day; "ej_besvarad" while the committee had not
         answered (meeting date later, or none and no status yet)."""
         from portfolio.audits.models import Recommendation
         from portfolio.audits.models import RecommendationResponse as Answer
-        from portfolio.dashboards.contract import ResponseCountRow
 
         status, demo, change, latest = self._answer_status()
         rows = (select(OrgUnit.name.label("committee"), status.label("status"), demo.label("demo"))
@@ -483,12 +459,12 @@ class DashboardReader(CommitteeReads):
             rows = rows.where(Recommendation.created_at <= self.as_of_end)
         if self.filters.committee_id:
             rows = rows.where(Answer.committee_id == self.filters.committee_id)
-        rows = rows.subquery()
-        stmt = (select(rows.c.committee, rows.c.status, func.count(), func.sum(rows.c.demo))
-                .group_by(rows.c.committee, rows.c.status).order_by(rows.c.committee, rows.c.status))
+        sub = rows.subquery()
+        stmt = (select(sub.c.committee, sub.c.status, func.count(), func.sum(sub.c.demo))
+                .group_by(sub.c.committee, sub.c.status).order_by(sub.c.committee, sub.c.status))
         return tuple(ResponseCountRow(c, s, int(n), int(d or 0)) for c, s, n, d in db.session.execute(stmt))
 
-    def recommendation_answers(self):
+    def recommendation_answers(self) -> tuple[AnswerRow, ...]:
         """Each committee's answer to each recommendation as it stood at the end of the year read:
         status (and whether it is demo), actions registered and done by then, and the evidence
         (given for the current year only: the stored evidence describes today's state)."""
@@ -497,7 +473,6 @@ class DashboardReader(CommitteeReads):
         from portfolio.audits.models import Recommendation
         from portfolio.audits.models import RecommendationResponse as Answer
         from portfolio.audits.models import ResponseAction as Action
-        from portfolio.dashboards.contract import AnswerRow
 
         day = self._audit_day()
         status, demo, change, latest = self._answer_status()
@@ -521,20 +496,19 @@ class DashboardReader(CommitteeReads):
                      for c, n, code, text, s, d, t, k, e in db.session.execute(
                          stmt.order_by(OrgUnit.name, Recommendation.code, Recommendation.id)))
 
-    def action_counts(self):
+    def action_counts(self) -> tuple[ActionCountRow, ...]:
         """Per committee: actions registered by the end of the year read, how many were done by
         then, how many were overdue then, and how many have an invented (demo) done-mark."""
         from sqlalchemy import or_
 
         from portfolio.audits.models import RecommendationResponse as Answer
         from portfolio.audits.models import ResponseAction as Action
-        from portfolio.dashboards.contract import ActionCountRow
 
         day = self._audit_day()
         done = and_(Action.done.is_(True), or_(Action.done_on.is_(None), Action.done_on <= day))
         overdue = and_(~done, Action.due_date.is_not(None), Action.due_date < day)
 
-        def count_if(cond):
+        def count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
             return func.sum(case((cond, 1), else_=0))
 
         stmt = (select(OrgUnit.name, func.count(Action.id), count_if(done), count_if(overdue),
@@ -582,3 +556,6 @@ class DashboardReader(CommitteeReads):
         return sum(row.count for row in self.unhandled_risks_by_committee())
 
 
+if TYPE_CHECKING:
+    # mypy checks here that the concrete reader satisfies the plugins' contract.
+    _contract: ReaderV1 = DashboardReader(Filters(year=2000), 0, date(2000, 1, 1))

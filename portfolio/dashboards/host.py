@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol
+
 from flask import current_app
 
 from portfolio.clock import today
 from portfolio.dashboards import runner
-from portfolio.dashboards.contract import DashboardContext, Filters, RiskBandLabel
+from portfolio.dashboards.contract import (
+    DashboardContext,
+    Filters,
+    FundingFrame,
+    Labels,
+    Plugin,
+    RiskBandLabel,
+    ShareMemberRow,
+    in_order,
+)
 from portfolio.dashboards.data import DashboardReader
 from portfolio.programme.services import current_programme
 
+if TYPE_CHECKING:
+    from portfolio.programme.loader import Programme
 
-def plugins() -> dict[str, object]:
-    return current_app.extensions.get("portfolio.dashboards", {})
+
+class Viewer(Protocol):
+    @property
+    def is_office(self) -> bool: ...
 
 
-def visible_to(user) -> list[object]:
+def plugins() -> dict[str, Plugin]:
+    """The accepted plugins by id, in discovery order (the dashboard list's order)."""
+    found: dict[str, Plugin] = current_app.extensions.get("portfolio.dashboards", {})
+    return found
+
+
+def visible_to(user: Viewer) -> list[Plugin]:
     return [p for p in plugins().values() if p.audience == "alla" or user.is_office]
+
+
+def in_report_order() -> list[Plugin]:
+    """Every accepted plugin by its `order` (then id): the yearly report's sequence."""
+    return in_order(plugins().values())
 
 
 def context(filters: Filters) -> DashboardContext:
@@ -27,28 +53,26 @@ def context(filters: Filters) -> DashboardContext:
     return DashboardContext(
         reader=DashboardReader(filters, programme.risk.acceptable_max_score, today()),
         filters=filters,
-        labels={"ceiling_source": programme.prioritisation.ceiling_source or "centrala-medel",
-                "ceiling": criteria_set.budget_ceiling if criteria_set else None,
-                "thresholds": programme.question_thresholds,
-                "funding_frames": funding_frames(programme, filters.year),
-                "risk_bands": tuple(RiskBandLabel(b.name, b.min, b.max) for b in programme.risk.bands)})
+        labels=Labels(ceiling_source= programme.prioritisation.ceiling_source or "centrala-medel",
+                      ceiling=criteria_set.budget_ceiling if criteria_set else None,
+                      thresholds=programme.question_thresholds,
+                      funding_frames=funding_frames(programme, filters.year),
+                      risk_bands=tuple(RiskBandLabel(b.name, b.min, b.max) for b in programme.risk.bands)))
 
 
-def funding_frames(programme, year: int) -> tuple:
+def funding_frames(programme: Programme, year: int) -> tuple[FundingFrame, ...]:
     """The programme file's funding frames that cover `year`, as plain values for plugins."""
-    from portfolio.dashboards.contract import FundingFrame
-
     names = {s.code: s.name for s in programme.funding_sources}
     return tuple(FundingFrame(f.code, f.name, f.funding_source, names.get(f.funding_source, f.funding_source),
                               f.first_year, f.last_year, f.amount, f.reference or "")
                  for f in programme.funding_frames if f.covers(year))
 
 
-def run_dashboard(plugin, filters: Filters) -> runner.RunResult:
+def run_dashboard(plugin: Plugin, filters: Filters) -> runner.RunResult:
     return runner.run(plugin, context(filters))
 
 
-def evidence(filters: Filters, metric: str, phases: tuple[str, ...]) -> tuple:
+def evidence(filters: Filters, metric: str, phases: tuple[str, ...]) -> tuple[ShareMemberRow, ...]:
     """The initiatives behind one share of the audit questions (read through the same reader)."""
     return context(filters).reader.share_members(metric, phases)
 
@@ -58,7 +82,7 @@ def demo_share(filters: Filters) -> tuple[int, int]:
     return context(filters).reader.demo_initiatives()
 
 
-def checked_filters(year: int | None, committee: int | None, area: int | None) -> tuple[Filters, dict]:
+def checked_filters(year: int | None, committee: int | None, area: int | None) -> tuple[Filters, dict[str, str]]:
     """The one validator of dashboard filters (the pages and the API): a year from 2000 to five
     years ahead, a committee (nämnd, not an administration) and a priority area that exist.
     Returns filters with every bad value left out, and the Swedish message for each."""

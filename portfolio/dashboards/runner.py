@@ -7,16 +7,17 @@ import logging
 import time
 import traceback
 from dataclasses import dataclass, replace
+from typing import Any
 
 from flask_babel import gettext as _
 
-from portfolio.dashboards.contract import DashboardContext, Panel, validate_panels
-from portfolio.plotting import figure_dict
+from portfolio.dashboards.contract import DashboardContext, Panel, Plugin, validate_panels
+from portfolio.plotting import FigureLike, figure_dict
 
 log = logging.getLogger("portfolio.dashboards")
 
 
-def _as_json(figure) -> dict:
+def _as_json(figure: FigureLike | dict[str, Any]) -> dict[str, Any]:
     data = figure_dict(figure)
     if not isinstance(data, dict) or not isinstance(data.get("data", []), list):
         raise ValueError("figuren har inget giltigt plotly-format")
@@ -31,7 +32,7 @@ class RunResult:
     failed: bool
 
 
-def run(plugin, ctx: DashboardContext) -> RunResult:
+def run(plugin: Plugin, ctx: DashboardContext) -> RunResult:
     started = time.perf_counter()
     try:
         # Figures become plain JSON data here, inside the isolation: a figure that cannot be

@@ -9,6 +9,7 @@ Negative benefits (negativ nytta) reduce B_t. Qualitative benefits carry no kron
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
@@ -146,7 +147,8 @@ def _calculate(horizon: int, rate: Decimal, costs: list[CostLine],
         raise CalculationError(f"horizon must be 1–{MAX_HORIZON}")
     if rate <= Decimal(-1):
         raise CalculationError("discount rate must be above -100 %")
-    for line in [*costs, *benefits]:
+    lines: list[CostLine | BenefitLine] = [*costs, *benefits]
+    for line in lines:
         if not 0 <= line.first <= line.last < horizon:
             raise CalculationError("line outside the horizon")
     years = []
@@ -183,7 +185,14 @@ def parse_ramp_up(text: str | None) -> tuple[Decimal, ...]:
                  for p in (text or "").split(";") if p.strip())
 
 
-def planned_totals(lines) -> dict[tuple[int, str], Decimal]:
+# Stored benefit parameters: (kind, first year, last year, amount, volume, minutes saved, hourly
+# cost, realisation share %, ramp-up as stored, e.g. "50;80"). The dashboard reader's
+# BenefitPlanLine rows have this shape.
+PlannedParameters = tuple[str, int, int | None, Decimal | None, Decimal | None, Decimal | None,
+                          Decimal | None, Decimal | None, str | None]
+
+
+def planned_totals(lines: Iterable[PlannedParameters]) -> dict[tuple[int, str], Decimal]:
     """Planned kronor per (calendar year, kind) from stored benefit parameters:
     (kind, first, last, amount, volume, minutes, hourly cost, realisation share %, ramp-up)."""
     totals: dict[tuple[int, str], Decimal] = {}

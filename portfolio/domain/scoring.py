@@ -72,9 +72,12 @@ def rank(candidates: list[Candidate], weights: dict[str, Decimal]) -> list[Candi
     check_weights(weights)
     heaviest = max(weights, key=lambda c: (weights[c], c))
     denominator = 5 * sum(weights.values(), Decimal(0))
+    scored: list[tuple[Decimal, Candidate]] = []
     for c in candidates:
-        c.score = _weighted(c.scores, weights, denominator)
-    ordered = sorted(candidates, key=lambda c: (-c.score, c.cost, -c.scores.get(heaviest, 0), c.ref))
+        c.score = score = _weighted(c.scores, weights, denominator)
+        scored.append((score, c))
+    ordered = [c for _, c in sorted(scored, key=lambda sc: (-sc[0], sc[1].cost, -sc[1].scores.get(heaviest, 0),
+                                                             sc[1].ref))]
     for position, c in enumerate(ordered, start=1):
         c.rank = position
     return ordered
@@ -89,6 +92,8 @@ def apply_budget(ranked: list[Candidate], ceiling: Decimal | None) -> int | None
         c.cumulative = running
         c.within_budget = ceiling is None or running <= ceiling
         if ceiling is not None and cut is None and running > ceiling:
+            if c.rank is None:
+                raise ValueError("apply_budget needs ranked candidates (see rank())")
             cut = c.rank - 1
     return cut
 

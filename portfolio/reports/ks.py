@@ -3,17 +3,19 @@ dashboard's panels and per-committee tables, as one self-contained HTML file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from flask import render_template
 from flask_babel import gettext as _
 
 from portfolio.clock import today
 from portfolio.dashboards import host
-from portfolio.dashboards.contract import Filters
+from portfolio.dashboards.contract import Filters, Plugin, Share, plugin_order
+from portfolio.dashboards.runner import RunResult
 from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.initiatives.queries import overrides
 from portfolio.plotting import figure_dict
@@ -46,39 +48,46 @@ def key_figures(year: int) -> list[KeyFigure]:
     return figures
 
 
-def _pct(rows) -> int | None:
+def _pct(rows: tuple[Share, ...]) -> int | None:
     matching, total = sum(r.matching for r in rows), sum(r.total for r in rows)
     return round(100 * matching / total) if total else None
+
+
+# The report's own section on phase-gate overrides has this place on the plugins' `order` scale:
+# the dashboards ordered before it open the report as the audit's eight questions (the
+# audit-questions plugin, order 10); every other dashboard follows it, lowest order first.
+OVERRIDES_ORDER = 12
+
+
+@dataclass
+class ReportEntry:
+    plugin: Plugin
+    result: RunResult
+    figures: dict[int, dict[str, Any]]
+    svgs: dict[int, str] = field(default_factory=dict)
 
 
 def build_report(year: int, *, standalone: bool, for_pdf: bool = False) -> str:
     """The report as HTML. standalone=True inlines plotly.js and the CSS (opens from disk with no
     network); for_pdf=True puts the charts in as SVG images instead (WeasyPrint runs no
     JavaScript)."""
-    dashboards = []
-    questions = None
-    for plugin in sorted(host.plugins().values(), key=lambda p: (getattr(p, "order", 100), p.id)):
+    questions: list[ReportEntry] = []
+    dashboards: list[ReportEntry] = []
+    for plugin in host.in_report_order():
         if plugin.audience != "alla":
             continue
         result = host.run_dashboard(plugin, Filters(year=year))
-        entry = {"plugin": plugin, "result": result,
-                 "figures": {i: figure_dict(p.figure) for i, p in enumerate(result.panels)
-                             if p.figure is not None}}
-        if plugin.id == "revisionsfragorna":
-            questions = entry
-        else:
-            dashboards.append(entry)
-    svgs = {}
+        entry = ReportEntry(plugin, result, {i: figure_dict(p.figure) for i, p in enumerate(result.panels)
+                                             if p.figure is not None})
+        (questions if plugin_order(plugin) < OVERRIDES_ORDER else dashboards).append(entry)
     if for_pdf:
         from portfolio.reports.pdf import figures_to_svg
 
-        keys = [(id(entry), i) for entry in ([questions] if questions else []) + dashboards
-                for i in entry["figures"]]
-        all_figures = [entry["figures"][i] for entry in ([questions] if questions else []) + dashboards
-                       for i in entry["figures"]]
-        svgs = dict(zip(keys, figures_to_svg(all_figures), strict=True))
-        for entry in ([questions] if questions else []) + dashboards:
-            entry["svgs"] = {i: svgs[(id(entry), i)] for i in entry["figures"]}
+        entries = questions + dashboards
+        keys = [(n, i) for n, entry in enumerate(entries) for i in entry.figures]
+        svgs = dict(zip(keys, figures_to_svg([entries[n].figures[i] for n, i in keys]), strict=True))
+        for n, entry in enumerate(entries):
+            entry.svgs = {i: svgs[(n, i)] for i in entry.figures}
     plotly_js = (files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8") \
         if standalone and not for_pdf else None
     css = CSS_PATH.read_text(encoding="utf-8") if standalone else None
