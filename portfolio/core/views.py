@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
 
 from portfolio.clock import today
+from portfolio.core.health import database_answers
 from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.decision_basis.links import requirement_url
-from portfolio.extensions import db
 from portfolio.start.queries import start_page
 from portfolio.viewkit import safe_next
 
@@ -30,10 +29,8 @@ def favicon():
 
 @bp.route("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        current_app.logger.exception("health check: database did not answer")
+    if not database_answers():
+        current_app.logger.error("health check: database did not answer")
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
 
