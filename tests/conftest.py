@@ -1,17 +1,26 @@
 """Shared fixtures: one migrated database per run (SQLite by default, PostgreSQL when
-PORTFOLIO_TEST_DATABASE_URL is set), emptied after every test."""
+PORTFOLIO_TEST_DATABASE_URL is set), emptied after every test that kept a write in it; the demo
+data built once per run and copied to the tests that read it; the clock moved with time-machine."""
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import date
+import shutil
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, text
+import time_machine
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import Pool
 
 from portfolio import create_app
 from portfolio.extensions import db
+from tests import service_calls
+
+service_calls.install()   # a test calling a service directly owns its transaction
 
 TEST_DB_ENV = "PORTFOLIO_TEST_DATABASE_URL"
 
@@ -57,6 +66,7 @@ def scratch_database_url(directory, suffix: str) -> str:
 def database_url(tmp_path_factory) -> str:
     url = _database_url(tmp_path_factory)
     _reset_schema(url)
+    _writes.watch(url)
     return url
 
 
@@ -84,22 +94,148 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+# --- isolation: empty the database only after a test that kept a write in it -------------------
+
+READ_ONLY_STATEMENTS = ("select", "pragma", "show", "explain", "begin", "savepoint", "release",
+                        "rollback", "create database", "drop database")
+
+
+class _Writes:
+    """Whether a write to the suite's database may have been kept since it was last emptied.
+
+    Every engine on the suite's database is watched (the test app's, the browser tests' served
+    app's, a CLI's): a connection that wrote marks itself; its commit keeps the write, its
+    rollback forgets it, and a connection handed back to the pool still marked (autocommit, or
+    a rollback done by the pool) counts as kept, to be safe."""
+
+    def __init__(self) -> None:
+        self.target: tuple | None = None
+        self.kept = True          # nothing known yet: empty and fill in the reference data first
+
+    @staticmethod
+    def _key(url) -> tuple:
+        return (url.get_backend_name(), url.host, url.port, url.database)
+
+    def watch(self, url: str) -> None:
+        self.target = self._key(make_url(url))
+        if not event.contains(Engine, "before_cursor_execute", _on_execute):
+            event.listen(Engine, "before_cursor_execute", _on_execute)
+            event.listen(Engine, "commit", _on_commit)
+            event.listen(Engine, "rollback", _on_rollback)
+            event.listen(Pool, "checkin", _on_checkin)
+
+    def ours(self, conn) -> bool:
+        return self._key(conn.engine.url) == self.target
+
+
+_writes = _Writes()
+
+
+def _on_execute(conn, cursor, statement, parameters, context, executemany):
+    if (not statement.lstrip().lower().startswith(READ_ONLY_STATEMENTS)
+            and _writes.ours(conn)):
+        conn.info["test_wrote"] = True
+
+
+def _on_commit(conn):
+    if conn.info.pop("test_wrote", False):
+        _writes.kept = True
+
+
+def _on_rollback(conn):
+    conn.info.pop("test_wrote", None)
+
+
+def _on_checkin(dbapi_connection, record):
+    if record is not None and record.info.pop("test_wrote", False):
+        _writes.kept = True
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request):
-    """Each test that touches the app starts with only the programme's reference data."""
+    """Each test that touches the app starts with only the programme's reference data. A test
+    that kept no write (read-only, or rolled back) leaves nothing to empty."""
     if "app" not in request.fixturenames:
         yield
         return
     app = request.getfixturevalue("app")
     from portfolio.programme.services import sync_reference_data
 
-    with app.app_context():
-        sync_reference_data()
+    if _writes.kept:                  # emptied (or never filled): the reference data goes back
+        with app.app_context():
+            sync_reference_data()
+            db.session.remove()
+        _writes.kept = False
     yield
     with app.app_context():
         db.session.rollback()
-        _empty_all_tables()
+        if _writes.kept:
+            _empty_all_tables()
         db.session.remove()
+
+
+# --- the clock ---------------------------------------------------------------------------------
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+DEFAULT_TODAY = date(2026, 11, 27)
+
+
+def travel(day: date) -> time_machine.travel:
+    """time-machine to noon in Sweden on `day`, the clock ticking on from there (the whole
+    process: the app, a served app's threads)."""
+    return time_machine.travel(datetime.combine(day, time(12), tzinfo=STOCKHOLM), tick=True)
+
+
+_travels: list[time_machine.travel] = []
+
+
+def travel_to(day: date) -> None:
+    """Move the clock to `day` from here on in a test; `travel_back()` (or the test's end)
+    returns it."""
+    traveller = travel(day)
+    traveller.start()
+    _travels.append(traveller)
+
+
+def travel_back() -> None:
+    while _travels:
+        _travels.pop().stop()
+
+
+def _sign_by_the_wall_clock() -> None:
+    """Session cookies and CSRF tokens are stamped and checked by the real clock. Otherwise a
+    client that logged in before a test moved the clock back (or forward past the session's
+    lifetime) would hold a cookie the app refuses as expired, and the browser tests' Chromium,
+    a separate process, lives in real time."""
+    import time as time_module
+
+    from itsdangerous.timed import TimestampSigner
+
+    def wall_clock(self) -> int:
+        hatch = time_machine.escape_hatch
+        return int(hatch.time.time() if hatch.is_travelling() else time_module.time())
+
+    TimestampSigner.get_timestamp = wall_clock
+
+
+_sign_by_the_wall_clock()
+
+
+def _frozen_day(request) -> date:
+    return getattr(request.module, "TODAY", DEFAULT_TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """A test using `frozen` has the clock moved before any of its fixtures run, so the data it
+    sets up is dated in the same (travelled) time as what the test does."""
+    if "frozen" in request.fixturenames:
+        with travel(_frozen_day(request)):
+            yield
+            travel_back()
+    else:
+        yield
+        travel_back()
 
 
 @pytest.fixture
@@ -114,18 +250,100 @@ def client(app):
 
 
 @pytest.fixture
-def frozen(request, app):
-    """Today frozen at the test module's TODAY (2026-11-27 unless it says otherwise), for the
-    app and, in browser tests, for the app the browser talks to."""
-    day = getattr(request.module, "TODAY", date(2026, 11, 27))
+def frozen(request, _clock):
+    """Today frozen at the test module's TODAY (2026-11-27 unless it says otherwise): the clock
+    stands at noon in Sweden that day and ticks on, for the app and, in browser tests, for the
+    app the browser talks to (a thread of this process). The fixture's value is that day."""
+    return _frozen_day(request)
+
+
+# --- the demo data, built once -----------------------------------------------------------------
+
+DEMO_TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, database_url) -> str:
+    """A migrated database with the programme's reference data and the demo (loaded with the
+    clock at DEMO_TODAY), built once per run; tests get copies (`demo_copy`)."""
+    from flask_migrate import upgrade
+
+    from portfolio.demo.loader import load_demo
+    from portfolio.programme.services import sync_reference_data
+    from portfolio.settings import MIGRATIONS_DIR
+
+    url = scratch_database_url(tmp_path_factory.mktemp("demo-template"), "demo_template")
+    demo = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    with travel(DEMO_TODAY), demo.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        sync_reference_data()
+        assert load_demo()
+        db.session.remove()
+        db.engine.dispose()       # a PostgreSQL template takes no connections while copied
+    yield url
+    drop_scratch_database(url)
+
+
+def demo_copy(template_url: str, directory, suffix: str) -> str:
+    """A fresh copy of the demo database: the SQLite file copied into `directory`, or a
+    PostgreSQL database created from the template, named as `scratch_database_url` names them."""
+    template = make_url(template_url)
+    if template.get_backend_name() == "sqlite":
+        target = directory / f"{suffix}.db"
+        shutil.copy(template.database, target)
+        return f"sqlite:///{target}"
+    configured = make_url(os.environ[TEST_DB_ENV].replace("postgresql://", "postgresql+psycopg://", 1))
+    copy = configured.set(database=f"{configured.database}_{suffix}")
+    admin = create_engine(configured, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{copy.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{copy.database}" TEMPLATE "{template.database}"'))
+    admin.dispose()
+    return copy.render_as_string(hide_password=False)
+
+
+def drop_scratch_database(url: str) -> None:
+    """Drop a PostgreSQL scratch database (its connections too); a SQLite file goes with its
+    temporary directory."""
+    scratch = make_url(url)
+    if scratch.get_backend_name() == "sqlite":
+        return
+    configured = make_url(os.environ[TEST_DB_ENV].replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(configured, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def demo_database_url(demo_template, tmp_path):
+    """The URL of this test's own copy of the demo database (dropped after the test)."""
+    url = demo_copy(demo_template, tmp_path, "demo_copy")
+    yield url
+    drop_scratch_database(url)
+
+
+@pytest.fixture
+def demo_data(request, app, demo_database_url):
+    """The test's `app` (and, in browser tests, the served app) works on a fresh copy of the
+    demo database instead of the suite's database, which is left as it was."""
     apps = [app]
-    if "served_app" in request.fixturenames or "page" in request.fixturenames:
+    if "served_app" in request.fixturenames:
         apps.append(request.getfixturevalue("served_app"))
+    engine = create_engine(demo_database_url)
+    swapped = []
     for a in apps:
-        a.config["FROZEN_TODAY"] = day
-    yield day
-    for a in apps:
-        a.config.pop("FROZEN_TODAY", None)
+        with a.app_context():
+            db.session.remove()
+            engines = db.engines          # this app's engines, looked up on every use
+            swapped.append((engines, engines[None]))
+            engines[None] = engine
+    yield demo_database_url
+    for a, (engines, original) in zip(apps, swapped, strict=True):
+        with a.app_context():
+            db.session.remove()
+        engines[None] = original
+    engine.dispose()
 
 
 PASSWORD = "korrekt-hast-batteri"

@@ -6,8 +6,9 @@ log stores what a reader would have seen, and the diff works the same for every 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from portfolio import clock
 from portfolio.changelog.models import ChangeLogEntry
 from portfolio.extensions import db
 
@@ -15,7 +16,8 @@ Snapshot = dict[str, str | None]
 
 
 def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    """This moment as the log stores it (naive UTC), from the application's clock."""
+    return clock.now()
 
 
 def record_changes(*, entity_type: str, entity_id: int, action: str, before: Snapshot,

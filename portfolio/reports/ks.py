@@ -4,7 +4,6 @@ dashboard's panels and per-committee tables, as one self-contained HTML file."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from flask import render_template
 from flask_babel import gettext as _
 
-from portfolio.clock import today
+from portfolio.clock import local_now, today
 from portfolio.dashboards import host
 from portfolio.dashboards.contract import Filters, Plugin, Share, plugin_order
 from portfolio.dashboards.runner import RunResult
@@ -93,7 +92,7 @@ def build_report(year: int, *, standalone: bool, for_pdf: bool = False) -> str:
     css = CSS_PATH.read_text(encoding="utf-8") if standalone else None
     return render_template(
         "reports/ks.html", year=year, questions=questions, dashboards=dashboards,
-        figures=key_figures(year), generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        figures=key_figures(year), generated=local_now().strftime("%Y-%m-%d %H:%M"),
         as_of=min(today(), today().replace(year=year, month=12, day=31)), standalone=standalone,
         plotly_js=plotly_js, css=css, for_pdf=for_pdf, overrides=overrides(year=year),
         demo=host.demo_share(Filters(year=year)),

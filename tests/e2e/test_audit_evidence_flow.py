@@ -4,20 +4,16 @@ committees, questions, an extended deadline and demo marks; every page axe-clean
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
-from portfolio.extensions import db
 from tests.e2e.conftest import assert_accessible, log_in
 
 Q2 = "Har nämnderna beslutat om mål- och handlingsplaner som styr i riktning mot digitaliseringsstrategin?"
 
 
+@pytest.mark.usefixtures("demo_data")
 def test_report_2022_and_audit_page_show_the_audit_as_it_was(app, page, make_user):
-    from portfolio.demo.loader import load_demo
-
-    with app.app_context():
-        assert load_demo()
-        db.session.remove()
     _, email = make_user("portfolio_office")
     log_in(page, email)
 

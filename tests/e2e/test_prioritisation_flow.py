@@ -14,6 +14,7 @@ from portfolio.initiatives import services as initiative_services
 from portfolio.needs import services as needs
 from portfolio.prioritisation.models import CriteriaSet
 from portfolio.risks import services as risks
+from tests.conftest import travel_back, travel_to
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import COMPLETE_NEEDS, make_initiative, source_id
 
@@ -35,8 +36,7 @@ def ready_initiative(office, title, cost):
 
 
 def test_score_rank_what_if_decide_and_publish(app, served_app, page, make_user):
-    for a in (app, served_app):
-        a.config["FROZEN_TODAY"] = date(2026, 11, 27)
+    travel_to(date(2026, 11, 27))
     try:
         office_id, email = make_user("portfolio_office")
         _, viewer = make_user("viewer")
@@ -94,5 +94,4 @@ def test_score_rank_what_if_decide_and_publish(app, served_app, page, make_user)
         expect(page.locator("#ranking-table")).to_contain_text("Prioriterad")
         assert_accessible(page)
     finally:
-        for a in (app, served_app):
-            a.config.pop("FROZEN_TODAY", None)
+        travel_back()

@@ -14,6 +14,7 @@ from portfolio.initiatives import services as initiative_services
 from portfolio.needs import services as needs
 from portfolio.prioritisation.models import CriteriaSet, Score
 from portfolio.risks import services as risks
+from tests.conftest import travel_back, travel_to
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import COMPLETE_NEEDS, make_initiative, source_id
 
@@ -35,8 +36,7 @@ def scored_initiative(office, title, cost, value, criteria):
 
 
 def test_from_the_ranking_to_a_score_sheet_error_that_names_its_criterion(app, served_app, page, make_user):
-    for a in (app, served_app):
-        a.config["FROZEN_TODAY"] = date(2026, 11, 27)
+    travel_to(date(2026, 11, 27))
     try:
         office_id, email = make_user("portfolio_office")
         with app.app_context():
@@ -75,5 +75,4 @@ def test_from_the_ranking_to_a_score_sheet_error_that_names_its_criterion(app, s
         page.goto("/prioritisation/?year=2026")
         expect(page.locator("#ranking-table tbody tr").nth(1)).to_contain_text(f"{first_name}: 3")
     finally:
-        for a in (app, served_app):
-            a.config.pop("FROZEN_TODAY", None)
+        travel_back()

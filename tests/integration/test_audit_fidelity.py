@@ -22,7 +22,7 @@ from portfolio.dashboards.contract import Filters
 from portfolio.dashboards.host import context, plugins
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit
-from tests.conftest import login
+from tests.conftest import login, travel_back, travel_to
 from tests.factories import unit_id
 from tests.unit import test_source_facts as SRC
 
@@ -45,11 +45,9 @@ def _panels(plugin_id: str, year: int) -> dict:
     return {p.title: p for p in result.panels}
 
 
+@pytest.mark.usefixtures("demo_data")
 def test_demo_audit_is_the_source_audit_read_as_of_each_year(app, make_user):
-    from portfolio.demo.loader import load_demo
-
     with app.app_context():
-        assert load_demo()
         audit = db.session.scalar(db.select(Audit))
         assert (audit.report_date, audit.letter_date, audit.answer_deadline, audit.diarienummer,
                 audit.audit_year) == tuple(SRC.AUDIT[k] for k in (
@@ -120,7 +118,7 @@ def test_a_status_changed_in_2024_leaves_2022_and_2023_as_they_were(app, client,
         html = client.get(f"/reports/ks/{year}").data.decode()
         return re.search(r"Läget \d{4}: [^<]*", html).group(0)
 
-    app.config["FROZEN_TODAY"] = date(2024, 5, 1)
+    travel_to(date(2024, 5, 1))
     try:
         with app.test_request_context():
             before = {y: _counts(y) for y in (2022, 2023, 2024)}
@@ -130,7 +128,7 @@ def test_a_status_changed_in_2024_leaves_2022_and_2023_as_they_were(app, client,
                                         "0 åtgärder")
         assert "1 av 1 svar" in reports[2023] and "1 åtgärder var försenade" in reports[2023]
 
-        app.config["FROZEN_TODAY"] = date(2024, 5, 2)
+        travel_to(date(2024, 5, 2))
         with app.app_context():
             office = db.session.get(User, office_id)
             response = db.session.get(RecommendationResponse, response_id)
@@ -162,7 +160,7 @@ def test_a_status_changed_in_2024_leaves_2022_and_2023_as_they_were(app, client,
                                            expected_version=response.version)
                 assert "status_date" in err.value.errors
     finally:
-        app.config.pop("FROZEN_TODAY", None)
+        travel_back()
     with app.test_request_context():     # read later, 2024 is a past year: its 31 December
         assert _counts(2024) == {"genomford": 1} and _counts(2023) == {"pagar": 1}
 
@@ -282,16 +280,14 @@ def test_migration_0009_down_and_up_on_sqlite(tmp_path):
         assert db.session.scalar(db.select(db.func.count()).select_from(RecommendationResponse)) == 1
 
 
+@pytest.mark.usefixtures("demo_data")
 def test_report_lists_each_recommendation_per_committee_as_of_the_year(app, client, login_as):
     """KS's per-committee view of the recommendations: 2022 shows every answer as not yet
     given (the committees answered in 2023) and no evidence; the current year shows statuses."""
     from portfolio.dashboards import runner
     from portfolio.dashboards.contract import Filters
     from portfolio.dashboards.host import context, plugins
-    from portfolio.demo.loader import load_demo
 
-    with app.app_context():
-        assert load_demo()
     with app.test_request_context():
         def answers(year):
             result = runner.run(plugins()["per-namnd"], context(Filters(year=year)))
@@ -304,11 +300,9 @@ def test_report_lists_each_recommendation_per_committee_as_of_the_year(app, clie
         assert "Ej besvarad" not in {row[2] for row in table_2023.rows}
 
 
+@pytest.mark.usefixtures("demo_data")
 def test_demo_data_is_marked_in_the_report_and_on_the_dashboards(app, client, login_as):
-    from portfolio.demo.loader import load_demo
-
     with app.app_context():
-        assert load_demo()
         from portfolio.initiatives.models import Initiative
         demo = db.session.scalar(db.select(db.func.count(Initiative.id)).where(Initiative.is_demo.is_(True)))
     login_as("viewer")
@@ -318,11 +312,8 @@ def test_demo_data_is_marked_in_the_report_and_on_the_dashboards(app, client, lo
     assert demo > 0
 
 
+@pytest.mark.usefixtures("demo_data")
 def test_plan_matrix_of_the_audit_year_marks_the_committees_the_audit_did_not_cover(app, client, login_as):
-    from portfolio.demo.loader import load_demo
-
-    with app.app_context():
-        assert load_demo()
     login_as("viewer")
     page = client.get("/plans/?year=2022").data.decode()
     table = page.split('id="plan-status"')[1].split("</table>")[0]
@@ -332,13 +323,12 @@ def test_plan_matrix_of_the_audit_year_marks_the_committees_the_audit_did_not_co
     assert "ingick inte i granskningen" not in client.get("/plans/?year=2024").data.decode()
 
 
+@pytest.mark.usefixtures("demo_data")
 def test_question_8_counts_evaluations_made_by_the_end_of_the_year(app):
     """An evaluation written in 2024 does not make a 2022 answer "evaluated"."""
-    from portfolio.demo.loader import load_demo
     from portfolio.followups.models import Evaluation
 
     with app.app_context():
-        assert load_demo()
         late = db.session.scalar(db.select(db.func.count(Evaluation.id)).where(
             Evaluation.evaluated_on > date(2022, 12, 31)))
     assert late > 0, "the demo has evaluations written after 2022"

@@ -20,7 +20,7 @@ from portfolio.dashboards.host import context
 from portfolio.extensions import db
 from portfolio.plotting import figure_dict
 from portfolio.risks import services as risks
-from tests.conftest import login, scratch_database_url
+from tests.conftest import demo_copy, drop_scratch_database, login, travel_back, travel_to
 from tests.factories import make_initiative, unit_id
 
 YEAR = 2026
@@ -52,21 +52,11 @@ def test_contract_with_empty_data(app, name):
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    """A separate database with the full demo data (loaded once for these tests)."""
-    from flask_migrate import upgrade
-
-    from portfolio.demo.loader import load_demo
-    from portfolio.programme.services import sync_reference_data
-    from portfolio.settings import MIGRATIONS_DIR
-
-    url = scratch_database_url(tmp_path_factory.mktemp("demo"), "demo")   # SQLite or PostgreSQL, as the suite
-    demo = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
-    with demo.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR))
-        sync_reference_data()
-        load_demo()
-    return demo
+def demo_app(tmp_path_factory, demo_template):
+    """A separate database with the full demo data (a copy of the run's demo database)."""
+    url = demo_copy(demo_template, tmp_path_factory.mktemp("demo"), "demo")   # SQLite or PostgreSQL, as the suite
+    yield create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    drop_scratch_database(url)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_IDS))
@@ -351,7 +341,7 @@ def test_a_past_year_shows_the_phases_and_registrations_of_that_year(app, make_u
         db.session.get(Initiative, new.id).created_at = datetime(2026, 2, 1)
         db.session.commit()
     with app.test_request_context():
-        app.config["FROZEN_TODAY"] = date(2026, 11, 27)
+        travel_to(date(2026, 11, 27))
         try:
             def phases(year):
                 rows = panel_table("portfoljoversikt", Filters(year=year))["Initiativ per område och fas"]
@@ -361,7 +351,7 @@ def test_a_past_year_shows_the_phases_and_registrations_of_that_year(app, make_u
             assert phases(2025) == [("Prioriterad", 1)]
             assert phases(2026) == [("Idé", 1), ("Prioriterad", 1)]
         finally:
-            app.config.pop("FROZEN_TODAY", None)
+            travel_back()
 
 
 def test_systematics_resources_benefits_and_plans_numbers(app, portfolio_data):
@@ -395,7 +385,7 @@ def test_systematics_resources_benefits_and_plans_numbers(app, portfolio_data):
         plans.save_plan(sbn, {"status": "beslutad", "title": "SBN-plan", "decided_on": date(2024, 4, 1),
                               "period_start": 2024, "period_end": 2026}, office)
         db.session.commit()
-    app.config["FROZEN_TODAY"] = date(2026, 11, 27)
+    travel_to(date(2026, 11, 27))
     try:
         with app.test_request_context():
             system = panel_table("systematik")["Systematik per nämnd"].table.rows
@@ -423,7 +413,7 @@ def test_systematics_resources_benefits_and_plans_numbers(app, portfolio_data):
             overdue = dict(benefits_panels["Nyttor som väntar på mätning"].table.rows)
             assert overdue == {}          # measured 2026-06-30, yearly: next due 2027-06-30
     finally:
-        app.config.pop("FROZEN_TODAY", None)
+        travel_back()
 
 
 def test_per_committee_views(app, portfolio_data):

@@ -13,6 +13,7 @@ from portfolio.extensions import db
 from portfolio.initiatives.models import Initiative
 from portfolio.needs.models import NeedsAnalysis
 from portfolio.risks.models import Risk
+from tests.conftest import travel_back, travel_to
 from tests.factories import make_initiative
 
 COMPLETE_NEEDS = {
@@ -347,9 +348,9 @@ def test_cost_lines_are_edited_and_removed_with_their_version(app, client, setup
 
 def test_decision_document_is_dated_by_the_applications_clock(app, client, setup):
     from datetime import date
-    app.config["FROZEN_TODAY"] = date(2031, 2, 3)
+    travel_to(date(2031, 2, 3))
     try:
         page = client.get(f"/initiatives/{setup}/decision-document").data.decode()
     finally:
-        app.config.pop("FROZEN_TODAY", None)
+        travel_back()
     assert "Utskrivet 2031-02-03" in page

@@ -169,22 +169,13 @@ def test_dashboard_page_for_2022(client, login_as, frame_data, frozen):
     assert "inget tak angivet" not in html_2021 and FRAME_TITLE in html_2021
 
 
-def test_demo_data_fits_the_frame_and_is_marked(tmp_path):
+def test_demo_data_fits_the_frame_and_is_marked(demo_database_url, frozen):
     """With the full demo loaded, the frame panel marks the registered amounts as demo data and
     they stay within 37 000 000 kr."""
-    from flask_migrate import upgrade
-
     from portfolio import create_app
-    from portfolio.demo.loader import load_demo
-    from portfolio.programme.services import sync_reference_data
-    from portfolio.settings import MIGRATIONS_DIR
 
-    demo = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.db'}",
-                       "WTF_CSRF_ENABLED": False, "FROZEN_TODAY": date(2026, 11, 27)})
-    with demo.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR))
-        sync_reference_data()
-        load_demo()
+    demo = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": demo_database_url,
+                       "WTF_CSRF_ENABLED": False})
     with demo.test_request_context():
         frame = panels(2023)[FRAME_TITLE]
         assert "(demodata)" in frame.summary and "är demodata" in frame.summary

@@ -17,7 +17,7 @@ from portfolio.needs import services as needs
 from portfolio.prioritisation.models import PortfolioDecision
 from portfolio.risks import services as risks
 from tests.api_support import ApiClient, token_for
-from tests.conftest import login
+from tests.conftest import login, travel_back, travel_to
 from tests.factories import COMPLETE_NEEDS, make_initiative, source_id
 
 YEAR = 2026
@@ -28,7 +28,7 @@ NEEDS = COMPLETE_NEEDS
 def world(app, make_user):
     """Three initiatives: one ready for prioriterad (documents complete), one empty, one already
     in genomförande with a draft needs analysis and no benefit case."""
-    app.config["FROZEN_TODAY"] = date(2026, 11, 27)
+    travel_to(date(2026, 11, 27))
     office_id, office_email = make_user("portfolio_office")
     with app.app_context():
         office = db.session.get(User, office_id)
@@ -47,7 +47,7 @@ def world(app, make_user):
         needs.save(running, NEEDS | {"problem": "utkast"}, office, complete=False, expected_version=None)
         ids = {"ready": ready.id, "empty": empty.id, "running": running.id}
     yield {"ids": ids, "office": office_email, "office_id": office_id}
-    app.config.pop("FROZEN_TODAY", None)
+    travel_back()
 
 
 def phase_of(app, ini_id):

@@ -15,7 +15,7 @@ from portfolio.initiatives.models import Initiative
 from portfolio.needs import services as needs
 from portfolio.prioritisation.models import CriteriaSet, PortfolioDecision, Score
 from portfolio.risks import services as risks
-from tests.conftest import login
+from tests.conftest import login, travel_back, travel_to
 from tests.factories import COMPLETE_NEEDS, make_initiative, source_id
 
 YEAR = 2026
@@ -24,7 +24,7 @@ NEEDS = COMPLETE_NEEDS
 
 @pytest.fixture
 def world(app, make_user):
-    app.config["FROZEN_TODAY"] = date(2026, 11, 27)
+    travel_to(date(2026, 11, 27))
     office_id, office_email = make_user("portfolio_office")
     with app.app_context():
         office = db.session.get(User, office_id)
@@ -40,7 +40,7 @@ def world(app, make_user):
             ids[title] = ini.id
         set_id = db.session.scalar(db.select(CriteriaSet.id).where(CriteriaSet.year == YEAR))
     yield {"ids": ids, "office": office_email, "set": set_id}
-    app.config.pop("FROZEN_TODAY", None)
+    travel_back()
 
 
 def score_all(client, app, ini_id, value):

@@ -20,7 +20,7 @@ from portfolio.needs import services as needs
 from portfolio.prioritisation import queries
 from portfolio.prioritisation.models import CriteriaSet, PortfolioDecision, Score
 from portfolio.risks import services as risks
-from tests.conftest import login
+from tests.conftest import login, travel_back, travel_to
 from tests.factories import COMPLETE_NEEDS, make_initiative, source_id
 
 YEAR = 2026
@@ -31,7 +31,7 @@ NEEDS = COMPLETE_NEEDS
 def world(app, make_user):
     """Two initiatives that pass the gates (bygglov scored 5, E-arkiv scored 3) and one that
     does not and has no scores (Chattbot)."""
-    app.config["FROZEN_TODAY"] = date(2026, 11, 27)
+    travel_to(date(2026, 11, 27))
     office_id, office_email = make_user("portfolio_office")
     with app.app_context():
         office = db.session.get(User, office_id)
@@ -43,7 +43,7 @@ def world(app, make_user):
         criteria = [(c.id, c.code, c.name) for c in criteria_set.criteria]
     yield {"ids": ids, "office": office_email, "office_id": office_id, "set": criteria_set.id,
            "criteria": criteria}
-    app.config.pop("FROZEN_TODAY", None)
+    travel_back()
 
 
 def _initiative(office, title, cost, ready=True):

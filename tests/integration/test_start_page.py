@@ -19,7 +19,7 @@ from portfolio.initiatives.models import GateOverride, Initiative
 from portfolio.needs import services as needs
 from portfolio.prioritisation.models import PortfolioDecision
 from portfolio.risks import services as risks
-from tests.conftest import login
+from tests.conftest import login, travel_back, travel_to
 from tests.factories import COMPLETE_NEEDS, make_initiative
 
 TODAY = date(2026, 11, 27)
@@ -380,7 +380,7 @@ def test_demo_has_a_realistic_mix_of_work_and_honest_decisions(app, today):
     from portfolio.domain import phases as P
 
     if today:
-        app.config["FROZEN_TODAY"] = today
+        travel_to(today)
     try:
         with app.app_context():
             assert load_demo() is True
@@ -414,4 +414,4 @@ def test_demo_has_a_realistic_mix_of_work_and_honest_decisions(app, today):
                 assert ini.phase in P.SIDE_STATES
                 assert db.session.scalar(db.select(decision_condition()).where(Initiative.id == ini.id))
     finally:
-        app.config.pop("FROZEN_TODAY", None)
+        travel_back()
