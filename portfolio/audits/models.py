@@ -1,17 +1,35 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.auth.models import User
+from portfolio.codes import Code
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit
 
-RESPONSE_STATUSES = ("ej_paborjad", "pagar", "genomford", "ej_aktuell")
+
+class ResponseStatus(Code):
+    EJ_PABORJAD = "ej_paborjad", _l("Ej påbörjad")
+    PAGAR = "pagar", _l("Pågår")
+    GENOMFORD = "genomford", _l("Genomförd")
+    EJ_AKTUELL = "ej_aktuell", _l("Ej aktuell")
+
+
+RESPONSE_STATUSES = ResponseStatus.values()     # alias for older imports
 # Not a status anyone sets: how a response reads on a day before the committee answered.
 NOT_ANSWERED = "ej_besvarad"
+
+
+class UnitList(list):
+    """Committees as the change log reads them: their codes ("KS, SBN")."""
+
+    def __str__(self) -> str:
+        return ", ".join(unit.code for unit in self)
 
 # The committees (styrelse/nämnder) an audit covers: a fact of that audit (e.g. KPMG 2022, §2.2).
 audit_committee = Table(
@@ -27,6 +45,8 @@ def _names(text: str | None) -> frozenset[str]:
 
 class Audit(db.Model):
     __tablename__ = "audit"
+    LIMITS: ClassVar[dict[str, int]] = {"title": 300, "auditor": 200, "diarienummer": 60,
+                                        "assessment": 10000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -46,7 +66,7 @@ class Audit(db.Model):
 
     recommendations: Mapped[list[Recommendation]] = relationship(
         back_populates="audit", order_by="Recommendation.id")
-    committees: Mapped[list[OrgUnit]] = relationship(secondary=audit_committee,
+    committees: Mapped[list[OrgUnit]] = relationship(secondary=audit_committee, collection_class=UnitList,
                                                      order_by=OrgUnit.sort_order)
     questions: Mapped[list[AuditQuestion]] = relationship(
         back_populates="audit", order_by="AuditQuestion.number", cascade="all, delete-orphan")
@@ -62,6 +82,7 @@ class AuditQuestion(db.Model):
 
     __tablename__ = "audit_question"
     __table_args__ = (UniqueConstraint("audit_id", "number"),)
+    LIMITS: ClassVar[dict[str, int]] = {"label": 200, "wording": 5000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id", ondelete="CASCADE"))
@@ -74,6 +95,7 @@ class AuditQuestion(db.Model):
 
 class Recommendation(db.Model):
     __tablename__ = "recommendation"
+    LIMITS: ClassVar[dict[str, int]] = {"text": 5000, "code": 20}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id", ondelete="CASCADE"), index=True)
@@ -87,6 +109,11 @@ class Recommendation(db.Model):
     responses: Mapped[list[RecommendationResponse]] = relationship(
         back_populates="recommendation", order_by="RecommendationResponse.id")
 
+    @property
+    def committees(self) -> str:
+        """The addressed committees' codes, as the change log reads them."""
+        return ", ".join(sorted(r.committee.code for r in self.responses))
+
 
 class RecommendationResponse(db.Model):
     """One addressed committee's answer to one recommendation, its status and evidence.
@@ -97,6 +124,10 @@ class RecommendationResponse(db.Model):
 
     __tablename__ = "recommendation_response"
     __table_args__ = (UniqueConstraint("recommendation_id", "committee_id"),)
+    LIMITS: ClassVar[dict[str, int]] = {"answer_paragraph": 30, "answer_diarienummer": 60,
+                                        "answer_summary": 10000, "status_reason": 5000, "evidence": 5000}
+    # Not stored (the history holds it): the day a status saved now holds from, for the log.
+    status_date: ClassVar[date | None] = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
@@ -158,6 +189,7 @@ class ResponseStatusChange(db.Model):
 
 class ResponseAction(db.Model):
     __tablename__ = "response_action"
+    LIMITS: ClassVar[dict[str, int]] = {"text": 5000, "owner": 200}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(

@@ -16,3 +16,12 @@ def committees_audited_in(year: int) -> set[int] | None:
                                  .join(Audit, Audit.id == audit_committee.c.audit_id)
                                  .where(audit_year == year)))
     return ids or None
+
+
+def audits_newest_first() -> list[Audit]:
+    return list(db.session.scalars(select(Audit).order_by(Audit.report_date.desc())))
+
+
+def audits_listed():
+    """Every audit, latest report first; a statement for paging."""
+    return select(Audit).order_by(Audit.report_date.desc().nulls_last(), Audit.id.desc())

@@ -1,33 +1,55 @@
-"""Audits, recommendations (with addressed committees) and the committees' responses."""
+"""Audits, recommendations (with addressed committees) and the committees' responses.
+
+Each verb takes a typed input (built by the form's `to_input()`, the API resource or, as a plain
+dict, by the demo loader and tests), validates all of it at once, then applies it; the caller's
+transaction commits."""
 
 from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 
 from portfolio.audits.models import (
-    RESPONSE_STATUSES,
     Audit,
     AuditQuestion,
     Recommendation,
     RecommendationResponse,
     ResponseAction,
+    ResponseStatus,
     ResponseStatusChange,
 )
 from portfolio.auth import permissions
-from portfolio.changelog.services import as_text, fields_snapshot, now, record_changes
+from portfolio.changelog.services import fields_snapshot, now, record_changes
+from portfolio.changelog.versioned import Versioned, stripped
 from portfolio.clock import today
 from portfolio.extensions import db
+from portfolio.followups.services import as_input
 from portfolio.programme.models import OrgUnit
-from portfolio.text_rules import check_texts, check_version
+from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 AUDIT_FIELDS = ("title", "auditor", "audit_year", "report_date", "diarienummer", "letter_date",
                 "answer_deadline", "assessment")
 RESPONSE_FIELDS = ("answer_paragraph", "answer_diarienummer", "answer_date", "answer_summary",
                    "status", "status_reason", "evidence", "answer_deadline")
+ACTION_FIELDS = ("text", "owner", "due_date", "done", "done_on")
+QUESTION_FIELDS = ("number", "label", "wording")
 # Fields a caller may leave out to keep them as they are (older API clients do not send them).
 KEPT_WHEN_ABSENT = ("answer_deadline",)
 YEARS = (1990, 2100)
+
+AUDIT = Versioned("audit", AUDIT_FIELDS + ("committees",), created_when_empty="title")
+RECOMMENDATION = Versioned("recommendation", ("code", "text", "committees"))
+NEW_RECOMMENDATION = Versioned("recommendation", ("text", "committees"))
+RESPONSE = Versioned("recommendation_response", RESPONSE_FIELDS + ("status_date",))
+
+
+def _require_office(actor) -> None:
+    if not permissions.can_manage_plans(actor):
+        raise PermissionDenied()
 
 
 def _committees(ids, errors: dict[str, str], key: str = "committee_ids") -> list[OrgUnit]:
@@ -40,233 +62,140 @@ def _committees(ids, errors: dict[str, str], key: str = "committee_ids") -> list
     return found
 
 
-def _codes(units) -> str | None:
-    return ", ".join(u.code for u in units) or None
+def _still_demo(obj, before: dict, after: dict) -> str | None:
+    """The object's demo markers without the fields whose value was just saved by someone."""
+    names = {n for n in obj.demo if before.get(n) == after.get(n)}
+    return ",".join(sorted(names)) or None
 
 
-def _clean(values: dict) -> dict:
-    return {k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}
+def _demo_fields(obj, given: frozenset[str] | None, before: dict, after: dict) -> str | None:
+    return (",".join(sorted(given)) or None) if given is not None else _still_demo(obj, before, after)
 
 
-def save_audit(values: dict, actor, *, audit: Audit | None = None, expected_version=None) -> Audit:
-    if not permissions.can_manage_plans(actor):
-        raise PermissionDenied()
-    if audit is not None:
-        check_version(audit.version, expected_version, ("audit", audit.id))
+# --- audits and their questions -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditInput:
+    title: str | None = None
+    auditor: str | None = None
+    audit_year: int | None = None
+    report_date: date | None = None
+    diarienummer: str | None = None
+    letter_date: date | None = None
+    answer_deadline: date | None = None
+    assessment: str | None = None
+    committee_ids: list[int] | None = None     # None: the audit's scope stays as it is
+    is_demo: bool = False                      # a new audit of the demo data
+
+
+def validate_audit(data: AuditInput) -> list[OrgUnit] | None:
+    """Every rule at once; returns the committees of the scope (None: left as it is)."""
     errors: dict[str, str] = {}
-    check_texts(values, {"title": 300, "auditor": 200, "diarienummer": 60, "assessment": 10000},
-                errors)
-    if not (values.get("title") or "").strip():
+    check_texts(dataclasses.asdict(data), Audit.LIMITS, errors)
+    if not (data.title or "").strip():
         errors["title"] = _("Ange granskningens titel.")
-    report, letter, deadline = (values.get(k) for k in ("report_date", "letter_date", "answer_deadline"))
+    report, letter, deadline = data.report_date, data.letter_date, data.answer_deadline
     if report and letter and letter < report:
         errors["letter_date"] = _("Missivet kan inte vara daterat före rapporten.")
     if deadline and (letter or report) and deadline < (letter or report):
         errors["answer_deadline"] = _("Svarsdatum kan inte vara före missivet.")
-    year = values.get("audit_year")
+    year = data.audit_year
     if year is not None and not (isinstance(year, int) and YEARS[0] <= year <= YEARS[1]):
         errors["audit_year"] = _("Ange ett år mellan %(min)s och %(max)s.", min=YEARS[0], max=YEARS[1])
-    scope = _committees(values.get("committee_ids"), errors) if "committee_ids" in values else None
+    scope = _committees(data.committee_ids, errors) if data.committee_ids is not None else None
     if errors:
         raise ServiceValidationError(errors)
-    values = _clean(values)
-    before = fields_snapshot(audit, AUDIT_FIELDS) | {"committees": _codes(audit.committees) if audit else None}
+    return scope
+
+
+def save_audit(data: AuditInput | dict, actor, *, audit: Audit | None = None, expected_version=None) -> Audit:
+    data = as_input(AuditInput, data)
+    _require_office(actor)
+    scope: list[list[OrgUnit] | None] = []
+
+    def apply(row: Audit) -> None:
+        for name, value in stripped(dataclasses.asdict(data), AUDIT_FIELDS).items():
+            setattr(row, name, value)
+        if scope[0] is not None:
+            row.committees = scope[0]
+
     moment = now()
-    if audit is None:
-        audit = Audit(version=0, created_at=moment, is_demo=bool(values.get("is_demo")))
-        db.session.add(audit)
-    for name in AUDIT_FIELDS:
-        setattr(audit, name, values.get(name))
-    if scope is not None:
-        audit.committees = scope
-    audit.version += 1
-    audit.updated_at = moment
-    db.session.flush()
-    record_changes(entity_type="audit", entity_id=audit.id, action="update" if before["title"] else "create",
-                   before=before, after=fields_snapshot(audit, AUDIT_FIELDS) | {
-                       "committees": _codes(audit.committees)}, user_id=actor.id, at=moment)
-    db.session.flush()
-    return audit
+    return AUDIT.save(audit, actor=actor, expected_version=expected_version, at=moment, always_bump=True,
+                      validate=lambda: scope.append(validate_audit(data)), apply=apply,
+                      create=lambda: Audit(created_at=moment, is_demo=bool(data.is_demo)))
 
 
-def save_question(audit: Audit, values: dict, actor) -> AuditQuestion:
-    """Add the audit's question with this number, or correct its label and wording."""
-    if not permissions.can_manage_plans(actor):
-        raise PermissionDenied()
+@dataclass(frozen=True)
+class QuestionInput:
+    number: int | None = None
+    label: str | None = None
+    wording: str | None = None
+
+
+def validate_question(data: QuestionInput) -> None:
     errors: dict[str, str] = {}
-    check_texts(values, {"label": 200, "wording": 5000}, errors)
-    number = values.get("number")
-    if not (isinstance(number, int) and 1 <= number <= 50):
+    check_texts(dataclasses.asdict(data), AuditQuestion.LIMITS, errors)
+    if not (isinstance(data.number, int) and 1 <= data.number <= 50):
         errors["number"] = _("Ange frågans nummer (1–50).")
     for name, message in (("label", _("Ange en kort rubrik för frågan.")),
                           ("wording", _("Skriv frågan som granskningen formulerar den."))):
-        if not (values.get(name) or "").strip():
+        if not (getattr(data, name) or "").strip():
             errors.setdefault(name, message)
     if errors:
         raise ServiceValidationError(errors)
-    question = next((q for q in audit.questions if q.number == number), None)
-    fields = ("number", "label", "wording")
-    before = fields_snapshot(question, fields)
+
+
+def save_question(audit: Audit, data: QuestionInput | dict, actor) -> AuditQuestion:
+    """Add the audit's question with this number, or correct its label and wording (a question
+    has no version: the audit's office corrects it in place)."""
+    data = as_input(QuestionInput, data)
+    _require_office(actor)
+    validate_question(data)
+    question = next((q for q in audit.questions if q.number == data.number), None)
+    before = fields_snapshot(question, QUESTION_FIELDS)
     if question is None:
-        question = AuditQuestion(audit_id=audit.id, number=number)
+        question = AuditQuestion(audit_id=audit.id, number=data.number)
         audit.questions.append(question)
-    question.label, question.wording = values["label"].strip(), values["wording"].strip()
+    question.label, question.wording = data.label.strip(), data.wording.strip()
     db.session.flush()
     record_changes(entity_type="audit_question", entity_id=question.id,
                    action="update" if before["label"] else "create", before=before,
-                   after=fields_snapshot(question, fields), user_id=actor.id)
-    db.session.flush()
+                   after=fields_snapshot(question, QUESTION_FIELDS), user_id=actor.id)
     return question
 
 
-def add_recommendation(audit: Audit, values: dict, actor) -> Recommendation:
-    if not permissions.can_manage_plans(actor):
-        raise PermissionDenied()
-    errors: dict[str, str] = {}
-    check_texts(values, {"text": 5000, "code": 20}, errors)
-    if not (values.get("text") or "").strip():
+# --- recommendations ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecommendationInput:
+    text: str | None = None
+    code: str | None = None
+    committee_ids: list[int] | None = None
+
+
+def _validate_recommendation_text(data: RecommendationInput, errors: dict[str, str]) -> None:
+    check_texts(dataclasses.asdict(data), Recommendation.LIMITS, errors)
+    if not (data.text or "").strip():
         errors["text"] = _("Skriv rekommendationen.")
-    committees = _committees(values.get("committee_ids"), errors)
-    if not values.get("committee_ids"):
+
+
+def validate_new_recommendation(data: RecommendationInput) -> list[OrgUnit]:
+    errors: dict[str, str] = {}
+    _validate_recommendation_text(data, errors)
+    committees = _committees(data.committee_ids, errors)
+    if not data.committee_ids:
         errors["committee_ids"] = _("Välj minst en nämnd som rekommendationen riktas till.")
     if errors:
         raise ServiceValidationError(errors)
-    moment = now()
-    rec = Recommendation(audit_id=audit.id, code=(values.get("code") or "").strip() or None,
-                         text=values["text"].strip(), created_at=moment, version=1)
-    db.session.add(rec)
-    db.session.flush()
-    for committee in committees:
-        db.session.add(RecommendationResponse(recommendation_id=rec.id, committee_id=committee.id,
-                                              status="ej_paborjad", updated_at=moment))
-    record_changes(entity_type="recommendation", entity_id=rec.id, action="create", before={},
-                   after={"text": rec.text, "committees": ", ".join(c.code for c in committees)},
-                   user_id=actor.id, at=moment)
-    db.session.flush()
-    return rec
+    return committees
 
 
-def _require_answer(response: RecommendationResponse, actor) -> None:
-    if not permissions.can_answer_for(actor, response.committee_id):
-        raise PermissionDenied()
-
-
-def _still_demo(obj, before: dict, after: dict, keep=()) -> str | None:
-    """The object's demo markers without the fields whose value was just saved by someone."""
-    names = {n for n in obj.demo if n in keep or before.get(n) == after.get(n)}
-    return ",".join(sorted(names)) or None
-
-
-def update_response(response: RecommendationResponse, values: dict, actor, *,
-                    expected_version=None) -> RecommendationResponse:
-    """The addressed committee's answer, status and evidence. A new status holds from
-    `status_date` (default today); the history keeps the earlier ones for past years' reports.
-    Only the project office changes a committee's own answer deadline."""
-    _require_answer(response, actor)
-    check_version(response.version, expected_version, ("recommendation_response", response.id))
+def validate_recommendation(rec: Recommendation, data: RecommendationInput) -> list[OrgUnit]:
+    """Rules of a correction; returns the committees newly addressed."""
     errors: dict[str, str] = {}
-    check_texts(values, {"answer_paragraph": 30, "answer_diarienummer": 60,
-                         "answer_summary": 10000, "status_reason": 5000, "evidence": 5000}, errors)
-    status = values.get("status")
-    if status not in RESPONSE_STATUSES:
-        errors["status"] = _("Välj status.")
-    elif status == "ej_aktuell" and not (values.get("status_reason") or "").strip():
-        errors["status_reason"] = _("Motivera varför rekommendationen inte är aktuell.")
-    elif status == "genomford" and not (values.get("evidence") or "").strip():
-        errors["evidence"] = _("Ange underlag (länk eller text) som visar att den är genomförd.")
-    day = today()
-    if values.get("answer_date") and values["answer_date"] > day:
-        errors["answer_date"] = _("Datumet kan inte ligga i framtiden.")
-    since = values.get("status_date") or day
-    latest = response.history[-1] if response.history else None
-    # A history row for every change, and for a first status someone dates explicitly.
-    new_row = status != response.status or bool(values.get("status_date") and latest is None)
-    if new_row and since > day:
-        errors["status_date"] = _("Datumet kan inte ligga i framtiden.")
-    elif new_row and latest and since < latest.valid_from:
-        errors["status_date"] = _("Statusen ändrades senast %(date)s; en ny status kan inte gälla från ett "
-                                  "tidigare datum.", date=latest.valid_from.isoformat())
-    if "answer_deadline" in values and values["answer_deadline"] != response.answer_deadline:
-        audit = response.recommendation.audit
-        if not permissions.can_manage_plans(actor):
-            errors["answer_deadline"] = _("Bara projektkontoret kan ändra nämndens svarstid.")
-        elif values["answer_deadline"] and audit.letter_date and values["answer_deadline"] < audit.letter_date:
-            errors["answer_deadline"] = _("Svarstiden kan inte sluta före missivet.")
-    if errors:
-        raise ServiceValidationError(errors)
-    values = _clean(values)
-    before = fields_snapshot(response, RESPONSE_FIELDS)
-    for name in RESPONSE_FIELDS:
-        if name in KEPT_WHEN_ABSENT and name not in values:
-            continue
-        setattr(response, name, values.get(name))
-    moment = now()
-    if new_row:
-        db.session.add(ResponseStatusChange(response_id=response.id, status=response.status, valid_from=since,
-                                            is_demo=bool(values.get("status_is_demo")), recorded_at=moment,
-                                            user_id=actor.id))
-    after = fields_snapshot(response, RESPONSE_FIELDS)
-    response.demo_fields = (",".join(sorted(values["demo_fields"])) or None if "demo_fields" in values
-                            else _still_demo(response, before, after))
-    response.version += 1
-    response.updated_at = moment
-    changes = after | ({"status_date": as_text(since)} if new_row else {})
-    record_changes(entity_type="recommendation_response", entity_id=response.id, action="update",
-                   before=before, after=changes, user_id=actor.id, at=moment)
-    db.session.flush()
-    return response
-
-
-def save_action(response: RecommendationResponse, values: dict, actor, *,
-                action: ResponseAction | None = None) -> ResponseAction:
-    """An action the committee plans. Marked done, it records the day (`done_on`, default
-    today), so a past year counts it as done only from then."""
-    _require_answer(response, actor)
-    if action is not None and action.response_id != response.id:
-        raise PermissionDenied()
-    errors: dict[str, str] = {}
-    check_texts(values, {"text": 5000, "owner": 200}, errors)
-    if not (values.get("text") or "").strip():
-        errors["text"] = _("Beskriv åtgärden.")
-    done = bool(values.get("done"))
-    done_on = (values.get("done_on") or (action.done_on if action is not None and action.done else None)
-               or today()) if done else None
-    if done_on and done_on > today():
-        errors["done_on"] = _("Datumet kan inte ligga i framtiden.")
-    if errors:
-        raise ServiceValidationError(errors)
-    values = _clean(values)
-    fields = ("text", "owner", "due_date", "done", "done_on")
-    before = fields_snapshot(action, fields)
-    if action is None:
-        action = ResponseAction(response_id=response.id, created_at=now())
-        db.session.add(action)
-    for name in ("text", "owner", "due_date"):
-        setattr(action, name, values.get(name))
-    action.done, action.done_on = done, done_on
-    after = fields_snapshot(action, fields)
-    action.demo_fields = (",".join(sorted(values["demo_fields"])) or None if "demo_fields" in values
-                          else _still_demo(action, before, after))
-    db.session.flush()
-    record_changes(entity_type="response_action", entity_id=action.id,
-                   action="update" if before["text"] else "create", before=before,
-                   after=after, user_id=actor.id)
-    db.session.flush()
-    return action
-
-
-def update_recommendation(rec: Recommendation, values: dict, actor, *, expected_version) -> Recommendation:
-    """Correct a recommendation's number and text, and add committees it is addressed to
-    (existing answers are never removed)."""
-    if not permissions.can_manage_plans(actor):
-        raise PermissionDenied()
-    check_version(rec.version, expected_version, ("recommendation", rec.id))
-    errors: dict[str, str] = {}
-    check_texts(values, {"text": 5000, "code": 20}, errors)
-    if not (values.get("text") or "").strip():
-        errors["text"] = _("Skriv rekommendationen.")
+    _validate_recommendation_text(data, errors)
     existing = {r.committee_id for r in rec.responses}
-    wanted = set(values.get("committee_ids") or [])
+    wanted = set(data.committee_ids or [])
     if existing - wanted:
         errors["committee_ids"] = _("En nämnd som redan har ett svar kan inte tas bort från rekommendationen.")
     new = list(db.session.scalars(db.select(OrgUnit).where(
@@ -275,20 +204,192 @@ def update_recommendation(rec: Recommendation, values: dict, actor, *, expected_
         errors["committee_ids"] = _("En av de valda nämnderna finns inte.")
     if errors:
         raise ServiceValidationError(errors)
-    before = {"code": rec.code, "text": rec.text,
-              "committees": ", ".join(sorted(r.committee.code for r in rec.responses))}
-    rec.code = (values.get("code") or "").strip() or None
-    rec.text = values["text"].strip()
-    rec.version += 1
+    return new
+
+
+def _apply_recommendation(rec: Recommendation, data: RecommendationInput, committees: list[OrgUnit],
+                          moment) -> None:
+    rec.code = (data.code or "").strip() or None
+    rec.text = data.text.strip()
+    for committee in committees:
+        rec.responses.append(RecommendationResponse(committee_id=committee.id, committee=committee,
+                                                    status=ResponseStatus.EJ_PABORJAD.value, updated_at=moment))
+
+
+def add_recommendation(audit: Audit, data: RecommendationInput | dict, actor) -> Recommendation:
+    """A recommendation with an (unanswered) response for every committee it addresses."""
+    data = as_input(RecommendationInput, data)
+    _require_office(actor)
+    committees: list[list[OrgUnit]] = []
     moment = now()
-    for committee in new:
-        db.session.add(RecommendationResponse(recommendation_id=rec.id, committee_id=committee.id,
-                                              status="ej_paborjad", updated_at=moment))
+    return NEW_RECOMMENDATION.save(
+        None, actor=actor, at=moment, validate=lambda: committees.append(validate_new_recommendation(data)),
+        create=lambda: Recommendation(audit_id=audit.id, created_at=moment),
+        apply=lambda rec: _apply_recommendation(rec, data, committees[0], moment))
+
+
+def update_recommendation(rec: Recommendation, data: RecommendationInput | dict, actor, *,
+                          expected_version) -> Recommendation:
+    """Correct a recommendation's number and text, and add committees it is addressed to
+    (existing answers are never removed)."""
+    data = as_input(RecommendationInput, data)
+    _require_office(actor)
+    new: list[list[OrgUnit]] = []
+    moment = now()
+    return RECOMMENDATION.save(
+        rec, actor=actor, expected_version=expected_version, at=moment, always_bump=True,
+        validate=lambda: new.append(validate_recommendation(rec, data)), create=Recommendation,
+        apply=lambda row: _apply_recommendation(row, data, new[0], moment))
+
+
+# --- the committees' responses and actions --------------------------------------------------
+
+def _require_answer(response: RecommendationResponse, actor) -> None:
+    if not permissions.can_answer_for(actor, response.committee_id):
+        raise PermissionDenied()
+
+
+@dataclass(frozen=True)
+class ResponseInput:
+    status: str | None = None
+    answer_paragraph: str | None = None
+    answer_diarienummer: str | None = None
+    answer_date: date | None = None
+    answer_summary: str | None = None
+    status_reason: str | None = None
+    evidence: str | None = None
+    status_date: date | None = None            # the day a new status holds from (default today)
+    answer_deadline: date | None = None
+    sets_deadline: bool = False                # False: the committee's own deadline stays as it is
+    demo_fields: frozenset[str] | None = None  # demo data: the fields with invented values
+    status_is_demo: bool = False
+
+    @classmethod
+    def of(cls, data: ResponseInput | dict) -> ResponseInput:
+        if isinstance(data, cls):
+            return data
+        made = as_input(cls, data)
+        return dataclasses.replace(made, sets_deadline="answer_deadline" in data,
+                                   demo_fields=frozenset(data["demo_fields"]) if "demo_fields" in data else None)
+
+
+def _new_status_row(response: RecommendationResponse, data: ResponseInput) -> bool:
+    """A history row for every change, and for a first status someone dates explicitly."""
+    return data.status != response.status or bool(data.status_date and not response.history)
+
+
+def validate_response(response: RecommendationResponse, data: ResponseInput, actor) -> None:
+    errors: dict[str, str] = {}
+    check_texts(dataclasses.asdict(data), RecommendationResponse.LIMITS, errors)
+    status = data.status
+    if status not in ResponseStatus.values():
+        errors["status"] = _("Välj status.")
+    elif status == ResponseStatus.EJ_AKTUELL and not (data.status_reason or "").strip():
+        errors["status_reason"] = _("Motivera varför rekommendationen inte är aktuell.")
+    elif status == ResponseStatus.GENOMFORD and not (data.evidence or "").strip():
+        errors["evidence"] = _("Ange underlag (länk eller text) som visar att den är genomförd.")
+    day = today()
+    if data.answer_date and data.answer_date > day:
+        errors["answer_date"] = _("Datumet kan inte ligga i framtiden.")
+    since = data.status_date or day
+    latest = response.history[-1] if response.history else None
+    new_row = _new_status_row(response, data)
+    if new_row and since > day:
+        errors["status_date"] = _("Datumet kan inte ligga i framtiden.")
+    elif new_row and latest and since < latest.valid_from:
+        errors["status_date"] = _("Statusen ändrades senast %(date)s; en ny status kan inte gälla från ett "
+                                  "tidigare datum.", date=latest.valid_from.isoformat())
+    if data.sets_deadline and data.answer_deadline != response.answer_deadline:
+        audit = response.recommendation.audit
+        if not permissions.can_manage_plans(actor):
+            errors["answer_deadline"] = _("Bara projektkontoret kan ändra nämndens svarstid.")
+        elif data.answer_deadline and audit.letter_date and data.answer_deadline < audit.letter_date:
+            errors["answer_deadline"] = _("Svarstiden kan inte sluta före missivet.")
+    if errors:
+        raise ServiceValidationError(errors)
+
+
+def update_response(response: RecommendationResponse, data: ResponseInput | dict, actor, *,
+                    expected_version=None) -> RecommendationResponse:
+    """The addressed committee's answer, status and evidence. A new status holds from
+    `status_date` (default today); the history keeps the earlier ones for past years' reports.
+    Only the project office changes a committee's own answer deadline. Every save is an event."""
+    data = ResponseInput.of(data)
+    _require_answer(response, actor)
+    before = fields_snapshot(response, RESPONSE_FIELDS)
+    moment = now()
+
+    def apply(row: RecommendationResponse) -> None:
+        new_row = _new_status_row(row, data)
+        names = [n for n in RESPONSE_FIELDS if data.sets_deadline or n not in KEPT_WHEN_ABSENT]
+        for name, value in stripped(dataclasses.asdict(data), names).items():
+            setattr(row, name, value)
+        if new_row:
+            row.status_date = data.status_date or today()
+            db.session.add(ResponseStatusChange(response_id=row.id, status=row.status, valid_from=row.status_date,
+                                                is_demo=data.status_is_demo, recorded_at=moment, user_id=actor.id))
+        row.demo_fields = _demo_fields(row, data.demo_fields, before, fields_snapshot(row, RESPONSE_FIELDS))
+
+    def forget_status_date(row: RecommendationResponse) -> None:
+        row.status_date = None      # logged with this save only
+
+    return RESPONSE.save(response, actor=actor, expected_version=expected_version, at=moment, always_bump=True,
+                         validate=lambda: validate_response(response, data, actor), apply=apply,
+                         create=RecommendationResponse, after_flush=forget_status_date)
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    text: str | None = None
+    owner: str | None = None
+    due_date: date | None = None
+    done: bool = False
+    done_on: date | None = None               # default: the day it was marked done, or today
+    demo_fields: frozenset[str] | None = None
+
+
+def _done_on(data: ActionInput, action: ResponseAction | None) -> date | None:
+    if not data.done:
+        return None
+    return data.done_on or (action.done_on if action is not None and action.done else None) or today()
+
+
+def validate_action(data: ActionInput, action: ResponseAction | None) -> None:
+    errors: dict[str, str] = {}
+    check_texts(dataclasses.asdict(data), ResponseAction.LIMITS, errors)
+    if not (data.text or "").strip():
+        errors["text"] = _("Beskriv åtgärden.")
+    done_on = _done_on(data, action)
+    if done_on and done_on > today():
+        errors["done_on"] = _("Datumet kan inte ligga i framtiden.")
+    if errors:
+        raise ServiceValidationError(errors)
+
+
+def save_action(response: RecommendationResponse, data: ActionInput | dict, actor, *,
+                action: ResponseAction | None = None) -> ResponseAction:
+    """An action the committee plans (no version: the committee edits it in place). Marked
+    done, it records the day (`done_on`, default today), so a past year counts it as done only
+    from then."""
+    if not isinstance(data, ActionInput):
+        data = dataclasses.replace(as_input(ActionInput, data), done=bool(data.get("done")), demo_fields=frozenset(
+            data["demo_fields"]) if "demo_fields" in data else None)
+    _require_answer(response, actor)
+    if action is not None and action.response_id != response.id:
+        raise PermissionDenied()
+    validate_action(data, action)
+    before = fields_snapshot(action, ACTION_FIELDS)
+    done_on = _done_on(data, action)
+    if action is None:
+        action = ResponseAction(response_id=response.id, created_at=now())
+        db.session.add(action)
+    for name, value in stripped(dataclasses.asdict(data), ("text", "owner", "due_date")).items():
+        setattr(action, name, value)
+    action.done, action.done_on = data.done, done_on
+    after = fields_snapshot(action, ACTION_FIELDS)
+    action.demo_fields = _demo_fields(action, data.demo_fields, before, after)
     db.session.flush()
-    db.session.refresh(rec)
-    record_changes(entity_type="recommendation", entity_id=rec.id, action="update", before=before,
-                   after={"code": rec.code, "text": rec.text,
-                          "committees": ", ".join(sorted(r.committee.code for r in rec.responses))},
-                   user_id=actor.id, at=moment)
-    db.session.flush()
-    return rec
+    record_changes(entity_type="response_action", entity_id=action.id,
+                   action="update" if before["text"] else "create", before=before,
+                   after=after, user_id=actor.id)
+    return action

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portfolio.audits import services
+from portfolio.audits import queries, services
 from portfolio.audits.forms import (
     RESPONSE_STATUS_LABELS,
     ActionForm,
@@ -16,7 +16,6 @@ from portfolio.audits.forms import (
 from portfolio.audits.models import Audit, Recommendation, RecommendationResponse, ResponseAction
 from portfolio.auth import permissions
 from portfolio.clock import today
-from portfolio.extensions import db
 from portfolio.forms_base import BaseForm
 from portfolio.plans.queries import committees
 from portfolio.transactions import transaction
@@ -39,8 +38,8 @@ def index():
     form = _audit_form()
     if form.is_submitted():
         permissions.require(permissions.can_manage_plans(current_user))
-    audits = list(db.session.scalars(db.select(Audit).order_by(Audit.report_date.desc())))
-    return run_form(form, lambda: services.save_audit(form.values(), current_user),
+    audits = queries.audits_newest_first()
+    return run_form(form, lambda: services.save_audit(form.to_input(), current_user),
                     success=_("Granskningen är registrerad."),
                     redirect_to=lambda audit: url_for(".audit", audit_id=audit.id),
                     render=lambda status: (render_template(
@@ -74,7 +73,7 @@ def edit_audit(audit_id: int):
     form = _audit_form(obj=item)
     if not form.is_submitted():
         form.committee_ids.data = [c.id for c in item.committees]
-    return run_form(form, lambda: services.save_audit(form.values(), current_user, audit=item,
+    return run_form(form, lambda: services.save_audit(form.to_input(), current_user, audit=item,
                                                       expected_version=form.version.data),
                     success=_("Granskningen är sparad."),
                     redirect_to=lambda _: url_for(".audit", audit_id=item.id),
@@ -91,7 +90,7 @@ def edit_recommendation(rec_id: int):
         form.code.data, form.text.data = rec.code, rec.text
         form.committee_ids.data = [r.committee_id for r in rec.responses]
         form.version.data = rec.version
-    return run_form(form, lambda: services.update_recommendation(rec, form.values(), current_user,
+    return run_form(form, lambda: services.update_recommendation(rec, form.to_input(), current_user,
                                                                  expected_version=form.version.data),
                     success=_("Rekommendationen är sparad."),
                     redirect_to=lambda _: url_for(".audit", audit_id=rec.audit_id),
@@ -105,7 +104,7 @@ def save_question(audit_id: int):
     item = get_or_404(Audit, audit_id)
     permissions.require(permissions.can_manage_plans(current_user))
     form = QuestionForm()
-    return run_form(form, lambda: services.save_question(item, form.values(), current_user),
+    return run_form(form, lambda: services.save_question(item, form.to_input(), current_user),
                     success=_("Revisionsfrågan är sparad."),
                     redirect_to=lambda q: url_for(".audit", audit_id=item.id) + f"#question-{q.number}",
                     render=lambda status: _render_audit(item, status, question_form=form))
@@ -116,7 +115,7 @@ def add_recommendation(audit_id: int):
     item = get_or_404(Audit, audit_id)
     permissions.require(permissions.can_manage_plans(current_user))
     form = _recommendation_form()
-    return run_form(form, lambda: services.add_recommendation(item, form.values(), current_user),
+    return run_form(form, lambda: services.add_recommendation(item, form.to_input(), current_user),
                     success=_("Rekommendationen är tillagd."),
                     redirect_to=lambda _: url_for(".audit", audit_id=item.id),
                     render=lambda status: _render_audit(item, status, rec_form=form))
@@ -145,7 +144,7 @@ def response(response_id: int):
     if not form.is_submitted():
         return _render_response(item)
     permissions.require(permissions.can_answer_for(current_user, item.committee_id))
-    return run_form(form, lambda: services.update_response(item, form.values(), current_user,
+    return run_form(form, lambda: services.update_response(item, form.to_input(), current_user,
                                                            expected_version=form.version.data),
                     success=_("Svaret är sparat."),
                     redirect_to=lambda _: url_for(".audit", audit_id=item.recommendation.audit_id)
@@ -158,7 +157,7 @@ def add_action(response_id: int):
     item = get_or_404(RecommendationResponse, response_id)
     permissions.require(permissions.can_answer_for(current_user, item.committee_id))
     form = ActionForm()
-    return run_form(form, lambda: services.save_action(item, form.values(), current_user),
+    return run_form(form, lambda: services.save_action(item, form.to_input(), current_user),
                     success=_("Åtgärden är sparad."),
                     redirect_to=lambda _: url_for(".response", response_id=item.id),
                     render=lambda status: _render_response(item, status, action_form=form))
@@ -172,7 +171,8 @@ def action_done(action_id: int):
     if not BaseForm().validate_on_submit():  # the CSRF token
         abort(400)
     with transaction():
-        services.save_action(item, {"text": action.text, "owner": action.owner,
-                                    "due_date": action.due_date, "done": True}, current_user, action=action)
+        services.save_action(item, services.ActionInput(text=action.text, owner=action.owner,
+                                                        due_date=action.due_date, done=True),
+                             current_user, action=action)
     flash(_("Åtgärden är markerad som genomförd."), "success")
     return redirect(url_for(".response", response_id=item.id))

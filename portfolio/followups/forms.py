@@ -4,14 +4,24 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from portfolio.followups.models import Evaluation, FollowUp, FollowUpStatus, GoalsMet, Measurement
+from portfolio.followups.services import (
+    REASON_MAX,
+    BenefitStatusInput,
+    EvaluationInput,
+    FollowUpInput,
+    MeasurementInput,
+    form_input,
+)
 from portfolio.forms_base import BaseForm, LocalDecimalField
 from portfolio.programme.services import current_programme
 
-STATUS_LABELS = {"gron": _l("Grön – enligt plan"), "gul": _l("Gul – avvikelse som hanteras"),
-                 "rod": _l("Röd – allvarlig avvikelse")}
-GOALS_LABELS = {"ja": _l("Ja"), "delvis": _l("Delvis"), "nej": _l("Nej")}
+STATUS_LABELS = FollowUpStatus.labels()       # aliases for older imports
+GOALS_LABELS = GoalsMet.labels()
+# TODO(h1): from portfolio.benefits.models.BenefitStatus once it carries these labels.
 BENEFIT_STATUS_LABELS = {"aktiv": _l("Aktiv (följs upp)"), "verifierad": _l("Verifierad"),
                          "avskriven": _l("Avskriven")}
+
 
 
 class MeasurementForm(BaseForm):
@@ -20,33 +30,38 @@ class MeasurementForm(BaseForm):
                               validators=[InputRequired(_l("Ange uppmätt värde som ett tal."))])
     realised_amount = LocalDecimalField(_l("Realiserat belopp sedan förra mätningen (kr, valfritt)"),
                                         places=2, minimum=0, maximum=10**11)
-    comment = TextAreaField(_l("Kommentar"), validators=[Optional(), Length(max=5000)])
+    comment = TextAreaField(_l("Kommentar"),
+                            validators=[Optional(), Length(max=Measurement.LIMITS["comment"])])
 
-    def values(self) -> dict:
-        return {name: getattr(self, name).data for name in
-                ("measured_on", "value", "realised_amount", "comment")}
+    def to_input(self) -> MeasurementInput:
+        return form_input(self, MeasurementInput)
 
 
 class BenefitStatusForm(BaseForm):
     status = SelectField(_l("Status"), choices=list(BENEFIT_STATUS_LABELS.items()))
     reason = TextAreaField(_l("Motivering (krävs vid avskrivning)"),
-                           validators=[Optional(), Length(max=5000)])
+                           validators=[Optional(), Length(max=REASON_MAX)])
+
+    def to_input(self) -> BenefitStatusInput:
+        return form_input(self, BenefitStatusInput)
 
 
 class FollowUpForm(BaseForm):
     year = IntegerField(_l("År"), validators=[InputRequired(_l("Ange år.")),
                                               NumberRange(2000, 2100, _l("Ange ett rimligt år."))])
     period = SelectField(_l("Period"))
-    status = RadioField(_l("Status"), choices=list(STATUS_LABELS.items()),
+    status = RadioField(_l("Status"), choices=FollowUpStatus.choices(),
                         validators=[InputRequired(_l("Välj status."))])
     comment = TextAreaField(_l("Kommentar (krävs om status inte är grön)"),
-                            validators=[Optional(), Length(max=5000)])
+                            validators=[Optional(), Length(max=FollowUp.LIMITS["comment"])])
     progress = IntegerField(_l("Färdigt (%)"), validators=[
         InputRequired(_l("Ange hur långt arbetet har kommit, 0–100 %.")),
         NumberRange(0, 100, _l("Ange 0–100 %%."))])
     cost_to_date = LocalDecimalField(_l("Kostnad hittills (kr)"), places=2, minimum=0, maximum=10**11)
-    achievements = TextAreaField(_l("Vad har uppnåtts"), validators=[Optional(), Length(max=5000)])
-    next_steps = TextAreaField(_l("Nästa steg"), validators=[Optional(), Length(max=5000)])
+    achievements = TextAreaField(_l("Vad har uppnåtts"), validators=[
+        Optional(), Length(max=FollowUp.LIMITS["achievements"])])
+    next_steps = TextAreaField(_l("Nästa steg"), validators=[
+        Optional(), Length(max=FollowUp.LIMITS["next_steps"])])
     version = HiddenField()
 
     def setup(self) -> FollowUpForm:
@@ -54,26 +69,23 @@ class FollowUpForm(BaseForm):
         self.progress.render_kw = {"inputmode": "numeric"}
         return self
 
-    def values(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "year", "period", "status", "comment", "progress", "cost_to_date", "achievements",
-            "next_steps")}
+    def to_input(self) -> FollowUpInput:
+        return form_input(self, FollowUpInput)
 
 
 class EvaluationForm(BaseForm):
-    goals_met = RadioField(_l("Har initiativets mål uppnåtts?"), choices=list(GOALS_LABELS.items()),
+    goals_met = RadioField(_l("Har initiativets mål uppnåtts?"), choices=GoalsMet.choices(),
                            validators=[InputRequired(_l("Ange om målen har uppnåtts."))])
-    goals_comment = TextAreaField(_l("Kommentar om målen"), validators=[Optional(), Length(max=10000)])
-    benefits_realised = TextAreaField(_l("Nyttor som har realiserats hittills"),
-                                      validators=[Optional(), Length(max=10000)])
-    measured_after = TextAreaField(_l("Vad mäts efter avslut, och av vem"),
-                                   validators=[Optional(), Length(max=10000)])
-    lessons_learned = TextAreaField(_l("Lärdomar (erfarenheter för andra)"),
-                                    validators=[Optional(), Length(max=10000)])
+    goals_comment = TextAreaField(_l("Kommentar om målen"), validators=[
+        Optional(), Length(max=Evaluation.LIMITS["goals_comment"])])
+    benefits_realised = TextAreaField(_l("Nyttor som har realiserats hittills"), validators=[
+        Optional(), Length(max=Evaluation.LIMITS["benefits_realised"])])
+    measured_after = TextAreaField(_l("Vad mäts efter avslut, och av vem"), validators=[
+        Optional(), Length(max=Evaluation.LIMITS["measured_after"])])
+    lessons_learned = TextAreaField(_l("Lärdomar (erfarenheter för andra)"), validators=[
+        Optional(), Length(max=Evaluation.LIMITS["lessons_learned"])])
     evaluated_on = DateField(_l("Datum för utvärderingen"), validators=[Optional()])
     version = HiddenField()
 
-    def values(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "goals_met", "goals_comment", "benefits_realised", "measured_after", "lessons_learned",
-            "evaluated_on")}
+    def to_input(self) -> EvaluationInput:
+        return form_input(self, EvaluationInput)

@@ -2,16 +2,34 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.auth.models import User
+from portfolio.codes import Code
 from portfolio.extensions import db
 from portfolio.types import FixedDecimal, Money
 
-STATUSES = ("gron", "gul", "rod")
-GOALS_MET = ("ja", "delvis", "nej")
+
+class FollowUpStatus(Code):
+    """A period follow-up's (and a plan goal follow-up's) traffic light."""
+
+    GRON = "gron", _l("Grön – enligt plan")
+    GUL = "gul", _l("Gul – avvikelse som hanteras")
+    ROD = "rod", _l("Röd – allvarlig avvikelse")
+
+
+class GoalsMet(Code):
+    JA = "ja", _l("Ja")
+    DELVIS = "delvis", _l("Delvis")
+    NEJ = "nej", _l("Nej")
+
+
+STATUSES = FollowUpStatus.values()      # aliases for older imports
+GOALS_MET = GoalsMet.values()
 
 
 class Measurement(db.Model):
@@ -19,6 +37,7 @@ class Measurement(db.Model):
 
     __tablename__ = "measurement"
     __table_args__ = (Index("ix_measurement_benefit_date", "benefit_id", "measured_on"),)
+    LIMITS: ClassVar[dict[str, int]] = {"comment": 5000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     benefit_id: Mapped[int] = mapped_column(ForeignKey("benefit.id", ondelete="CASCADE"))
@@ -41,6 +60,7 @@ class FollowUp(db.Model):
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_0_100"),
         Index("ix_follow_up_period", "year", "period"),
     )
+    LIMITS: ClassVar[dict[str, int]] = {"comment": 5000, "achievements": 5000, "next_steps": 5000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"))
@@ -63,6 +83,8 @@ class Evaluation(db.Model):
     """Utvärdering when an initiative closes; its lessons are searchable across the portfolio."""
 
     __tablename__ = "evaluation"
+    LIMITS: ClassVar[dict[str, int]] = {"goals_comment": 10000, "benefits_realised": 10000,
+                                        "measured_after": 10000, "lessons_learned": 10000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(

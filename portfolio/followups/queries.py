@@ -30,6 +30,37 @@ def measurements(benefit_id: int) -> list[Measurement]:
                                    .order_by(Measurement.measured_on, Measurement.id)))
 
 
+def followups_of(initiative_id: int, *, newest_first: bool = True) -> list[FollowUp]:
+    """An initiative's period follow-ups, newest period first (or oldest first, for the API)."""
+    order = ((FollowUp.year.desc(), FollowUp.period.desc()) if newest_first
+             else (FollowUp.year, FollowUp.period, FollowUp.id))
+    return list(db.session.scalars(select(FollowUp).where(FollowUp.initiative_id == initiative_id)
+                                   .order_by(*order)))
+
+
+def latest_followup(initiative_id: int) -> FollowUp | None:
+    """The follow-up saved last (a new one starts from its values)."""
+    return db.session.scalar(select(FollowUp).where(FollowUp.initiative_id == initiative_id)
+                             .order_by(FollowUp.updated_at.desc()).limit(1))
+
+
+def followed_periods(initiative_id: int) -> set[tuple[int, str]]:
+    """(year, period code) of every follow-up the initiative has."""
+    return {(year, code) for year, code in db.session.execute(
+        select(FollowUp.year, FollowUp.period).where(FollowUp.initiative_id == initiative_id))}
+
+
+def period_taken(initiative_id: int, year: int, period: str, *, but: int | None = None) -> bool:
+    """Whether another follow-up (than id `but`) covers this period."""
+    return db.session.scalar(select(FollowUp.id).where(
+        FollowUp.initiative_id == initiative_id, FollowUp.year == year, FollowUp.period == period,
+        FollowUp.id != (but if but is not None else -1))) is not None
+
+
+def evaluation_of(initiative_id: int) -> Evaluation | None:
+    return db.session.scalar(select(Evaluation).where(Evaluation.initiative_id == initiative_id))
+
+
 def realised_share(baseline: Decimal | None, target: Decimal | None,
                    latest: Decimal | None) -> Decimal | None:
     """How far from baseline to target the latest value has come (0–1, may pass 1)."""

@@ -9,7 +9,6 @@ from portfolio.benefits import services as benefit_services
 from portfolio.benefits.forms import BENEFIT_KIND_LABELS, FREQUENCY_LABELS
 from portfolio.benefits.models import Benefit
 from portfolio.clock import today
-from portfolio.extensions import db
 from portfolio.followups import queries, services
 from portfolio.followups.benefit_chart import benefit_figure, benefit_summary
 from portfolio.followups.forms import (
@@ -63,7 +62,7 @@ def benefit(initiative_id: int, benefit_id: int):
     if not form.is_submitted():
         return _render_benefit(ini, item)
     permissions.require(_can_edit(ini))
-    return run_form(form, lambda: services.log_measurement(ini, item, form.values(), current_user),
+    return run_form(form, lambda: services.log_measurement(ini, item, form.to_input(), current_user),
                     success=_("Mätningen är sparad."),
                     redirect_to=lambda _: safe_next(request.form.get("next"), url_for(
                         ".benefit", initiative_id=ini.id, benefit_id=item.id)),
@@ -76,8 +75,8 @@ def benefit_status(initiative_id: int, benefit_id: int):
     permissions.require(_can_edit(ini))
     item = load_child(Benefit, benefit_id, ini)
     form = BenefitStatusForm()
-    return run_form(form, lambda: services.set_benefit_status(ini, item, form.status.data,
-                                                              form.reason.data, current_user),
+    return run_form(form, lambda: services.set_benefit_status(ini, item, form.to_input(),
+                                                              actor=current_user),
                     success=_("Nyttans status är ändrad."),
                     redirect_to=lambda _: url_for(".benefit", initiative_id=ini.id, benefit_id=item.id),
                     render=lambda status: _render_benefit(ini, item, status, status_form=form))
@@ -86,10 +85,8 @@ def benefit_status(initiative_id: int, benefit_id: int):
 # --- period follow-ups ----------------------------------------------------------------------
 
 def _render_followups(ini, form, status=200, followup=None):
-    rows = list(db.session.scalars(db.select(FollowUp).where(FollowUp.initiative_id == ini.id)
-                                   .order_by(FollowUp.year.desc(), FollowUp.period.desc())))
     return render_template(
-        "followups/followups.html", ini=ini, rows=rows, form=form, followup=followup,
+        "followups/followups.html", ini=ini, rows=queries.followups_of(ini.id), form=form, followup=followup,
         statuses=STATUS_LABELS, periods={p.code: p.name for p in current_programme().followup_periods},
         budget=ini.total_funding, can_edit=_can_edit(ini)), status
 
@@ -100,13 +97,12 @@ def followups(initiative_id: int):
     period = services.proposed_period(ini.id, today())   # the next period without a follow-up
     form = FollowUpForm(year=period.year, period=period.code).setup()
     if not form.is_submitted():
-        latest = db.session.scalar(db.select(FollowUp).where(FollowUp.initiative_id == ini.id)
-                                   .order_by(FollowUp.updated_at.desc()).limit(1))
+        latest = queries.latest_followup(ini.id)
         if latest:  # start from the previous values
             form.progress.data, form.cost_to_date.data = latest.progress, latest.cost_to_date
         return _render_followups(ini, form)
     permissions.require(_can_edit(ini))
-    return run_form(form, lambda: services.save_followup(ini, form.values(), current_user),
+    return run_form(form, lambda: services.save_followup(ini, form.to_input(), current_user),
                     success=_("Uppföljningen är sparad."),
                     redirect_to=lambda _: safe_next(request.form.get("next"),
                                                     url_for(".followups", initiative_id=ini.id)),
@@ -119,7 +115,7 @@ def edit_followup(initiative_id: int, followup_id: int):
     permissions.require(_can_edit(ini))
     row = load_child(FollowUp, followup_id, ini)
     form = FollowUpForm(obj=row).setup()
-    return run_form(form, lambda: services.save_followup(ini, form.values(), current_user,
+    return run_form(form, lambda: services.save_followup(ini, form.to_input(), current_user,
                                                          followup=row, expected_version=form.version.data),
                     success=_("Uppföljningen är sparad."),
                     redirect_to=lambda _: url_for(".followups", initiative_id=ini.id),
@@ -135,7 +131,7 @@ def evaluation(initiative_id: int):
     form = EvaluationForm(obj=existing)
     if form.is_submitted():
         permissions.require(_can_edit(ini))
-    return run_form(form, lambda: services.save_evaluation(ini, form.values(), current_user,
+    return run_form(form, lambda: services.save_evaluation(ini, form.to_input(), current_user,
                                                            expected_version=form.version.data),
                     success=_("Utvärderingen är sparad."),
                     redirect_to=lambda _: url_for(".evaluation", initiative_id=ini.id),

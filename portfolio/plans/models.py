@@ -2,15 +2,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio.codes import Code
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit, PriorityArea
 from portfolio.types import FixedDecimal
 
-PLAN_STATUSES = ("saknas", "under_arbete", "beslutad", "ersatt")
+
+class PlanStatus(Code):
+    SAKNAS = "saknas", _l("Saknas")
+    UNDER_ARBETE = "under_arbete", _l("Under arbete")
+    BESLUTAD = "beslutad", _l("Beslutad")
+    ERSATT = "ersatt", _l("Ersatt")     # set when a newer plan is decided, never chosen
+
+
+PLAN_STATUSES = PlanStatus.values()     # alias for older imports
+CURRENT_PLAN_STATUSES = (PlanStatus.BESLUTAD.value, PlanStatus.UNDER_ARBETE.value)
 
 initiative_plan_goal = Table(
     "initiative_plan_goal", db.metadata,
@@ -30,6 +42,8 @@ class CommitteePlan(db.Model):
                         name="period_in_order"),
         Index("ix_committee_plan_committee", "committee_id", "status"),
     )
+    LIMITS: ClassVar[dict[str, int]] = {"title": 300, "decided_by": 200, "diarienummer": 60,
+                                        "document_url": 500, "note": 5000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
@@ -58,6 +72,7 @@ class CommitteePlan(db.Model):
 
 class PlanGoal(db.Model):
     __tablename__ = "plan_goal"
+    LIMITS: ClassVar[dict[str, int]] = {"text": 5000, "indicator": 300}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("committee_plan.id", ondelete="CASCADE"),
@@ -82,6 +97,7 @@ class PlanGoal(db.Model):
 
 class GoalFollowUp(db.Model):
     __tablename__ = "goal_follow_up"
+    LIMITS: ClassVar[dict[str, int]] = {"comment": 5000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("plan_goal.id", ondelete="CASCADE"), index=True)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portfolio.domain.plan_status import PlanFacts, as_of_date, status_as_of
 from portfolio.extensions import db
-from portfolio.plans.models import CommitteePlan, PlanGoal
+from portfolio.plans.models import CURRENT_PLAN_STATUSES, CommitteePlan, PlanGoal, PlanStatus
 from portfolio.programme.models import OrgUnit
 from portfolio.programme.queries import areas
 
@@ -61,7 +61,7 @@ def matrix(year: int, today: date) -> PlanMatrix:
         rows.append(CommitteeRow(
             committee=committee, status=state.status, plan=plan,
             goals_per_area={a.id: goal_counts.get((plan.id, a.id), 0) if plan else 0 for a in area_list},
-            revision_overdue=bool(plan and state.status == "beslutad" and plan.next_revision
+            revision_overdue=bool(plan and state.status == PlanStatus.BESLUTAD and plan.next_revision
                                   and plan.next_revision < as_of)))
     return PlanMatrix(year=year, as_of=as_of, areas=area_list, rows=rows)
 
@@ -74,5 +74,22 @@ def committee_plans(committee_id: int) -> list[CommitteePlan]:
 def all_goals() -> list[PlanGoal]:
     """Goals of current (non-replaced) plans, for linking initiatives."""
     return list(db.session.scalars(select(PlanGoal).join(CommitteePlan).where(
-        CommitteePlan.status.in_(("beslutad", "under_arbete"))).order_by(
+        CommitteePlan.status.in_(CURRENT_PLAN_STATUSES)).order_by(
         CommitteePlan.committee_id, PlanGoal.id)))
+
+
+def decided_plans(committee_id: int, *, but: int) -> list[CommitteePlan]:
+    """The committee's decided plans other than plan `but`."""
+    return list(db.session.scalars(select(CommitteePlan).where(
+        CommitteePlan.committee_id == committee_id, CommitteePlan.id != but,
+        CommitteePlan.status == PlanStatus.BESLUTAD.value)))
+
+
+def plans_listed(committee_id: int | None = None, status: str | None = None):
+    """Every plan (replaced ones are history), by committee; a statement for paging."""
+    stmt = select(CommitteePlan).order_by(CommitteePlan.committee_id, CommitteePlan.id)
+    if committee_id:
+        stmt = stmt.where(CommitteePlan.committee_id == committee_id)
+    if status:
+        stmt = stmt.where(CommitteePlan.status == status)
+    return stmt

@@ -7,7 +7,7 @@ from flask_login import current_user
 from portfolio.audits.queries import committees_audited_in
 from portfolio.auth import permissions
 from portfolio.clock import today
-from portfolio.followups.forms import STATUS_LABELS
+from portfolio.followups.models import FollowUpStatus
 from portfolio.forms_base import positive_int
 from portfolio.initiatives.loading import load_initiative
 from portfolio.plans import queries, services
@@ -41,14 +41,14 @@ def committee(committee_id: int):
     form = PlanForm()
     if form.is_submitted():
         permissions.require(permissions.can_manage_plans(current_user))
-    return run_form(form, lambda: services.save_plan(unit, form.values(), current_user),
+    return run_form(form, lambda: services.save_plan(unit, form.to_input(), current_user),
                     success=_("Planen är registrerad."),
                     redirect_to=lambda plan: url_for(".plan", plan_id=plan.id),
                     render=lambda status: (render_template(
                         "plans/committee.html", committee=unit, plans=queries.committee_plans(unit.id),
                         form=form, labels=PLAN_STATUS_LABELS,
                         can_edit=permissions.can_manage_plans(current_user)), status),
-                    check=lambda: services.check_plan(form.values()))
+                    check=lambda: services.check_plan(form.to_input()))
 
 
 def _render_plan(plan, status=200, form=None, goal_form=None):
@@ -65,12 +65,12 @@ def plan(plan_id: int):
     if not form.is_submitted():
         return _render_plan(item)
     permissions.require(permissions.can_manage_plans(current_user))
-    return run_form(form, lambda: services.save_plan(item.committee, form.values(), current_user,
+    return run_form(form, lambda: services.save_plan(item.committee, form.to_input(), current_user,
                                                      plan=item, expected_version=form.version.data),
                     success=_("Planen är sparad."),
                     redirect_to=lambda _: url_for(".plan", plan_id=item.id),
                     render=lambda status: _render_plan(item, status, form=form),
-                    check=lambda: services.check_plan(form.values()))
+                    check=lambda: services.check_plan(form.to_input()))
 
 
 @bp.route("/<int:plan_id>/goals", methods=["POST"])
@@ -78,7 +78,7 @@ def add_goal(plan_id: int):
     item = get_or_404(CommitteePlan, plan_id)
     permissions.require(permissions.can_manage_plans(current_user))
     form = GoalForm().setup()
-    return run_form(form, lambda: services.save_goal(item, form.values(), current_user),
+    return run_form(form, lambda: services.save_goal(item, form.to_input(), current_user),
                     success=_("Målet är tillagt."),
                     redirect_to=lambda goal: url_for(".goal", goal_id=goal.id),
                     render=lambda status: _render_plan(item, status, goal_form=form))
@@ -90,11 +90,11 @@ def goal(goal_id: int):
     form = GoalFollowUpForm(followed_on=today())
     if form.is_submitted():
         permissions.require(permissions.can_manage_plans(current_user))
-    return run_form(form, lambda: services.add_goal_followup(item, form.values(), current_user),
+    return run_form(form, lambda: services.add_goal_followup(item, form.to_input(), current_user),
                     success=_("Uppföljningen av målet är sparad."),
                     redirect_to=lambda _: url_for(".goal", goal_id=item.id),
                     render=lambda status: (render_template(
-                        "plans/goal.html", goal=item, form=form, statuses=STATUS_LABELS,
+                        "plans/goal.html", goal=item, form=form, statuses=FollowUpStatus.labels(),
                         can_edit=permissions.can_manage_plans(current_user)), status))
 
 

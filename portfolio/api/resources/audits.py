@@ -4,17 +4,16 @@ updated by that committee's editors and the project office (same rule as the web
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_login import current_user
 from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from portfolio.api.blueprint import Blueprint
-from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version, get_or_404, paged
+from portfolio.api.common import VERSIONED_WRITE, etag, get_or_404, paged
 from portfolio.api.fields import Day, StrictSchema, Text, Timestamp, patch_schema
+from portfolio.api.resources._parts import save_child, version_field
 from portfolio.api.schemas import PageQuery, page_of
-from portfolio.audits import services
-from portfolio.audits.models import RESPONSE_STATUSES, Audit, Recommendation, RecommendationResponse
-from portfolio.extensions import db
+from portfolio.audits import queries, services
+from portfolio.audits.models import Audit, Recommendation, RecommendationResponse, ResponseStatus
 
 blp = Blueprint("api_audits", __name__, description="Revisioner, rekommendationer och nämndernas svar.")
 
@@ -67,16 +66,18 @@ class AuditDetailOut(AuditOut):
     recommendations = fields.List(fields.Nested(RecommendationOut))
 
 
+LIMITS = RecommendationResponse.LIMITS
+
+
 class ResponseIn(StrictSchema):
-    answer_paragraph = Text(30, load_default=None)
-    answer_diarienummer = Text(60, load_default=None)
+    answer_paragraph = Text(LIMITS["answer_paragraph"], load_default=None)
+    answer_diarienummer = Text(LIMITS["answer_diarienummer"], load_default=None)
     answer_date = Day(load_default=None, allow_none=True)
-    answer_summary = Text(10000, load_default=None)
-    status = fields.String(required=True, validate=validate.OneOf(RESPONSE_STATUSES))
-    status_reason = Text(5000, load_default=None)
-    evidence = Text(5000, load_default=None)
-    version = fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1),
-                             metadata={"description": "Versionen du läste (eller rubriken If-Match)"})
+    answer_summary = Text(LIMITS["answer_summary"], load_default=None)
+    status = fields.String(required=True, validate=validate.OneOf(ResponseStatus.values()))
+    status_reason = Text(LIMITS["status_reason"], load_default=None)
+    evidence = Text(LIMITS["evidence"], load_default=None)
+    version = version_field()
 
 
 class ResponsePatch(ResponseIn):
@@ -91,8 +92,7 @@ AuditPage = page_of(AuditOut, "AuditPage")
 @blp.response(200, AuditPage)
 def list_audits(args):
     """Revisioner, senaste först"""
-    stmt = db.select(Audit).order_by(Audit.report_date.desc().nulls_last(), Audit.id.desc())
-    return paged(stmt, args["page"], args["per_page"])
+    return paged(queries.audits_listed(), args["page"], args["per_page"])
 
 
 @blp.route("/audits/<int:audit_id>")
@@ -104,18 +104,15 @@ def get_audit(audit_id: int):
         .selectinload(RecommendationResponse.actions)])
 
 
+def _update_response(_initiative, values: dict, actor, *, response, expected_version):
+    """The response's service verb in the shape save_child calls (a response hangs off no
+    initiative)."""
+    return services.update_response(response, values, actor, expected_version=expected_version)
+
+
 def _save_response(data, response_id: int, *, patch: bool):
-    response = get_or_404(RecommendationResponse, response_id)
-    expected = expected_version(data)
-    values = ({n: getattr(response, n) for n in services.RESPONSE_FIELDS} | data) if patch else data
-
-    def current():
-        db.session.expire_all()
-        return ResponseOut().dump(db.session.get(RecommendationResponse, response_id))
-
-    response = call_service(services.update_response, response, values, current_user,
-                            expected=expected, current=current)
-    return response, 200, etag(response.version)
+    return save_child(_update_response, None, get_or_404(RecommendationResponse, response_id), data,
+                      keyword="response", fields_=services.RESPONSE_FIELDS, schema=ResponseOut(), patch=patch)
 
 
 @blp.route("/responses/<int:response_id>")

@@ -11,10 +11,9 @@ from portfolio.api.common import VERSIONED_WRITE, call_service, etag
 from portfolio.api.fields import Money, SmallInt, StrictSchema, Text, Timestamp, Year, patch_schema
 from portfolio.api.resources._parts import BASE, child_of, save_child, version_field
 from portfolio.api.resources.initiatives import load
-from portfolio.extensions import db
+from portfolio.followups import queries as followup_queries
 from portfolio.followups import services as followup_services
-from portfolio.followups.models import STATUSES as FOLLOWUP_STATUSES
-from portfolio.followups.models import FollowUp
+from portfolio.followups.models import FollowUp, FollowUpStatus
 
 blp = Blueprint("api_followups", __name__, description="Uppföljningar.")
 
@@ -37,12 +36,12 @@ class FollowUpOut(ma.Schema):
 class FollowUpIn(StrictSchema):
     year = Year(required=True)
     period = Text(20, required=True, allow_none=False)
-    status = fields.String(required=True, validate=validate.OneOf(FOLLOWUP_STATUSES))
-    comment = Text(5000, load_default=None)
+    status = fields.String(required=True, validate=validate.OneOf(FollowUpStatus.values()))
+    comment = Text(FollowUp.LIMITS["comment"], load_default=None)
     progress = SmallInt(0, 100, required=True)
     cost_to_date = Money(load_default=None, allow_none=True)
-    achievements = Text(5000, load_default=None)
-    next_steps = Text(5000, load_default=None)
+    achievements = Text(FollowUp.LIMITS["achievements"], load_default=None)
+    next_steps = Text(FollowUp.LIMITS["next_steps"], load_default=None)
     version = version_field()
 
 
@@ -55,8 +54,7 @@ class FollowUpPatch(FollowUpIn):
 def list_followups(initiative_id: int):
     """Uppföljningar per period"""
     load(initiative_id)
-    return db.session.scalars(db.select(FollowUp).where(FollowUp.initiative_id == initiative_id)
-                              .order_by(FollowUp.year, FollowUp.period, FollowUp.id)).all()
+    return followup_queries.followups_of(initiative_id, newest_first=False)
 
 
 @blp.route(f"{BASE}/follow-ups", methods=["POST"])
@@ -66,7 +64,8 @@ def create_followup(data, initiative_id: int):
     """Registrera periodens uppföljning (en per period)"""
     ini = load(initiative_id)
     data.pop("version", None)
-    followup = call_service(followup_services.save_followup, ini, data, current_user)
+    followup = call_service(followup_services.save_followup, ini,
+                            followup_services.as_input(followup_services.FollowUpInput, data), current_user)
     return followup, 201, etag(followup.version)
 
 

@@ -10,8 +10,8 @@ from portfolio.api.blueprint import Blueprint
 from portfolio.api.common import etag, get_or_404, paged
 from portfolio.api.fields import ExactDecimal, QueryId, Timestamp
 from portfolio.api.schemas import PageQuery, page_of
-from portfolio.extensions import db
-from portfolio.plans.models import PLAN_STATUSES, CommitteePlan, PlanGoal
+from portfolio.plans import queries
+from portfolio.plans.models import CommitteePlan, PlanGoal, PlanStatus
 
 blp = Blueprint("api_plans", __name__, description="Nämndernas planer för digitalisering och deras mål.")
 
@@ -70,7 +70,7 @@ PlanPage = page_of(PlanOut, "PlanPage")
 
 class PlanQuery(PageQuery):
     committee = QueryId(load_default=None, metadata={"description": "Nämndens id"})
-    status = fields.String(load_default=None, validate=validate.OneOf(PLAN_STATUSES))
+    status = fields.String(load_default=None, validate=validate.OneOf(PlanStatus.values()))
 
 
 @blp.route("/plans")
@@ -78,12 +78,7 @@ class PlanQuery(PageQuery):
 @blp.response(200, PlanPage)
 def list_plans(args):
     """Planer (alla versioner; ersatta planer är historik)"""
-    stmt = db.select(CommitteePlan).order_by(CommitteePlan.committee_id, CommitteePlan.id)
-    if args["committee"]:
-        stmt = stmt.where(CommitteePlan.committee_id == args["committee"])
-    if args["status"]:
-        stmt = stmt.where(CommitteePlan.status == args["status"])
-    return paged(stmt, args["page"], args["per_page"])
+    return paged(queries.plans_listed(args["committee"], args["status"]), args["page"], args["per_page"])
 
 
 @blp.route("/plans/<int:plan_id>")
