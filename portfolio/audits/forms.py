@@ -13,8 +13,8 @@ from portfolio.audits.services import (
     RecommendationInput,
     ResponseInput,
 )
-from portfolio.followups.services import form_input
 from portfolio.forms_base import BaseForm, MultiCheckboxField
+from portfolio.inputs import form_input
 
 RESPONSE_STATUS_LABELS = M.ResponseStatus.labels()      # alias for older imports
 

@@ -26,7 +26,7 @@ from portfolio.changelog.services import fields_snapshot, now, record_changes
 from portfolio.changelog.versioned import Versioned, stripped
 from portfolio.clock import today
 from portfolio.extensions import db
-from portfolio.followups.services import as_input
+from portfolio.inputs import as_input
 from portfolio.programme.models import OrgUnit
 from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError

@@ -10,7 +10,6 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +23,7 @@ from portfolio.domain import schedule
 from portfolio.extensions import db
 from portfolio.followups import queries
 from portfolio.followups.models import Evaluation, FollowUp, FollowUpStatus, GoalsMet, Measurement
+from portfolio.inputs import as_input, form_input  # noqa: F401  (re-exported)
 from portfolio.programme.services import current_programme
 from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError
@@ -41,23 +41,6 @@ FOLLOWUP = Versioned("follow_up", FOLLOWUP_FIELDS, created_when_empty="period")
 EVALUATION = Versioned("evaluation", EVALUATION_FIELDS, created_when_empty="goals_met")
 BENEFIT_STATUS = Versioned("benefit", ("status", "status_reason"))
 
-Input = TypeVar("Input")
-
-
-def as_input(cls: type[Input], data: Input | dict[str, Any]) -> Input:
-    """The typed input itself, or one made from a dict of values (the API's loaded data, the
-    demo loader, tests); keys the input does not have are ignored."""
-    if isinstance(data, cls):
-        return data
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    return cls(**{k: v for k, v in dict(data).items() if k in names})
-
-
-def form_input(form, cls: type[Input], **extra) -> Input:
-    """The typed input from a WTForms form's fields of the same names (fields a view removed
-    are left at their defaults); `extra` overrides."""
-    names = [f.name for f in dataclasses.fields(cls) if f.name in form]  # type: ignore[arg-type]
-    return cls(**{name: form[name].data for name in names} | extra)
 
 
 def _require_edit(ini, actor) -> None:

@@ -5,8 +5,8 @@ from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portfolio.followups.models import FollowUpStatus
-from portfolio.followups.services import form_input
 from portfolio.forms_base import BaseForm, LocalDecimalField
+from portfolio.inputs import form_input
 from portfolio.plans.models import CommitteePlan, GoalFollowUp, PlanGoal, PlanStatus
 from portfolio.plans.services import GoalFollowUpInput, GoalInput, PlanInput
 from portfolio.programme.queries import areas

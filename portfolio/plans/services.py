@@ -17,7 +17,7 @@ from portfolio.clock import today
 from portfolio.domain.plan_status import next_revision
 from portfolio.extensions import db
 from portfolio.followups.models import FollowUpStatus
-from portfolio.followups.services import as_input
+from portfolio.inputs import as_input
 from portfolio.plans import queries
 from portfolio.plans.models import CURRENT_PLAN_STATUSES, CommitteePlan, GoalFollowUp, PlanGoal, PlanStatus
 from portfolio.programme.models import OrgUnit, PriorityArea

@@ -1,0 +1,25 @@
+"""Typed service inputs (frozen dataclasses, one per save verb) from what callers have: a form,
+the API's loaded data, the demo loader's values."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+
+Input = TypeVar("Input")
+
+
+def as_input(cls: type[Input], data: Input | dict[str, Any]) -> Input:
+    """The typed input itself, or one made from a dict of values (the API's loaded data, the
+    demo loader, tests); keys the input does not have are ignored."""
+    if isinstance(data, cls):
+        return data
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in dict(data).items() if k in names})
+
+
+def form_input(form, cls: type[Input], **extra) -> Input:
+    """The typed input from a WTForms form's fields of the same names (fields a view removed
+    are left at their defaults); `extra` overrides."""
+    names = [f.name for f in dataclasses.fields(cls) if f.name in form]  # type: ignore[arg-type]
+    return cls(**{name: form[name].data for name in names} | extra)
