@@ -23,9 +23,6 @@ from portfolio.domain.benefit_calc import planned_totals
 from portfolio.numbers import format_number
 from portfolio.plotting import PATTERNS, base_layout, safe
 
-ANSWER_STATUS = {"genomford": _l("Genomförd"), "pagar": _l("Pågår"), "ej_paborjad": _l("Ej påbörjad"),
-                 "ej_aktuell": _l("Ej aktuell"), "ej_besvarad": _l("Ej besvarad")}
-
 
 def stacked_by_committee(title: str, committees: list[str], series: list[str],
                          count: dict[tuple[str, str], int]) -> go.Figure:
@@ -67,7 +64,7 @@ class PerCommittee:
         done = sum(r.status == "genomford" for r in rows)
 
         def status_text(r: AnswerRow) -> str:
-            text = str(ANSWER_STATUS.get(r.status, r.status))
+            text = ctx.labels.get("answer_statuses", {}).get(r.status, r.status)
             return text + (" " + _("(demodata)") if r.demo else "")
 
         return Panel(_("Revisionens rekommendationer per nämnd"),

@@ -18,14 +18,12 @@ from portfolio.dashboards.contract import (
 )
 from portfolio.plotting import PATTERNS, base_layout, safe
 
-PLAN = {"beslutad": _l("Beslutad"), "under_arbete": _l("Under arbete"), "saknas": _l("Saknas"),
-        "ersatt": _l("Ersatt")}
-RESPONSE = {"genomford": _l("Genomförd"), "pagar": _l("Pågår"), "ej_paborjad": _l("Ej påbörjad"),
-            "ej_aktuell": _l("Ej aktuell"), "ej_besvarad": _l("Ej besvarad")}
+# The order the answer statuses are stacked in the chart.
+ANSWER_ORDER = ("genomford", "pagar", "ej_paborjad", "ej_aktuell", "ej_besvarad")
 
 
-def plan_status(plan: PlanStateRow) -> str:
-    status = str(PLAN[plan.status])
+def plan_status(plan: PlanStateRow, names: dict[str, str]) -> str:
+    status = names.get(plan.status, plan.status)
     return _("%(status)s (revision försenad)", status=status) if plan.overdue else status
 
 
@@ -55,17 +53,20 @@ class PlansAndRecommendations:
 
     def build(self, ctx: DashboardContext) -> list[Panel]:
         year = ctx.filters.year
+        plan_names = ctx.labels.get("plan_statuses", {})
+        answer_names = ctx.labels.get("answer_statuses", {})
         plans = ctx.reader.plan_states()
         decided = sum(p.status == "beslutad" for p in plans)
         plan_table = Table((_("Nämnd"), _("Status"), _("Plan"), _("Beslutad"), _("Diarienummer"),
                             _("Nästa revision")),
-                           tuple((p.committee, plan_status(p), demo_marked(p.title, p.is_demo), p.decided_on,
-                                  p.diarienummer, p.next_revision) for p in plans),
+                           tuple((p.committee, plan_status(p, plan_names), demo_marked(p.title, p.is_demo),
+                                  p.decided_on, p.diarienummer, p.next_revision) for p in plans),
                            _("Planstatus per %(year)d", year=year))
         counts = ctx.reader.response_counts()
         committees = sorted({c.committee for c in counts})
         fig = go.Figure(layout=base_layout(_("Rekommendationernas status per nämnd"), _("Antal"), ""))
-        for i, (code, label) in enumerate(RESPONSE.items()):
+        for i, code in enumerate(ANSWER_ORDER):
+            label = answer_names.get(code, code)
             by = {c.committee: c.count for c in counts if c.status == code}
             fig.add_bar(name=str(label), y=[safe(c) for c in committees], x=[by.get(c, 0) for c in committees],
                         orientation="h", marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
@@ -88,7 +89,8 @@ class PlansAndRecommendations:
                   None, plan_table, "full", links=((_("Planmatrisen"), "/plans/"),)),
             Panel(_("Revisionens rekommendationer"), summary,
                   fig, Table((_("Nämnd"), _("Status"), _("Antal"), _("Varav demodata")),
-                             tuple((c.committee, str(RESPONSE[c.status]), c.count, c.demo) for c in counts)),
+                             tuple((c.committee, answer_names.get(c.status, c.status), c.count, c.demo)
+                                   for c in counts)),
                   "full", links=((_("Rekommendationer och svar"), "/audits/"),)),
             Panel(_("Åtgärder per nämnd"),
                   _("Läget %(year)d: %(done)d av %(total)d planerade åtgärder var genomförda och "

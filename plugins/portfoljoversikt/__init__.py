@@ -10,11 +10,6 @@ from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, 
 from portfolio.domain.phases import ALL_PHASES
 from portfolio.plotting import PATTERNS, base_layout, safe
 
-PHASE_NAMES = {"ide": _l("Idé"), "behovsanalys": _l("Behovsanalys"), "prioriterad": _l("Prioriterad"),
-               "planering": _l("Planering"), "genomforande": _l("Genomförande"),
-               "uppfoljning": _l("Uppföljning"), "avslutad": _l("Avslutad"), "pausad": _l("Pausad"),
-               "avslagen": _l("Avslagen"), "avbruten": _l("Avbruten")}
-
 
 class PortfolioOverview:
     id = "portfoljoversikt"
@@ -28,16 +23,17 @@ class PortfolioOverview:
         r = ctx.reader
         year = ctx.filters.year
         rows = r.count_by_area_phase()
+        names = ctx.labels.get("phases", {})
         areas = sorted({row.area for row in rows})
         counts = {(row.area, row.phase): row.count for row in rows}
         fig = go.Figure(layout=base_layout(_("Initiativ per område och fas"), "", _("Antal initiativ")))
         for i, phase in enumerate(p for p in ALL_PHASES if any(row.phase == p for row in rows)):
-            fig.add_bar(name=str(PHASE_NAMES[phase]), x=[safe(a) for a in areas],
+            fig.add_bar(name=names.get(phase, phase), x=[safe(a) for a in areas],
                         y=[counts.get((a, phase), 0) for a in areas],
                         marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
         fig.update_layout(barmode="stack")
         table = Table((_("Område"), _("Fas"), _("Antal")),
-                      tuple((row.area, str(PHASE_NAMES[row.phase]), row.count) for row in sorted(rows)),
+                      tuple((row.area, names.get(row.phase, row.phase), row.count) for row in sorted(rows)),
                       _("Antal initiativ per område och fas"))
         total = sum(row.count for row in rows)
         by_committee = r.count_by_committee()

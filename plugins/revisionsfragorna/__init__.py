@@ -41,9 +41,6 @@ QUESTIONS = (
     (8, _l("Följs genomförda projekt upp?"), "evaluation", ("avslutad",),
      _l("avslutade initiativ som är utvärderade"), "/lessons"),
 )
-# Plan status codes; shown in lower case in the table.
-PLAN = {"beslutad": _l("Beslutad"), "under_arbete": _l("Under arbete"), "saknas": _l("Saknas"),
-        "ersatt": _l("Ersatt")}
 
 
 def status(pct: int | None, thresholds: tuple[int, int]) -> str:
@@ -77,8 +74,9 @@ def percent(matching: int, total: int) -> int | None:
     return round(100 * matching / total) if total else None
 
 
-def plan_status(code: str) -> str:
-    return str(PLAN[code]).lower() if code in PLAN else code.replace("_", " ")
+def plan_status(code: str, names: dict[str, str]) -> str:
+    """A plan status in lower case, as the table's sentence-like cells read."""
+    return names[code].lower() if code in names else code.replace("_", " ")
 
 
 class AuditQuestions:
@@ -103,6 +101,7 @@ class AuditQuestions:
 
         panels = []
         plans = ctx.reader.plan_states()
+        plan_names = ctx.labels.get("plan_statuses", {})
         scope = ctx.reader.audit_scope()
         decided = sum(p.status == "beslutad" for p in plans)
         pct = percent(decided, len(plans))
@@ -116,7 +115,7 @@ class AuditQuestions:
                            status=status(pct, thresholds)) + " " + counted, None,
             Table((_("Nämnd"), _("Planstatus"), _("Beslutad"), _("Diarienummer"), _("Nästa revision")),
                   tuple((plan_link(p, ctx.filters.year),
-                         plan_status(p.status) + (" " + _("(demodata)") if p.is_demo else ""),
+                         plan_status(p.status, plan_names) + (" " + _("(demodata)") if p.is_demo else ""),
                          p.decided_on, p.diarienummer, p.next_revision) for p in plans)),
             links=((_("Planmatrisen"), "/plans/"),)))
         for number, question, metric, phases, counted, link in QUESTIONS:

@@ -23,6 +23,7 @@ class ResponseStatus(Code):
 RESPONSE_STATUSES = ResponseStatus.values()     # alias for older imports
 # Not a status anyone sets: how a response reads on a day before the committee answered.
 NOT_ANSWERED = "ej_besvarad"
+NOT_ANSWERED_LABEL = _l("Ej besvarad")
 
 
 class UnitList(list):

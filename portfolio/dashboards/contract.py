@@ -166,6 +166,11 @@ class Labels(TypedDict, total=False):
     thresholds: tuple[int, int]              # green and yellow limits (%) for the audit questions
     funding_frames: tuple[FundingFrame, ...]  # the frames that cover the year read
     risk_bands: tuple[RiskBandLabel, ...]
+    # Names of the stored codes, from the one place each code list is declared (code → name in
+    # the reader's language): phases, plan statuses and answer statuses (incl. "ej_besvarad").
+    phases: dict[str, str]
+    plan_statuses: dict[str, str]
+    answer_statuses: dict[str, str]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ def context(filters: Filters) -> DashboardContext:
 
     programme = current_programme()
     criteria_set = get_set(filters.year)
+    phases, plan_statuses, answer_statuses = code_names()
     return DashboardContext(
         reader=DashboardReader(filters, programme.risk.acceptable_max_score, today()),
         filters=filters,
@@ -57,7 +58,21 @@ def context(filters: Filters) -> DashboardContext:
                       ceiling=criteria_set.budget_ceiling if criteria_set else None,
                       thresholds=programme.question_thresholds,
                       funding_frames=funding_frames(programme, filters.year),
-                      risk_bands=tuple(RiskBandLabel(b.name, b.min, b.max) for b in programme.risk.bands)))
+                      risk_bands=tuple(RiskBandLabel(b.name, b.min, b.max) for b in programme.risk.bands),
+                      phases=phases, plan_statuses=plan_statuses, answer_statuses=answer_statuses))
+
+
+def code_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The names of the codes plugins show (phases, plan statuses, answer statuses), from where
+    each code list is declared."""
+    from portfolio.audits.models import NOT_ANSWERED, NOT_ANSWERED_LABEL, ResponseStatus
+    from portfolio.labels import PHASE_LABELS
+    from portfolio.plans.models import PlanStatus
+
+    def names(labels) -> dict[str, str]:
+        return {str(code): str(label) for code, label in labels.items()}
+    return (names(PHASE_LABELS), names(PlanStatus.labels()),
+            names(ResponseStatus.labels() | {NOT_ANSWERED: NOT_ANSWERED_LABEL}))
 
 
 def funding_frames(programme: Programme, year: int) -> tuple[FundingFrame, ...]:
