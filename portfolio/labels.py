@@ -1,4 +1,5 @@
-"""Swedish (translatable) names for phase codes and logged field names."""
+"""Swedish (translatable) names for phase codes, logged field names and the requirements of the
+decision basis (`domain.completeness.REQUIREMENT_CODES`)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -101,3 +102,22 @@ ACTION_LABELS = {
 
 def phase_label(code: str) -> str:
     return str(PHASE_LABELS.get(code, code))
+
+
+# What each requirement of the decision basis asks for, in words a förvaltning reads.
+REQUIREMENT_LABELS = {
+    "portfolio_decision": _l("Ett portföljbeslut som prioriterar initiativet är registrerat"),
+    "priority_area": _l("Kopplat till ett prioriterat område"),
+    "needs_analysis_complete": _l("Behovsanalysen är markerad som klar"),
+    "user_involvement": _l("Tidig involvering av användare är dokumenterad (vilka, hur och när)"),
+    "digital_inclusion": _l("Digital inkludering är beaktad och beskriven"),
+    "benefit_case": _l("Nyttokalkyl med minst en nytta"),
+    "benefit_owner": _l("Varje nytta har en nyttoägare"),
+    "risk_analysis": _l("Riskanalys (minst en risk, eller motiverat att inga väsentliga risker finns)"),
+    "risks_handled": _l("Inga öppna risker över acceptabel nivå utan åtgärd, ägare och datum"),
+    "need_owner": _l("Namngiven behovsägare"),
+    "project_lead": _l("Namngiven projektledare"),
+    "initiative_benefit_owner": _l("Namngiven nyttoägare för initiativet"),
+    "funding": _l("Finansiering angiven"),
+    "evaluation": _l("Utvärdering gjord (mål, nyttor, fortsatt mätning, lärdomar)"),
+}

@@ -6,18 +6,13 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from portfolio.auth.roles import Role
 from portfolio.clock import today
 from portfolio.labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, phase_label
 from portfolio.numbers import format_cell, format_kronor
 from portfolio.numbers import format_plain as format_decimal
 
-ROLE_LABELS = {
-    "admin": _l("administratör"),
-    "portfolio_office": _l("projektkontoret"),
-    "programme_manager": _l("programledare"),
-    "editor": _l("redigerare"),
-    "viewer": _l("läsare"),
-}
+ROLE_LABELS = Role.labels()   # one source: the Role codes
 
 # (endpoint, label); features add their entry here as they land.
 NAV = [
@@ -38,7 +33,7 @@ def init_templating(app: Flask) -> None:
     def helpers():
         return {
             "main_nav": lambda: NAV,
-            "role_names": lambda user: ", ".join(str(ROLE_LABELS[r]) for r in sorted(user.roles)),
+            "role_names": lambda user: ", ".join(Role.label_of(r) for r in sorted(user.roles)),
             "programme_name": lambda: current_app.extensions["portfolio.programme"].name,
             "current_locale": lambda: str(get_locale() or "sv"),
             "phase_label": phase_label,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
@@ -34,6 +35,7 @@ class UserRole(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    LIMITS: ClassVar[dict[str, int]] = {"email": 254, "name": 200, "password_min": 10, "password_max": 500}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -82,6 +84,7 @@ class ApiToken(db.Model):
     """A personal API token. Only its SHA-256 hash is stored; the token is shown once."""
 
     __tablename__ = "api_token"
+    LIMITS: ClassVar[dict[str, int]] = {"name": 100, "active_per_user": 20}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)

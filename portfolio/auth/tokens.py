@@ -15,8 +15,8 @@ from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 TOKEN_PREFIX = "pft_"
-MAX_ACTIVE_TOKENS = 20
-NAME_MAX = 100
+MAX_ACTIVE_TOKENS = ApiToken.LIMITS["active_per_user"]
+NAME_MAX = ApiToken.LIMITS["name"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ def tokens_of(user: User) -> list[ApiToken]:
                                              ApiToken.id.desc())))
 
 
-def create_token(user: User, name: str) -> NewToken:
+def validate_token(user: User, name: str | None) -> None:
+    """Every problem with a new token's name (and the user's number of active tokens)."""
     errors: dict[str, str] = {}
     name = (name or "").strip()
     check_texts({"name": name}, {"name": NAME_MAX}, errors)
@@ -47,6 +48,11 @@ def create_token(user: User, name: str) -> NewToken:
         errors["name"] = _("Du har redan %(max)d aktiva nycklar. Återkalla någon först.", max=MAX_ACTIVE_TOKENS)
     if errors:
         raise ServiceValidationError(errors)
+
+
+def create_token(user: User, name: str) -> NewToken:
+    validate_token(user, name)
+    name = name.strip()
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(secret), prefix=secret[:10],
                      created_at=now())

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -89,8 +89,6 @@ def revoke_token(token_id: int):
         with transaction():
             token = tokens.revoke_token(current_user, token_id)
     except PermissionDenied:
-        from flask import abort
-
         abort(404)
     flash(_("Nyckeln ”%(name)s” är återkallad och kan inte längre användas.", name=token.name), "info")
     return redirect(url_for("auth.profile"))

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portfolio.auth.models import User
 from portfolio.extensions import db
+
+if TYPE_CHECKING:
+    from portfolio.auth.models import User
 
 
 class ChangeLogEntry(db.Model):
@@ -32,4 +35,5 @@ class ChangeLogEntry(db.Model):
     new_value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
 
-    user: Mapped[User | None] = relationship(lazy="joined")
+    # By name: the log sits below the accounts (auth writes to it), so it does not import them.
+    user: Mapped[User | None] = relationship("User", lazy="joined")

@@ -4,9 +4,11 @@ from flask import Blueprint, render_template
 
 from portfolio.benefits import services as benefit_services
 from portfolio.benefits.forms import BENEFICIARY_LABELS, BENEFIT_KIND_LABELS, COST_CATEGORY_LABELS
-from portfolio.decision_basis.labels import REQUIREMENT_LABELS
-from portfolio.decision_basis.queries import summary
+from portfolio.decision_basis.queries import requirement_status, summary
+from portfolio.decision_basis.requirements import basis_missing_condition
+from portfolio.initiatives.basis import BasisReaders, provide
 from portfolio.initiatives.loading import load_initiative
+from portfolio.labels import REQUIREMENT_LABELS
 from portfolio.needs import services as needs_services
 from portfolio.needs.forms import NeedsAnalysisForm
 from portfolio.programme.services import current_programme
@@ -19,6 +21,9 @@ bp = Blueprint("decision_basis", __name__, template_folder="templates")
 
 
 login_required_for(bp)
+# The register reads the basis through these (it sits below the basis and never imports it).
+bp.record_once(lambda state: provide(state.app, BasisReaders(
+    requirement_status=requirement_status, summary=summary, missing_condition=basis_missing_condition)))
 
 
 @bp.route("/<int:initiative_id>/decision-document")

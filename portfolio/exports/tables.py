@@ -11,6 +11,7 @@ from portfolio.followups.models import FollowUp
 from portfolio.initiatives.models import FundingLine, Initiative
 from portfolio.initiatives.queries import RegisterFilter, register_query
 from portfolio.labels import phase_label
+from portfolio.numbers import format_number, format_plain
 
 REGISTER_COLUMNS = ("Referens", "Titel", "Beskrivning", "Ägande enhet", "Nämnd", "Deltagande enheter",
                     "Primärt område", "Sekundära områden", "Principer", "Fas", "Startdatum", "Slutdatum",
@@ -45,12 +46,14 @@ def register_rows(flt: RegisterFilter) -> list[tuple]:
 
 
 def number_text(value: Decimal, *, money: bool = False) -> str:
-    """Decimal comma, no grouping: 450000.00 → "450000"; money 1234.5 → "1234,50"; 1.50 → "1,5"."""
+    """Decimal comma, no grouping (Swedish whatever the reader's language, as the import reads
+    it): 450000.00 → "450000"; money 1234.5 → "1234,50"; 1.50 → "1,5"."""
     value = Decimal(value)
     if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
-    text = format(value.quantize(Decimal("0.01")), "f") if money else format(value.normalize(), "f")
-    return text.replace(".", ",")
+        return format_number(value, grouped=False, locale="sv")
+    if money:
+        return format_number(value, places=2, grouped=False, locale="sv")
+    return format_plain(value, locale="sv")
 
 
 def funding_text(lines) -> str:

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from portfolio.forms_base import DATE_MAX, DATE_MIN
+from portfolio.initiatives.models import FundingLine, StaffingLine
+from portfolio.numbers import parse_decimal
 
-YEAR_MIN, YEAR_MAX = 2000, 2100
-_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+YEAR_MIN, YEAR_MAX = FundingLine.LIMITS["year_min"], FundingLine.LIMITS["year_max"]
+_EXPONENT = re.compile(r"\d[eE]")
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_SPACES = ("\u00a0", "\u202f", "\u2009", " ")
 
 
 class CellError(ValueError):
@@ -55,22 +56,15 @@ def number(value, *, places: int, maximum: Decimal) -> Decimal:
     """'1 234,50', '1234.5', 1234.5 → Decimal; at most `places` decimals, 0..maximum."""
     if isinstance(value, bool):
         raise CellError(_("«%(value)s» är inget tal.", value=value))
-    if isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        result = Decimal(repr(value))
-    else:
-        raw = str(value).strip()
-        cleaned = raw
-        for space in _SPACES:
-            cleaned = cleaned.replace(space, "")
-        cleaned = re.sub(r"(?i)kr\.?$", "", cleaned).replace(",", ".")
-        if not _NUMBER.fullmatch(cleaned):
-            raise CellError(_("«%(value)s» är inget tal. Skriv t.ex. 1 234,50.", value=raw))
-        try:
-            result = Decimal(cleaned)
-        except InvalidOperation:
-            raise CellError(_("«%(value)s» är inget tal. Skriv t.ex. 1 234,50.", value=raw)) from None
+    raw = value.strip() if isinstance(value, str) else value
+    try:
+        # Import files are Swedish whatever language the importer reads the site in; a number
+        # written as 1e5 is a typing mistake in a budget, not an amount.
+        result = None if isinstance(raw, str) and _EXPONENT.search(raw) else parse_decimal(raw, locale="sv")
+    except ValueError:
+        result = None
+    if result is None:
+        raise CellError(_("«%(value)s» är inget tal. Skriv t.ex. 1 234,50.", value=raw))
     if result < 0:
         raise CellError(_("«%(value)s»: talet kan inte vara negativt.", value=value))
     if result > maximum:
@@ -195,7 +189,7 @@ def funding(value, sources: Lookup) -> tuple[list[tuple[int, object, Decimal]], 
                               source=source_text.strip(), valid=", ".join(s.name for s in sources.rows)))
             continue
         try:
-            amount = number(amount_text, places=2, maximum=Decimal(10) ** 11)
+            amount = number(amount_text, places=2, maximum=Decimal(FundingLine.LIMITS["amount_max"]))
         except CellError as err:
             messages.append(err.message)
             continue
@@ -219,7 +213,7 @@ def staffing(value) -> tuple[list[tuple[int, Decimal]], list[str]]:
                               entry=entry, min=YEAR_MIN, max=YEAR_MAX))
             continue
         try:
-            fte = number(fte_text, places=2, maximum=Decimal(10000))
+            fte = number(fte_text, places=2, maximum=Decimal(StaffingLine.LIMITS["fte_max"]))
         except CellError as err:
             messages.append(err.message)
             continue

@@ -1,8 +1,9 @@
 """Import initiatives from a file in the register export's format.
 
 Every row is read and validated first and every problem is reported (sheet, row as seen in
-Excel, column header, Swedish message). Only a file without problems is applied, all rows in one
-transaction with one commit: all or nothing.
+Excel, column header, Swedish message). Only a file without problems is applied, all rows in the
+caller's one transaction: all or nothing (a dry run or a file with problems leaves nothing behind:
+its block of `transaction()` rolls back, and the result is still returned).
 
 Decisions:
 - The file is the export's format: the same Swedish headers. Derived columns (Nämnd,
@@ -38,6 +39,7 @@ from portfolio.extensions import db
 from portfolio.imports.reader import ReadError, read_table
 from portfolio.imports.rows import PlannedRow, Problem, RowReader
 from portfolio.initiatives import services
+from portfolio.transactions import transaction
 from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
 
 log = logging.getLogger(__name__)
@@ -69,11 +71,28 @@ class ImportResult:
 MAX_PROBLEMS = 500
 
 
+class _Discarded(Exception):
+    """Nothing this import did is kept (a dry run, or a problem): raised inside its block of
+    `transaction()`, which rolls the unit of work back; the result still goes to the caller."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__()
+        self.result = result
+
+
 def import_file(data: bytes, filename: str, actor, *, dry_run: bool) -> ImportResult:
     """Read, validate and (unless dry_run or any problem) apply the file. Never raises for bad
     input: problems come back in the result, with `status` the HTTP status to answer with."""
     if not can_import(actor):
         raise PermissionDenied()
+    try:
+        with transaction():       # nested in the caller's: only the caller's block commits
+            return _import(data, filename, actor, dry_run=dry_run)
+    except _Discarded as discarded:
+        return discarded.result
+
+
+def _import(data: bytes, filename: str, actor, *, dry_run: bool) -> ImportResult:
     result = ImportResult(dry_run=dry_run)
     try:
         table = read_table(data, filename)
@@ -84,20 +103,18 @@ def import_file(data: bytes, filename: str, actor, *, dry_run: bool) -> ImportRe
     reader = RowReader(table, actor)
     rows = reader.parse()
     if reader.problems:
-        db.session.rollback()
         result.problems = reader.problems[:MAX_PROBLEMS]
         if len(reader.problems) > MAX_PROBLEMS:
             result.problems.append(Problem(None, None, None, _(
                 "… och %(n)d problem till. Rätta de listade och provkör igen.",
                 n=len(reader.problems) - MAX_PROBLEMS)))
         result.status = 422
-        return result
+        raise _Discarded(result)
     if dry_run:
         for row in rows:
             outcome = _outcome(row)
             setattr(result, outcome, getattr(result, outcome) + 1)
-        db.session.rollback()
-        return result
+        raise _Discarded(result)
     return _apply(rows, actor, _("Import från %(file)s", file=_basename(filename)), result, table.sheet)
 
 
@@ -115,7 +132,7 @@ def _outcome(row: PlannedRow) -> str:
 
 
 def _apply(rows: list[PlannedRow], actor, reason: str, result: ImportResult, sheet: str) -> ImportResult:
-    """Write every row, then commit once; on any failure roll everything back."""
+    """Write every row; on any failure nothing is kept (the caller commits the rest)."""
     current = None
     # Rows with their own Referens first: a generated DIG-nnnn then never takes a reference that
     # a later row of the same file asks for.
@@ -126,7 +143,6 @@ def _apply(rows: list[PlannedRow], actor, reason: str, result: ImportResult, she
             setattr(result, outcome, getattr(result, outcome) + 1)
         db.session.flush()
     except (ServiceValidationError, ConflictError, PermissionDenied, SQLAlchemyError) as err:
-        db.session.rollback()
         if isinstance(err, ServiceValidationError):
             message = " ".join(str(m) for m in err.errors.values())
         else:
@@ -136,6 +152,7 @@ def _apply(rows: list[PlannedRow], actor, reason: str, result: ImportResult, she
                                    message + " " + _("Ingenting har sparats."))]
         result.created = result.updated = result.unchanged = 0
         result.status = 422
+        raise _Discarded(result) from err
     return result
 
 

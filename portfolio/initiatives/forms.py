@@ -19,16 +19,16 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portfolio.auth import permissions
 from portfolio.domain import phases as P
 from portfolio.forms_base import BaseForm, LocalDecimalField, MultiCheckboxField, positive_int
+from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
 from portfolio.initiatives.queries import SORTS, RegisterFilter
 from portfolio.initiatives.services import FundingInput, InitiativeInput, StaffingInput
 from portfolio.labels import PHASE_LABELS
 from portfolio.programme import queries as ref
 from portfolio.text_rules import FORBIDDEN_CHARS
 
-YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR_MIN, YEAR_MAX = FundingLine.LIMITS["year_min"], FundingLine.LIMITS["year_max"]
 EMPTY_ROWS = 2
-TITLE_MAX = 200
-NAME_MAX = 200
+LIMITS = Initiative.LIMITS
 
 
 class FundingRowForm(BaseForm):
@@ -38,7 +38,7 @@ class FundingRowForm(BaseForm):
     year = IntegerField(_l("År"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX,
                         _l("Ange ett år mellan %(min)s och %(max)s."))])
     source = SelectField(_l("Källa"), coerce=int, validate_choice=False)
-    amount = LocalDecimalField(_l("Belopp (kr)"), places=2, minimum=0, maximum=10**11)
+    amount = LocalDecimalField(_l("Belopp (kr)"), places=2, minimum=0, maximum=FundingLine.LIMITS["amount_max"])
 
 
 class StaffingRowForm(BaseForm):
@@ -47,19 +47,19 @@ class StaffingRowForm(BaseForm):
 
     year = IntegerField(_l("År"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX,
                         _l("Ange ett år mellan %(min)s och %(max)s."))])
-    fte = LocalDecimalField(_l("Årsarbetare"), places=2, minimum=0, maximum=10000)
+    fte = LocalDecimalField(_l("Årsarbetare"), places=2, minimum=0, maximum=StaffingLine.LIMITS["fte_max"])
 
 
-def _optional_name(label):
-    return StringField(label, validators=[Optional(), Length(max=NAME_MAX)])
+def _optional_name(label, name: str):
+    return StringField(label, validators=[Optional(), Length(max=LIMITS[name])])
 
 
 class InitiativeForm(BaseForm):
     title = StringField(_l("Titel"), validators=[
         DataRequired(_l("Ange en titel.")),
-        Length(max=TITLE_MAX, message=_l("Titeln får vara högst %(max)d tecken."))])
+        Length(max=LIMITS["title"], message=_l("Titeln får vara högst %(max)d tecken."))])
     description = TextAreaField(_l("Beskrivning"), validators=[
-        Optional(), Length(max=10000, message=_l("Beskrivningen får vara högst %(max)d tecken."))])
+        Optional(), Length(max=LIMITS["description"], message=_l("Beskrivningen får vara högst %(max)d tecken."))])
     owning_unit = SelectField(_l("Ägande enhet"), coerce=int, validators=[
         InputRequired(_l("Välj ägande enhet."))])
     participating_units = MultiCheckboxField(_l("Deltagande enheter (samverkan)"), coerce=int)
@@ -70,9 +70,9 @@ class InitiativeForm(BaseForm):
     phase = SelectField(_l("Fas"), validate_choice=True)
     start_date = DateField(_l("Startdatum"), validators=[Optional()])
     end_date = DateField(_l("Slutdatum"), validators=[Optional()])
-    need_owner = _optional_name(_l("Behovsägare"))
-    project_lead = _optional_name(_l("Projektledare"))
-    benefit_owner = _optional_name(_l("Nyttoägare"))
+    need_owner = _optional_name(_l("Behovsägare"), "need_owner")
+    project_lead = _optional_name(_l("Projektledare"), "project_lead")
+    benefit_owner = _optional_name(_l("Nyttoägare"), "benefit_owner")
     funding = FieldList(FormField(FundingRowForm), label=_l("Finansiering"), min_entries=0)
     staffing = FieldList(FormField(StaffingRowForm), label=_l("Personalbehov"), min_entries=0)
     version = HiddenField()
@@ -139,7 +139,7 @@ def _filled(entry) -> bool:
 
 class PhaseForm(BaseForm):
     phase = SelectField(_l("Ny fas"), validate_choice=False)
-    reason = TextAreaField(_l("Skäl"), validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Skäl"), validators=[Optional(), Length(max=LIMITS["reason"])])
     override = BooleanField(_l("Gör undantag från fasgrinden (endast projektkontoret)"))
     version = HiddenField()
     gate_missing: list[str] = []
@@ -151,7 +151,7 @@ class RestoreForm(BaseForm):
 
 class ArchiveForm(BaseForm):
     reason = TextAreaField(_l("Skäl till arkivering"), id="archive-reason", validators=[
-        DataRequired(_l("Ange varför initiativet arkiveras.")), Length(max=2000)])
+        DataRequired(_l("Ange varför initiativet arkiveras.")), Length(max=LIMITS["reason"])])
     version = HiddenField()
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_login import current_user
+
+from portfolio.auth import permissions
+from portfolio.initiatives.queries import get_initiative
 
 
 def load_initiative(initiative_id: int, *, edit: bool = False):
     """The initiative or 404; with edit=True also 403 unless the user may edit it."""
-    from flask_login import current_user
-
-    from portfolio.auth import permissions
-    from portfolio.initiatives.queries import get_initiative
-
     ini = get_initiative(initiative_id)
     if ini is None:
         abort(404)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -41,6 +42,11 @@ initiative_principle = Table(
 
 class Initiative(db.Model):
     __tablename__ = "initiative"
+    # Text lengths (and the reason given for a phase change or an archiving), declared once for
+    # the forms, the services, the import and the API.
+    LIMITS: ClassVar[dict[str, int]] = {
+        "title": 200, "description": 10000, "need_owner": 200, "project_lead": 200,
+        "benefit_owner": 200, "ref": 40, "demo_note": 500, "reason": 2000}
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
                         name="dates_in_order"),
@@ -98,6 +104,7 @@ class FundingLine(db.Model):
     """Funding for one year from one source (kronor, exact)."""
 
     __tablename__ = "funding_line"
+    LIMITS: ClassVar[dict[str, int]] = {"year_min": 2000, "year_max": 2100, "amount_max": 10**11}
     __table_args__ = (
         UniqueConstraint("initiative_id", "year", "source_id"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
@@ -118,6 +125,7 @@ class StaffingLine(db.Model):
     """Staff need for one year in full-time equivalents (two decimals)."""
 
     __tablename__ = "staffing_line"
+    LIMITS: ClassVar[dict[str, int]] = {"year_min": 2000, "year_max": 2100, "fte_max": 10000}
     __table_args__ = (
         UniqueConstraint("initiative_id", "year"),
         CheckConstraint("fte >= 0", name="fte_not_negative"),

@@ -9,9 +9,9 @@ from sqlalchemy import case, func, or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.auth import permissions
-from portfolio.decision_basis.requirements import basis_missing_condition
 from portfolio.domain import phases as P
 from portfolio.extensions import db
+from portfolio.initiatives.basis import readers as basis_readers
 from portfolio.initiatives.models import FundingLine, GateOverride, Initiative
 from portfolio.programme.models import OrgUnit
 from portfolio.programme.queries import unit_scope
@@ -62,7 +62,7 @@ def register_query(f: RegisterFilter):
             FundingLine.initiative_id == Initiative.id, FundingLine.source_id == f.source).exists())
     if f.basis in ("now", "next"):
         programme = current_programme()
-        stmt = stmt.where(basis_missing_condition(
+        stmt = stmt.where(basis_readers().missing_condition(
             programme.gates, programme.risk.acceptable_max_score, ahead=f.basis == "next"))
     order = SORTS.get(f.sort, SORTS["updated"])()
     return stmt.order_by(order, Initiative.id.desc())

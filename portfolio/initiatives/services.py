@@ -1,7 +1,8 @@
 """Verbs on initiatives: create, update, change phase, archive, restore.
 
-Each verb checks permission and rules, writes the change log and commits, or raises without
-having changed anything.
+Each verb checks permission and rules (`validate_input` for the typed `InitiativeInput`), then
+applies the change, writes the change log and flushes, or raises without having changed
+anything. The caller's `transaction()` commits.
 """
 
 from __future__ import annotations
@@ -15,24 +16,28 @@ from flask_babel import gettext as _
 
 from portfolio.auth import permissions
 from portfolio.changelog.services import now, record_changes
+from portfolio.domain import completeness
 from portfolio.domain import gates as G
 from portfolio.domain import phases as P
 from portfolio.extensions import db
+from portfolio.initiatives.basis import readers as basis_readers
 from portfolio.initiatives.models import FundingLine, GateOverride, Initiative, StaffingLine
 from portfolio.initiatives.snapshots import planned_snapshot, snapshot  # noqa: F401 (planned_snapshot: public)
-from portfolio.labels import phase_label
+from portfolio.labels import REQUIREMENT_LABELS, phase_label
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
+from portfolio.programme.services import current_programme
 from portfolio.text_rules import check_texts, check_version
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "initiative"
-YEAR_MIN, YEAR_MAX = 2000, 2100            # funding and staffing years (as the forms and the import)
-MAX_AMOUNT = Decimal(10) ** 11             # kronor per funding line
-MAX_FTE = 10000
-REF_MAX = 40
-REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
-TEXT_LIMITS = {"title": 200, "description": 10000, "need_owner": 200, "project_lead": 200,
-               "benefit_owner": 200}
+# Derived from the models' LIMITS (kept for the import and the forms that read them from here).
+YEAR_MIN, YEAR_MAX = FundingLine.LIMITS["year_min"], FundingLine.LIMITS["year_max"]
+MAX_AMOUNT = Decimal(FundingLine.LIMITS["amount_max"])      # kronor per funding line
+MAX_FTE = StaffingLine.LIMITS["fte_max"]
+REF_MAX = Initiative.LIMITS["ref"]
+REF_PATTERN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._/-]{{0,{REF_MAX - 1}}}")
+TEXT_LIMITS = {name: Initiative.LIMITS[name]
+               for name in ("title", "description", "need_owner", "project_lead", "benefit_owner")}
 
 
 @dataclass
@@ -143,14 +148,19 @@ def _validate_ref(ref: str, errors: dict) -> None:
         errors["ref"] = _("Referensen %(ref)s används redan av ett annat initiativ.", ref=ref)
 
 
+def _check_year(year: int | None, key: str, errors: dict) -> None:
+    """The year of a funding or staffing row."""
+    if year is None:
+        errors[f"{key}-year"] = _("Ange år.")
+    elif not YEAR_MIN <= year <= YEAR_MAX:
+        errors[f"{key}-year"] = _("Ange ett år mellan %(min)d och %(max)d.", min=YEAR_MIN, max=YEAR_MAX)
+
+
 def _validate_funding(lines: list[FundingInput], errors: dict) -> list[tuple]:
     seen, out = set(), []
     for line in lines:
         key = f"funding-{line.row}"
-        if line.year is None:
-            errors[f"{key}-year"] = _("Ange år.")
-        elif not YEAR_MIN <= line.year <= YEAR_MAX:
-            errors[f"{key}-year"] = _("Ange ett år mellan %(min)d och %(max)d.", min=YEAR_MIN, max=YEAR_MAX)
+        _check_year(line.year, key, errors)
         source = (db.session.get(FundingSource, line.source_id) if isinstance(line.source_id, int)
                   and 0 < line.source_id < 2**31 else None)
         if source is None or not source.active:
@@ -173,10 +183,7 @@ def _validate_staffing(lines: list[StaffingInput], errors: dict) -> list[tuple]:
     seen, out = set(), []
     for line in lines:
         key = f"staffing-{line.row}"
-        if line.year is None:
-            errors[f"{key}-year"] = _("Ange år.")
-        elif not YEAR_MIN <= line.year <= YEAR_MAX:
-            errors[f"{key}-year"] = _("Ange ett år mellan %(min)d och %(max)d.", min=YEAR_MIN, max=YEAR_MAX)
+        _check_year(line.year, key, errors)
         if line.fte is None:
             errors[f"{key}-fte"] = _("Ange antal årsarbetare.")
         elif line.fte < 0:
@@ -262,8 +269,8 @@ def _generated_ref(ini: Initiative) -> str:
 
 def create_initiative(data: InitiativeInput, actor, *,
                       any_phase: bool = False) -> Initiative:
-    """Create an initiative. commit=False leaves the commit to the caller (the import, which
-    commits all rows at once); any_phase lets the project office create it in any phase."""
+    """Create an initiative; any_phase lets the project office create it in any phase (the
+    import)."""
     resolved = validate_input(data, actor, creating=True, any_phase=any_phase)
     moment = now()
     ini = Initiative(ref=data.ref or f"tmp-{moment.timestamp()}", phase=data.phase,
@@ -279,10 +286,8 @@ def create_initiative(data: InitiativeInput, actor, *,
     return ini
 
 
-def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected_version,
-                      commit: bool = True) -> Initiative:
-    """Save changed fields; an identical save changes nothing (no new version, no log entry).
-    commit=False leaves the commit to the caller."""
+def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected_version) -> Initiative:
+    """Save changed fields; an identical save changes nothing (no new version, no log entry)."""
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
     check_version(ini.version, expected_version, (ENTITY, ini.id))
@@ -292,11 +297,18 @@ def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected
     db.session.flush()
     after = snapshot(ini)
     if after != before:
-        ini.version += 1
-        ini.updated_at = now()
-        record_changes(entity_type=ENTITY, entity_id=ini.id, action="update", before=before,
-                       after=after, user_id=actor.id, at=ini.updated_at)
+        _new_version(ini, actor, "update", before, after)
     return ini
+
+
+def _new_version(ini: Initiative, actor, action: str, before: dict, after: dict,
+                 reason: str | None = None) -> None:
+    """The end of every save that changed the initiative: a new version, its time and the
+    change log (one row per changed field)."""
+    ini.version += 1
+    ini.updated_at = now()
+    record_changes(entity_type=ENTITY, entity_id=ini.id, action=action, before=before, after=after,
+                   user_id=actor.id, reason=reason, at=ini.updated_at)
 
 
 class GateRefused(ServiceValidationError):
@@ -324,18 +336,13 @@ def refusal_message(verdict) -> str:
 
 
 def missing_text(codes) -> str:
-    from portfolio.decision_basis.labels import REQUIREMENT_LABELS
-
     return "; ".join(str(REQUIREMENT_LABELS[c]) for c in codes)
 
 
 def phase_verdict(ini: Initiative, target: str, actor, *, override: bool = False,
                   reason: str | None = None) -> G.MoveVerdict:
     """The rules' verdict on moving `ini` to `target` now (nothing is changed)."""
-    from portfolio.decision_basis.queries import requirement_status
-    from portfolio.programme.services import current_programme
-
-    status = requirement_status(ini.id) if P.is_forward(ini.phase, target) else {}
+    status = basis_readers().requirement_status(ini.id) if P.is_forward(ini.phase, target) else {}
     return G.judge_move(ini.phase, target, gates=current_programme().gates, status=status,
                         office=actor.is_office, override=override, reason=reason)
 
@@ -349,7 +356,7 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
         raise PermissionDenied()
     check_version(ini.version, expected_version, (ENTITY, ini.id))
     errors: dict[str, str] = {}
-    check_texts({"reason": reason}, {"reason": 2000}, errors)
+    check_texts({"reason": reason}, {"reason": Initiative.LIMITS["reason"]}, errors)
     if errors:
         raise ServiceValidationError(errors)
     reason = (reason or "").strip() or None
@@ -384,11 +391,8 @@ def register_phase(ini: Initiative, target: str, actor, reason: str) -> None:
     than asking to move, so it is not refused; but a gate it passes unmet is recorded as the
     office's override (only the office imports), never silently."""
     if P.is_forward(ini.phase, target):
-        from portfolio.decision_basis.queries import requirement_status
-        from portfolio.domain import completeness
-        from portfolio.programme.services import current_programme
-
-        missing = completeness.missing(target, current_programme().gates, requirement_status(ini.id))
+        missing = completeness.missing(target, current_programme().gates,
+                                       basis_readers().requirement_status(ini.id))
         if missing:
             reason = record_override(ini, target, missing, reason, actor)
     apply_phase(ini, target, actor, reason)
@@ -398,10 +402,7 @@ def apply_phase(ini: Initiative, target: str, actor, reason: str | None) -> None
     """Set the phase and log it; the caller has checked the rules and owns the commit."""
     before = {"phase": ini.phase}
     ini.phase = target
-    ini.version += 1
-    ini.updated_at = now()
-    record_changes(entity_type=ENTITY, entity_id=ini.id, action="phase", before=before,
-                   after={"phase": target}, user_id=actor.id, reason=reason, at=ini.updated_at)
+    _new_version(ini, actor, "phase", before, {"phase": target}, reason)
 
 
 def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
@@ -418,9 +419,6 @@ def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
         raise ServiceValidationError({"reason": _("Ange varför initiativet arkiveras.")})
     before = snapshot(ini)
     ini.archived = archived
-    ini.version += 1
-    ini.updated_at = now()
-    record_changes(entity_type=ENTITY, entity_id=ini.id, action="archive" if archived else "restore",
-                   before=before, after=snapshot(ini), user_id=actor.id,
-                   reason=(reason or "").strip() or None, at=ini.updated_at)
+    _new_version(ini, actor, "archive" if archived else "restore", before, snapshot(ini),
+                 (reason or "").strip() or None)
     return ini

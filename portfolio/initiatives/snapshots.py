@@ -9,13 +9,15 @@ from flask_babel import gettext as _
 
 from portfolio.changelog.services import Snapshot
 from portfolio.initiatives.models import Initiative
+from portfolio.numbers import NBSP, format_number
 
 if TYPE_CHECKING:
     from portfolio.initiatives.services import InitiativeInput
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",") + " kr"
+    """Kronor as the log has always stored them: Swedish, with plain spaces ("1 234,50 kr")."""
+    return format_number(value, places=2, locale="sv").replace(NBSP, " ") + " kr"
 
 
 def snapshot(ini: Initiative) -> Snapshot:

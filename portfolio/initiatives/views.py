@@ -10,11 +10,10 @@ from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.changelog.queries import initiative_history
-from portfolio.decision_basis.labels import REQUIREMENT_LABELS
-from portfolio.decision_basis.queries import summary
 from portfolio.domain import phases as P
 from portfolio.forms_base import BaseForm
 from portfolio.initiatives import queries, services
+from portfolio.initiatives.basis import readers as basis_readers
 from portfolio.initiatives.forms import (
     ArchiveForm,
     InitiativeForm,
@@ -22,7 +21,12 @@ from portfolio.initiatives.forms import (
     RestoreForm,
     register_filter_from_args,
 )
-from portfolio.labels import PHASE_LABELS
+from portfolio.initiatives.requirement_links import requirement_url
+from portfolio.labels import PHASE_LABELS, REQUIREMENT_LABELS
+from portfolio.plans.forms import GoalLinkForm
+from portfolio.plans.queries import all_goals
+from portfolio.prioritisation import queries as prio
+from portfolio.prioritisation.models import Decision, DecisionBody
 from portfolio.programme import queries as ref
 from portfolio.viewkit import login_required_for, run_form
 
@@ -58,12 +62,6 @@ def detail(initiative_id: int):
 def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
                   goal_form=None, status: int = 200):
     """The initiative page; forms passed in are shown with their errors."""
-    from portfolio.decision_basis.links import requirement_url
-    from portfolio.plans.forms import GoalLinkForm
-    from portfolio.plans.queries import all_goals
-    from portfolio.prioritisation import queries as prio
-    from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS
-
     phase_form = phase_form or PhaseForm(version=ini.version)
     phase_form.phase.choices = [(p, PHASE_LABELS[p]) for p in
                                 P.allowed_targets(ini.phase, office=current_user.is_office)]
@@ -72,11 +70,11 @@ def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
         can_edit=permissions.can_edit_initiative(current_user, ini),
         archive_form=archive_form or ArchiveForm(version=ini.version),
         restore_form=restore_form or RestoreForm(version=ini.version),
-        history=initiative_history(ini.id), basis=summary(ini),
+        history=initiative_history(ini.id), basis=basis_readers().summary(ini),
         requirement_labels=REQUIREMENT_LABELS, goal_form=goal_form or GoalLinkForm(),
         linkable_goals=[g for g in all_goals() if g not in ini.plan_goals],
-        initiative_decisions=prio.decisions(initiative_id=ini.id), bodies=BODY_LABELS,
-        decision_labels=DECISION_LABELS, requirement_url=requirement_url,
+        initiative_decisions=prio.decisions(initiative_id=ini.id), bodies=DecisionBody.labels(),
+        decision_labels=Decision.labels(), requirement_url=requirement_url,
         overrides=queries.overrides_of(ini.id), show_all_history=request.args.get("history") == "alla",
         priority=prio.initiative_priority(ini.id)), status
 

@@ -2,16 +2,38 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.auth.models import User
+from portfolio.codes import Code
 from portfolio.extensions import db
 from portfolio.types import FixedDecimal, Money
 
-DECISION_BODIES = ("projektkontor", "portfoljrad", "ks")
-DECISIONS = ("prioriterad", "avvaktar", "avslag", "avbryt")
+
+class DecisionBody(Code):
+    """Who took a portfolio decision."""
+
+    PROJEKTKONTOR = "projektkontor", _l("Projektkontoret")
+    PORTFOLJRAD = "portfoljrad", _l("Portföljrådet")
+    KS = "ks", _l("Kommunstyrelsen")
+
+
+class Decision(Code):
+    """What a portfolio decision says about the initiatives it names."""
+
+    PRIORITERAD = "prioriterad", _l("Prioriterad")
+    AVVAKTAR = "avvaktar", _l("Avvaktar")
+    AVSLAG = "avslag", _l("Avslag")
+    AVBRYT = "avbryt", _l("Avbryt")
+
+
+# Kept for the code that reads the stored values as tuples.
+DECISION_BODIES = DecisionBody.values()
+DECISIONS = Decision.values()
 
 decision_initiative = Table(
     "decision_initiative", db.metadata,
@@ -25,6 +47,7 @@ class CriteriaSet(db.Model):
     """The criteria, weights and scales for one year. Frozen once used in a decision."""
 
     __tablename__ = "criteria_set"
+    LIMITS: ClassVar[dict[str, int]] = {"year_min": 2000, "year_max": 2100}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(unique=True)
@@ -62,6 +85,7 @@ class Criterion(db.Model):
 
 class Score(db.Model):
     __tablename__ = "criterion_score"
+    LIMITS: ClassVar[dict[str, int]] = {"motivation": 2000, "score_min": 1, "score_max": 5}
     __table_args__ = (UniqueConstraint("initiative_id", "criterion_id"),
                       CheckConstraint("score BETWEEN 1 AND 5", name="score_1_5"))
 
@@ -81,6 +105,7 @@ class PortfolioDecision(db.Model):
     references the old)."""
 
     __tablename__ = "portfolio_decision"
+    LIMITS: ClassVar[dict[str, int]] = {"reason": 5000, "diarienummer": 60, "override_reason": 2000}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)

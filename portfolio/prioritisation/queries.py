@@ -10,11 +10,15 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, selectinload
 
+from portfolio.benefits.services import calculate, get_case
 from portfolio.decision_basis.requirements import conditions
 from portfolio.domain import scoring
 from portfolio.extensions import db
 from portfolio.initiatives.models import FundingLine, Initiative
-from portfolio.prioritisation.models import CriteriaSet, Criterion, PortfolioDecision, Score
+from portfolio.labels import PHASE_LABELS
+from portfolio.numbers import format_kronor
+from portfolio.numbers import format_plain as format_decimal
+from portfolio.prioritisation.models import CriteriaSet, Criterion, Decision, DecisionBody, PortfolioDecision, Score
 from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
 from portfolio.programme.queries import unit_scope
 from portfolio.programme.services import current_programme
@@ -161,12 +165,6 @@ def _rank(criteria_set: CriteriaSet, *, area: int | None = None, committee: int 
 
 def _prepare_rows(result: Ranking) -> None:
     """Per-row display values computed once in Python (a 2 000-row table stays fast)."""
-    from markupsafe import Markup, escape
-
-    from portfolio.labels import PHASE_LABELS
-    from portfolio.numbers import format_kronor
-    from portfolio.numbers import format_plain as format_decimal
-
     phase_names = {code: str(label) for code, label in PHASE_LABELS.items()}
     codes = [c.code for c in result.criteria]
     names = {c.code: c.name for c in result.criteria}
@@ -174,12 +172,10 @@ def _prepare_rows(result: Ranking) -> None:
     result.legend = [(c, styles[c.code]) for c in result.criteria]
     for c in result.ranked:
         parts = c.extra["parts"]
-        # Built once per row; only the criterion names are text, and they are escaped. Each
-        # criterion keeps its legend position (colour and pattern) whatever is left out.
-        c.extra["bar"] = Markup("".join(
-            f'<span class="breakdown__part {styles[code]}" style="width: {parts[code]:.2f}%" '
-            f'title="{escape(names[code])}: {c.scores.get(code, "–")}"></span>'
-            for code in codes if parts[code] > 0))
+        # The parts of the row's bar: (style, width in %, title). Each criterion keeps its legend
+        # position (colour and pattern) whatever is left out; the template draws them.
+        c.extra["bar_parts"] = [(styles[code], f"{parts[code]:.2f}", f"{names[code]}: {c.scores.get(code, '–')}")
+                                for code in codes if parts[code] > 0]
         c.extra["score_text"] = format_decimal(c.score)
         c.extra["breakdown_text"] = " · ".join(f"{names[code]}: {c.scores.get(code, '–')}"
                                                for code in codes)
@@ -197,6 +193,18 @@ def _decisions_stmt(year: int | None, initiative_id: int | None):
     if initiative_id:
         stmt = stmt.where(PortfolioDecision.initiatives.any(Initiative.id == initiative_id))
     return stmt
+
+
+def decisions_in_order(initiative_id: int) -> list[PortfolioDecision]:
+    """An initiative's decisions oldest first (the API's order), with their initiatives loaded."""
+    return list(db.session.scalars(
+        select(PortfolioDecision).where(PortfolioDecision.initiatives.any(Initiative.id == initiative_id))
+        .order_by(PortfolioDecision.decided_on, PortfolioDecision.id)
+        .options(selectinload(PortfolioDecision.initiatives))))
+
+
+def get_set(year: int) -> CriteriaSet | None:
+    return db.session.scalar(select(CriteriaSet).where(CriteriaSet.year == year))
 
 
 def decisions(year: int | None = None, initiative_id: int | None = None) -> list[PortfolioDecision]:
@@ -273,19 +281,15 @@ def initiative_priority(initiative_id: int) -> InitiativePriority | None:
 
 
 def _latest_decision(initiative_id: int) -> LatestDecision | None:
-    from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS
-
     d = db.session.scalar(_decisions_stmt(None, initiative_id).limit(1))
     if d is None:
         return None
-    return LatestDecision(d.id, d.year, d.decided_on, d.decision, str(DECISION_LABELS.get(d.decision, d.decision)),
-                          d.body, str(BODY_LABELS.get(d.body, d.body)), d.diarienummer)
+    return LatestDecision(d.id, d.year, d.decided_on, d.decision, Decision.label_of(d.decision),
+                          d.body, DecisionBody.label_of(d.body), d.diarienummer)
 
 
 def economics_suggestion(ini: Initiative) -> int | None:
     """Suggested score for the economics criterion from the benefit case."""
-    from portfolio.benefits.services import calculate, get_case
-
     case = get_case(ini.id)
     if case is None:
         return None

@@ -2,26 +2,25 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.clock import today
-from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.domain.scoring import ScoringError, check_weights
 from portfolio.forms_base import BaseForm, positive_int
 from portfolio.initiatives import queries as initiative_queries
 from portfolio.initiatives.loading import load_initiative
+from portfolio.labels import REQUIREMENT_LABELS
+from portfolio.numbers import parse_decimal
 from portfolio.plans.queries import committees
 from portfolio.prioritisation import decision_queries, queries, services
 from portfolio.prioritisation.chart import bubble_figure
-from portfolio.prioritisation.forms import BODY_LABELS, DECISION_LABELS, CopySetForm, DecisionForm, parse_amount
-from portfolio.prioritisation.models import CriteriaSet
+from portfolio.prioritisation.forms import AMOUNT_MAX, CopySetForm, DecisionForm, ScoresForm, WeightsForm
+from portfolio.prioritisation.models import CriteriaSet, Decision, DecisionBody
 from portfolio.programme import queries as ref
-from portfolio.transactions import transaction
-from portfolio.validation import ConflictError, ServiceValidationError
-from portfolio.viewkit import conflict_message, login_required_for, run_form
+from portfolio.viewkit import login_required_for, run_form
 
 bp = Blueprint("prioritisation", __name__, template_folder="templates")
 
@@ -36,7 +35,7 @@ def _year() -> int:
 
 
 def _set_or_404(year: int) -> CriteriaSet:
-    criteria_set = services.get_set(year)
+    criteria_set = queries.get_set(year)
     if criteria_set is None:
         abort(404)
     return criteria_set
@@ -47,6 +46,10 @@ def _int_arg(name: str) -> int | None:
     return positive_int(value)
 
 
+def _amount(text: str | None) -> Decimal | None:
+    return parse_decimal(text, places=2, minimum=-AMOUNT_MAX, maximum=AMOUNT_MAX)
+
+
 def _what_if(criteria_set) -> tuple[dict[str, Decimal] | None, Decimal | None, list[str]]:
     """Weights and ceiling from the query string (nothing is saved)."""
     errors, weights, ceiling = [], None, None
@@ -54,7 +57,7 @@ def _what_if(criteria_set) -> tuple[dict[str, Decimal] | None, Decimal | None, l
         weights = {}
         for c in criteria_set.criteria:
             try:
-                value = parse_amount(request.args.get(f"w-{c.code}", str(c.weight)))
+                value = _amount(request.args.get(f"w-{c.code}", str(c.weight)))
             except ValueError:
                 errors.append(_("Vikten för %(name)s är inte ett tal.", name=c.name))
                 continue
@@ -65,7 +68,7 @@ def _what_if(criteria_set) -> tuple[dict[str, Decimal] | None, Decimal | None, l
             errors.append(str(err))
     if "ceiling" in request.args:
         try:
-            ceiling = parse_amount(request.args["ceiling"])
+            ceiling = _amount(request.args["ceiling"])
             if ceiling is not None and ceiling < 0:
                 raise ValueError
         except ValueError:
@@ -75,7 +78,7 @@ def _what_if(criteria_set) -> tuple[dict[str, Decimal] | None, Decimal | None, l
 
 def _ranking_page(template: str, **extra):
     year = _year()
-    criteria_set = services.get_set(year)
+    criteria_set = queries.get_set(year)
     context = dict(year=year, criteria_set=criteria_set, areas=ref.areas(), committees=committees(),
                    area=_int_arg("area"), committee=_int_arg("committee"), labels=REQUIREMENT_LABELS,
                    years=queries.set_years(),
@@ -87,8 +90,8 @@ def _ranking_page(template: str, **extra):
     result = queries.ranking(criteria_set, area=context["area"], committee=context["committee"],
                              weights=weights if what_if else None, ceiling=ceiling, what_if=what_if)
     return render_template(template, ranking=result, errors=errors, figure=bubble_figure(result),
-                           decisions=queries.decisions(year), bodies=BODY_LABELS,
-                           decision_labels=DECISION_LABELS, **context), 400 if errors else 200
+                           decisions=queries.decisions(year), bodies=DecisionBody.labels(),
+                           decision_labels=Decision.labels(), **context), 400 if errors else 200
 
 
 @bp.route("/")
@@ -104,36 +107,28 @@ def transparency():
                          overrides=initiative_queries.overrides(year=_year()))
 
 
+def _office_post(form) -> None:
+    """A write here is the office's; a form without its CSRF token is refused (400)."""
+    if form.is_submitted():
+        permissions.require(permissions.can_manage_plans(current_user))
+        if not BaseForm().validate_on_submit():
+            abort(400)
+
+
 @bp.route("/criteria", methods=["GET", "POST"])
 def criteria():
     year = _year()
     criteria_set = _set_or_404(year)
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        permissions.require(permissions.can_manage_plans(current_user))
-        if not BaseForm().validate_on_submit():
-            abort(400)
-        weights = {}
-        for c in criteria_set.criteria:
-            try:
-                weights[c.id] = parse_amount(request.form.get(f"weight-{c.id}"))
-            except ValueError:
-                errors[f"weight-{c.id}"] = _("Ange vikten som ett tal.")
-        try:
-            ceiling = parse_amount(request.form.get("ceiling"))
-        except ValueError:
-            errors["ceiling"] = _("Budgettaket måste vara ett belopp i kronor, t.ex. 15 000 000.")
-            ceiling = None
-        if not errors:
-            errors = _save(lambda: services.update_weights(criteria_set, weights, ceiling, current_user))
-            if not errors:
-                flash(_("Vikter och budgettak är sparade."), "success")
-                return redirect(url_for(".criteria", year=year))
-        status = 409 if "_conflict" in errors else 422
-    return render_template("prioritisation/criteria.html", criteria_set=criteria_set, errors=errors,
-                           form_values=request.form, copy_form=CopySetForm(year=year + 1),
-                           can_edit=permissions.can_manage_plans(current_user)), status
+    form = WeightsForm.for_set(criteria_set)()
+    _office_post(form)
+    return run_form(form, lambda: services.update_weights(criteria_set, form.to_input(criteria_set), current_user),
+                    check=lambda: services.validate_weights(criteria_set, form.to_input(criteria_set)),
+                    success=_("Vikter och budgettak är sparade."),
+                    redirect_to=lambda _saved: url_for(".criteria", year=year),
+                    render=lambda status: (render_template(
+                        "prioritisation/criteria.html", criteria_set=criteria_set, errors=form.errors_by_name(),
+                        form_values=request.form, copy_form=CopySetForm(year=year + 1),
+                        can_edit=permissions.can_manage_plans(current_user)), status))
 
 
 @bp.route("/criteria/copy", methods=["POST"])
@@ -155,43 +150,17 @@ def score(initiative_id: int):
     year = _year()
     criteria_set = _set_or_404(year)
     can_edit = permissions.can_manage_plans(current_user)
-    current = queries.scores_detail(criteria_set, ini.id)
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        permissions.require(can_edit)
-        if not BaseForm().validate_on_submit():
-            abort(400)
-        entries = {}
-        for c in criteria_set.criteria:
-            raw = request.form.get(f"score-{c.id}", "").strip()
-            if raw and positive_int(raw, upper=6) is None:
-                errors[f"score-{c.id}"] = _("Poängen ska vara ett heltal 1–5.")
-                continue
-            entries[c.id] = (int(raw) if raw else None, request.form.get(f"motivation-{c.id}", ""))
-        if not errors:
-            errors = _save(lambda: services.save_scores(ini, criteria_set, entries, current_user))
-            if not errors:
-                flash(_("Poängen är sparade."), "success")
-                return redirect(url_for(".index", year=year))
-        status = 409 if "_conflict" in errors else 422
-    return render_template("prioritisation/score.html", ini=ini, criteria_set=criteria_set,
-                           current=current, errors=errors, form_values=request.form,
-                           suggestion=queries.economics_suggestion(ini) if can_edit else None,
-                           can_edit=can_edit), status
-
-
-def _save(save) -> dict:
-    """Run a save; its field errors, or a conflict flashed and marked `_conflict` (answered 409)."""
-    try:
-        with transaction():
-            save()
-    except ServiceValidationError as err:
-        return err.errors
-    except ConflictError:
-        flash(conflict_message(), "error")
-        return {"_conflict": conflict_message()}
-    return {}
+    form = ScoresForm.for_set(criteria_set)()
+    _office_post(form)
+    return run_form(form, lambda: services.save_scores(ini, criteria_set, form.to_input(criteria_set), current_user),
+                    check=lambda: services.validate_scores(criteria_set, form.to_input(criteria_set)),
+                    success=_("Poängen är sparade."), redirect_to=lambda _saved: url_for(".index", year=year),
+                    render=lambda status: (render_template(
+                        "prioritisation/score.html", ini=ini, criteria_set=criteria_set,
+                        current=queries.scores_detail(criteria_set, ini.id), errors=form.errors_by_name(),
+                        form_values=request.form,
+                        suggestion=queries.economics_suggestion(ini) if can_edit else None,
+                        can_edit=can_edit), status))
 
 
 @bp.route("/decisions", methods=["GET", "POST"])
@@ -203,23 +172,23 @@ def decisions():
     form.initiative_ids.choices = [(c.initiative.id, f"{c.initiative.ref} {c.initiative.title}") for c in candidates]
     previous = queries.decisions(year)
     form.corrects_id.choices = [(0, _("– Inget –"))] + [
-        (d.id, f"{d.decided_on} {DECISION_LABELS[d.decision]}: {d.reason[:60]}") for d in previous]
+        (d.id, f"{d.decided_on} {Decision.label_of(d.decision)}: {d.reason[:60]}") for d in previous]
     if form.is_submitted():
         permissions.require(permissions.can_manage_plans(current_user))
-    context = dict(criteria_set=criteria_set, form=form, decisions=previous, bodies=BODY_LABELS,
-                   decision_labels=DECISION_LABELS, candidates=candidates, labels=REQUIREMENT_LABELS,
+    context = dict(criteria_set=criteria_set, form=form, decisions=previous, bodies=DecisionBody.labels(),
+                   decision_labels=Decision.labels(), candidates=candidates, labels=REQUIREMENT_LABELS,
                    can_edit=permissions.can_manage_plans(current_user), planned=None)
     if form.is_submitted() and request.form.get("action") == "preview":
         if form.validate():
-            errors, context["planned"] = services.preview_decision(form.values(year), current_user)
+            errors, context["planned"] = services.preview_decision(form.to_input(year), current_user)
             form.attach_errors(errors)
         return render_template("prioritisation/decisions.html", **context), 200
 
     def render(status):
         if form.is_submitted() and form.initiative_ids.data:
-            context["planned"] = services.preview_decision(form.values(year), current_user)[1]
+            context["planned"] = services.preview_decision(form.to_input(year), current_user)[1]
         return render_template("prioritisation/decisions.html", **context), status
-    return run_form(form, lambda: services.record_decision(form.values(year), current_user),
+    return run_form(form, lambda: services.record_decision(form.to_input(year), current_user),
                     success=_("Beslutet är registrerat."),
                     redirect_to=lambda d: url_for(".decisions", year=year, _anchor=f"decision-{d.id}"),
                     render=render)

@@ -19,6 +19,7 @@ from portfolio.domain.schedule import Period
 from portfolio.extensions import db
 from portfolio.followups import queries as followups
 from portfolio.initiatives.models import GateOverride, Initiative
+from portfolio.initiatives.queries import overrides
 from portfolio.needs.models import COMPLETE, NeedsAnalysis
 from portfolio.programme.services import current_programme
 
@@ -80,8 +81,6 @@ def _listed(condition) -> list[Initiative]:
 
 def recent_overrides(limit: int = RECENT_OVERRIDES) -> list[GateOverride]:
     """The office's latest exceptions from the phase gates, newest first."""
-    from portfolio.initiatives.queries import overrides
-
     return overrides(limit=limit)
 
 

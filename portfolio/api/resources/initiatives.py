@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from portfolio.api.blueprint import Blueprint
-from portfolio.api.common import VERSIONED_WRITE, Expected, call_service, etag, expected_version, get_or_404, paged
+from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version, get_or_404, paged
 from portfolio.api.fields import Day, Id, Money, QueryId, StrictSchema, Text, Timestamp, patch_schema
 from portfolio.api.schemas import FundingIn, PageQuery, RefSchema, StaffingIn, page_of
 from portfolio.domain import phases as P
@@ -86,9 +86,12 @@ class InitiativeQuery(PageQuery):
         unknown = ma.RAISE
 
 
+LIMITS = Initiative.LIMITS
+
+
 class InitiativeIn(StrictSchema):
-    title = Text(200, required=True, allow_none=False)
-    description = Text(10000, load_default="")
+    title = Text(LIMITS["title"], required=True, allow_none=False)
+    description = Text(LIMITS["description"], load_default="")
     owning_unit_id = Id(required=True)
     primary_area_id = Id(required=True)
     participating_unit_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
@@ -96,16 +99,16 @@ class InitiativeIn(StrictSchema):
     principle_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=50))
     start_date = Day(load_default=None, allow_none=True)
     end_date = Day(load_default=None, allow_none=True)
-    need_owner = Text(200, load_default=None)
-    project_lead = Text(200, load_default=None)
-    benefit_owner = Text(200, load_default=None)
+    need_owner = Text(LIMITS["need_owner"], load_default=None)
+    project_lead = Text(LIMITS["project_lead"], load_default=None)
+    benefit_owner = Text(LIMITS["benefit_owner"], load_default=None)
     funding = fields.List(fields.Nested(FundingIn), load_default=list, validate=validate.Length(max=200))
     staffing = fields.List(fields.Nested(StaffingIn), load_default=list, validate=validate.Length(max=50))
 
 
 class InitiativeCreate(InitiativeIn):
     phase = fields.String(load_default=P.IDE, validate=validate.OneOf(P.MAIN_FLOW))
-    ref = Text(40, load_default=None, validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$"),
+    ref = Text(LIMITS["ref"], load_default=None, validate=validate.Regexp(rf"^{services.REF_PATTERN.pattern}$"),
                metadata={"description": "Egen referens; utelämna för en ny (DIG-nnnn)"})
 
 
@@ -120,7 +123,7 @@ class InitiativePatch(InitiativeUpdate):
 
 class PhaseChange(StrictSchema):
     phase = fields.String(required=True, validate=validate.OneOf(P.ALL_PHASES))
-    reason = Text(2000, load_default=None)
+    reason = Text(LIMITS["reason"], load_default=None)
     override = fields.Boolean(load_default=False, metadata={
         "description": "Projektkontoret: passera en fasgrind som inte är uppfylld (kräver reason)"})
     version = fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1))
@@ -128,7 +131,7 @@ class PhaseChange(StrictSchema):
 
 class ArchiveChange(StrictSchema):
     archived = fields.Boolean(required=True)
-    reason = Text(2000, load_default=None)
+    reason = Text(LIMITS["reason"], load_default=None)
     version = fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1))
 
 
@@ -226,10 +229,13 @@ def get_initiative(initiative_id: int):
     return ini, 200, etag(ini.version)
 
 
-def _update(ini: Initiative, data: dict, expected: Expected):
-    ini = call_service(services.update_initiative, ini, to_input(data), current_user,
-                       expected=expected, current=current_state(ini),
-                       field_map=field_name)
+def _write(initiative_id: int, data: dict, verb, arguments, **options):
+    """A versioned write of one initiative, `verb(ini, *arguments(ini), current_user, …)`, with the
+    version the client read (If-Match → 412, the field → 409, with the current state)."""
+    ini = load(initiative_id)
+    expected = expected_version(data)
+    ini = call_service(verb, ini, *arguments(ini), current_user, expected=expected,
+                       current=current_state(ini), field_map=field_name, **options)
     return ini, 200, etag(ini.version)
 
 
@@ -239,9 +245,7 @@ def _update(ini: Initiative, data: dict, expected: Expected):
 @blp.response(200, InitiativeOut)
 def replace_initiative(data, initiative_id: int):
     """Ersätt ett initiativs uppgifter (fält som utelämnas töms); kräver version"""
-    ini = load(initiative_id)
-    expected = expected_version(data)
-    return _update(ini, data, expected)
+    return _write(initiative_id, data, services.update_initiative, lambda ini: (to_input(data),))
 
 
 @blp.route("/initiatives/<int:initiative_id>", methods=["PATCH"])
@@ -250,9 +254,8 @@ def replace_initiative(data, initiative_id: int):
 @blp.response(200, InitiativeOut)
 def patch_initiative(data, initiative_id: int):
     """Ändra enstaka fält; kräver version"""
-    ini = load(initiative_id)
-    expected = expected_version(data)
-    return _update(ini, as_input_dict(ini) | data, expected)
+    return _write(initiative_id, data, services.update_initiative,
+                  lambda ini: (to_input(as_input_dict(ini) | data),))
 
 
 @blp.route("/initiatives/<int:initiative_id>/phase", methods=["POST"])
@@ -261,12 +264,8 @@ def patch_initiative(data, initiative_id: int):
 @blp.response(200, InitiativeOut)
 def change_phase(data, initiative_id: int):
     """Byt fas genom programmets fasgrindar; kräver version"""
-    ini = load(initiative_id)
-    expected = expected_version(data)
-    ini = call_service(services.change_phase, ini, data["phase"], current_user,
-                       reason=data["reason"], override=data["override"],
-                       expected=expected, current=current_state(ini))
-    return ini, 200, etag(ini.version)
+    return _write(initiative_id, data, services.change_phase, lambda ini: (data["phase"],),
+                  reason=data["reason"], override=data["override"])
 
 
 @blp.route("/initiatives/<int:initiative_id>/archive", methods=["POST"])
@@ -275,10 +274,5 @@ def change_phase(data, initiative_id: int):
 @blp.response(200, InitiativeOut)
 def archive(data, initiative_id: int):
     """Arkivera (archived=true, kräver reason) eller återställ (projektkontoret); kräver version"""
-    ini = load(initiative_id)
-    expected = expected_version(data)
-    ini = call_service(services.set_archived, ini, data["archived"], current_user,
-                       reason=data["reason"],
-                       expected=expected, current=current_state(ini))
-    return ini, 200, etag(ini.version)
-
+    return _write(initiative_id, data, services.set_archived, lambda ini: (data["archived"],),
+                  reason=data["reason"])

@@ -7,7 +7,6 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields
-from sqlalchemy.orm import selectinload
 
 from portfolio.api.blueprint import Blueprint
 from portfolio.api.common import call_service, get_or_404
@@ -15,11 +14,11 @@ from portfolio.api.errors import api_abort
 from portfolio.api.fields import Day, Id, StrictSchema, Text, Year
 from portfolio.api.resources._parts import BASE, require_edit
 from portfolio.api.resources.initiatives import load
-from portfolio.extensions import db
 from portfolio.plans import services as plan_services
 from portfolio.plans.models import PlanGoal
+from portfolio.prioritisation import queries as prioritisation_queries
 from portfolio.prioritisation import services as prioritisation
-from portfolio.prioritisation.models import DECISION_BODIES, DECISIONS, PortfolioDecision, decision_initiative
+from portfolio.prioritisation.models import Decision, DecisionBody, PortfolioDecision
 
 blp = Blueprint("api_links", __name__, description="Beslut och mål.")
 
@@ -39,17 +38,17 @@ class DecisionOut(ma.Schema):
 
 class DecisionIn(StrictSchema):
     year = Year(required=True, metadata={"description": "Året vars kriterier beslutet gäller"})
-    body = fields.String(required=True, validate=ma.validate.OneOf(DECISION_BODIES))
+    body = fields.String(required=True, validate=ma.validate.OneOf(DecisionBody.values()))
     decided_on = Day(required=True)
-    decision = fields.String(required=True, validate=ma.validate.OneOf(DECISIONS))
-    reason = Text(5000, required=True)
-    diarienummer = Text(60, load_default=None)
+    decision = fields.String(required=True, validate=ma.validate.OneOf(Decision.values()))
+    reason = Text(PortfolioDecision.LIMITS["reason"], required=True)
+    diarienummer = Text(PortfolioDecision.LIMITS["diarienummer"], load_default=None)
     corrects_id = Id(load_default=None, allow_none=True)
     initiative_ids = fields.List(Id(), required=True, validate=ma.validate.Length(min=1, max=500))
     move_through_gates = fields.Boolean(load_default=True, metadata={
         "description": "Flytta de namngivna initiativen genom sina fasgrindar i samma transaktion "
                        "(allt eller inget). Ett beslut flyttar aldrig bakåt eller förbi en ouppfylld grind."})
-    override_reason = Text(2000, load_default=None, metadata={
+    override_reason = Text(PortfolioDecision.LIMITS["override_reason"], load_default=None, metadata={
         "description": "Projektkontorets motivering för att passera ouppfyllda grindar (loggas som undantag)"})
     dry_run = fields.Boolean(load_default=False, metadata={
         "description": "Visa vad beslutet skulle göra per initiativ utan att spara"})
@@ -83,18 +82,15 @@ class GoalLinkOut(ma.Schema):
 def list_decisions(initiative_id: int):
     """Portföljbeslut som gäller initiativet (beslut ändras aldrig; rättelser är nya beslut)"""
     load(initiative_id)
-    return db.session.scalars(
-        db.select(PortfolioDecision).join(decision_initiative)
-        .where(decision_initiative.c.initiative_id == initiative_id)
-        .order_by(PortfolioDecision.decided_on, PortfolioDecision.id)
-        .options(selectinload(PortfolioDecision.initiatives))).all()   # initiative_ids without N+1
+    return prioritisation_queries.decisions_in_order(initiative_id)
 
 
-def _decision_values(data: dict) -> dict:
-    return {"year": data["year"], "body": data["body"], "decided_on": data["decided_on"],
-            "decision": data["decision"], "reason": data["reason"], "diarienummer": data["diarienummer"],
-            "corrects_id": data["corrects_id"], "initiative_ids": data["initiative_ids"],
-            "move": data["move_through_gates"], "override_reason": data["override_reason"]}
+def _decision_input(data: dict) -> prioritisation.DecisionInput:
+    return prioritisation.DecisionInput(
+        year=data["year"], body=data["body"], decided_on=data["decided_on"], decision=data["decision"],
+        reason=data["reason"], diarienummer=data["diarienummer"], corrects_id=data["corrects_id"],
+        initiative_ids=data["initiative_ids"], move=data["move_through_gates"],
+        override_reason=data["override_reason"])
 
 
 @blp.route("/decisions", methods=["POST"])
@@ -103,7 +99,7 @@ def _decision_values(data: dict) -> dict:
 @blp.alt_response(200, schema=DecisionPreviewOut, description="dry_run: utfallet per initiativ, inget sparat")
 def record_decision(data):
     """Registrera ett portföljbeslut (projektkontoret); samma grindar och meddelanden som formuläret"""
-    values = _decision_values(data)
+    values = _decision_input(data)
     if data["dry_run"]:
         errors, planned = call_service(prioritisation.preview_decision, values, current_user)
         if errors:
@@ -129,21 +125,23 @@ def list_goal_links(initiative_id: int):
 @blp.response(204)
 def link_goal(initiative_id: int, goal_id: int):
     """Koppla initiativet till ett mål"""
-    ini = load(initiative_id)
-    goal = get_or_404(PlanGoal, goal_id)
-    require_edit(ini)
-    if goal in ini.plan_goals:
-        return None
-    call_service(plan_services.set_goal_link, ini, goal, True, current_user)
+    _set_goal_link(initiative_id, goal_id, True)
 
 
 @blp.route(f"{BASE}/plan-goals/<int:goal_id>", methods=["DELETE"])
 @blp.response(204)
 def unlink_goal(initiative_id: int, goal_id: int):
     """Ta bort kopplingen till ett mål"""
+    _set_goal_link(initiative_id, goal_id, False)
+
+
+def _set_goal_link(initiative_id: int, goal_id: int, linked: bool) -> None:
+    """Link or unlink; linking twice is fine, unlinking what is not linked is 404."""
     ini = load(initiative_id)
     goal = get_or_404(PlanGoal, goal_id)
     require_edit(ini)
-    if goal not in ini.plan_goals:
+    if (goal in ini.plan_goals) == linked:
+        if linked:
+            return
         api_abort(404, _("Initiativet är inte kopplat till målet."))
-    call_service(plan_services.set_goal_link, ini, goal, False, current_user)
+    call_service(plan_services.set_goal_link, ini, goal, linked, current_user)
