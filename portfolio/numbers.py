@@ -25,6 +25,7 @@ DEFAULT_LOCALE = "sv"
 NBSP = "\u00a0"
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 UNIT = re.compile(r"(?i)\s*(kr\.?|sek|%)$")
+NUMBER_CHARS = re.compile(r"[-+\u22120-9\s\u00a0\u202f.,']+")
 
 
 def current_locale() -> str:
@@ -74,6 +75,8 @@ def _parse_text(text: str, locale: str) -> Decimal | None:
     cleaned = UNIT.sub("", text.strip())
     if not cleaned:
         return None
+    if not NUMBER_CHARS.fullmatch(cleaned):    # no "1e5", "inf", "NaN" or other letters
+        raise ValueError(text)
     group = get_group_symbol(locale)
     cleaned = cleaned.replace(get_minus_sign_symbol(locale), "-").replace("\u2212", "-")
     if SPACES.sub("", group) == "":       # Swedish: any space groups thousands

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from portfolio.changelog.services import fields_snapshot, now, record_changes
+from portfolio.changelog.services import Snapshot, fields_snapshot, now, record_changes
 from portfolio.extensions import db
 from portfolio.validation import ConflictError
 
@@ -35,6 +35,14 @@ class Versioned:
     entity_type: str
     fields: tuple[str, ...]
     created_when_empty: str | None = None   # the field whose emptiness before means "create"
+    # How the log reads the row when it is more than its fields (e.g. an initiative's funding
+    # lines as one text): row (or None before a create) → field name → display text.
+    snapshot: Callable[[Any], Snapshot] | None = None
+
+    def read(self, row) -> Snapshot:
+        if self.snapshot is not None:
+            return self.snapshot(row) if row is not None else {}
+        return fields_snapshot(row, self.fields)
 
     def check(self, row, expected_version) -> None:
         if row is not None:
@@ -44,14 +52,18 @@ class Versioned:
              create: Callable[[], Row], apply: Callable[[Row], None] | Mapping[str, Any],
              validate: Callable[[], None] | None = None, initiative_id: int | None = None,
              always_bump: bool = False, reason: str | None = None, at: datetime | None = None,
-             after_flush: Callable[[Row], None] | None = None) -> Row:
+             after_flush: Callable[[Row], Snapshot | None] | None = None,
+             action: str | None = None) -> Row:
         """Save `row` (None: a new one from `create()`) and return it, flushed. `apply` sets the
         validated values, or is a mapping of field → value. The version goes up when a logged
-        field changed (always with always_bump=True, for entities whose saves are events)."""
+        field changed (always with always_bump=True, for entities whose saves are events).
+        `after_flush` runs once the row has its id; what it returns (field → text, e.g. a
+        reference generated from the id) is logged with the other changes. `action` names the
+        log's action when it is more than create/update (e.g. "phase", "archive")."""
         self.check(row, expected_version)
         if validate is not None:
             validate()
-        before = fields_snapshot(row, self.fields)
+        before = self.read(row)
         moment = at or now()
         created = row is None
         if row is None:
@@ -64,7 +76,7 @@ class Versioned:
                 setattr(row, name, value)
         else:
             apply(row)
-        after = fields_snapshot(row, self.fields)
+        after = self.read(row)
         if after == before and not always_bump:
             return row
         row.version += 1
@@ -72,9 +84,9 @@ class Versioned:
             row.updated_at = moment
         db.session.flush()
         if after_flush is not None:
-            after_flush(row)
+            after = after | (after_flush(row) or {})
         record_changes(entity_type=self.entity_type, entity_id=row.id, initiative_id=initiative_id,
-                       action=self._action(created, before), before=before, after=after,
+                       action=action or self._action(created, before), before=before, after=after,
                        user_id=getattr(actor, "id", actor), reason=reason, at=moment)
         return row
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from portfolio.auth import permissions
-from portfolio.changelog.services import now, record_changes
+from portfolio.changelog.services import Snapshot, now
+from portfolio.changelog.versioned import Versioned
 from portfolio.domain import completeness
 from portfolio.domain import gates as G
 from portfolio.domain import phases as P
@@ -30,6 +31,10 @@ from portfolio.text_rules import check_texts, check_version
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "initiative"
+# The one versioned save (changelog.versioned): the whole initiative as the log reads it, and
+# its phase alone (a phase change logs only the phase).
+INITIATIVE = Versioned(ENTITY, (), snapshot=snapshot)
+PHASE = Versioned(ENTITY, ("phase",))
 # Derived from the models' LIMITS (kept for the import and the forms that read them from here).
 YEAR_MIN, YEAR_MAX = FundingLine.LIMITS["year_min"], FundingLine.LIMITS["year_max"]
 MAX_AMOUNT = Decimal(FundingLine.LIMITS["amount_max"])      # kronor per funding line
@@ -273,42 +278,28 @@ def create_initiative(data: InitiativeInput, actor, *,
     import)."""
     resolved = validate_input(data, actor, creating=True, any_phase=any_phase)
     moment = now()
-    ini = Initiative(ref=data.ref or f"tmp-{moment.timestamp()}", phase=data.phase,
-                     created_at=moment, updated_at=moment, created_by_id=actor.id,
-                     is_demo=data.is_demo, demo_note=data.demo_note, version=1)
-    _apply(ini, data, resolved)
-    db.session.add(ini)
-    db.session.flush()
-    if not data.ref:
-        ini.ref = _generated_ref(ini)
-    record_changes(entity_type=ENTITY, entity_id=ini.id, action="create", before={},
-                   after=snapshot(ini) | {"ref": ini.ref}, user_id=actor.id, at=moment)
-    return ini
+
+    def generated_ref(ini: Initiative) -> Snapshot:
+        if not data.ref:
+            ini.ref = _generated_ref(ini)
+        return {"ref": ini.ref}
+    return INITIATIVE.save(
+        None, actor=actor, at=moment, after_flush=generated_ref,
+        create=lambda: Initiative(ref=data.ref or f"tmp-{moment.timestamp()}", phase=data.phase,
+                                  created_at=moment, created_by_id=actor.id, is_demo=data.is_demo,
+                                  demo_note=data.demo_note, version=0),
+        apply=lambda ini: _apply(ini, data, resolved))
 
 
 def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected_version) -> Initiative:
     """Save changed fields; an identical save changes nothing (no new version, no log entry)."""
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
-    check_version(ini.version, expected_version, (ENTITY, ini.id))
-    resolved = validate_input(data, actor, creating=False, initiative=ini)
-    before = snapshot(ini)
-    _apply(ini, data, resolved)
-    db.session.flush()
-    after = snapshot(ini)
-    if after != before:
-        _new_version(ini, actor, "update", before, after)
-    return ini
-
-
-def _new_version(ini: Initiative, actor, action: str, before: dict, after: dict,
-                 reason: str | None = None) -> None:
-    """The end of every save that changed the initiative: a new version, its time and the
-    change log (one row per changed field)."""
-    ini.version += 1
-    ini.updated_at = now()
-    record_changes(entity_type=ENTITY, entity_id=ini.id, action=action, before=before, after=after,
-                   user_id=actor.id, reason=reason, at=ini.updated_at)
+    resolved: dict = {}
+    return INITIATIVE.save(
+        ini, actor=actor, expected_version=expected_version, create=Initiative,
+        validate=lambda: resolved.update(validate_input(data, actor, creating=False, initiative=ini)),
+        apply=lambda row: _apply(row, data, resolved))
 
 
 class GateRefused(ServiceValidationError):
@@ -399,10 +390,9 @@ def register_phase(ini: Initiative, target: str, actor, reason: str) -> None:
 
 
 def apply_phase(ini: Initiative, target: str, actor, reason: str | None) -> None:
-    """Set the phase and log it; the caller has checked the rules and owns the commit."""
-    before = {"phase": ini.phase}
-    ini.phase = target
-    _new_version(ini, actor, "phase", before, {"phase": target}, reason)
+    """Set the phase and log it; the caller has checked the rules and the version."""
+    PHASE.save(ini, actor=actor, expected_version=ini.version, create=Initiative, action="phase",
+               reason=reason, apply={"phase": target})
 
 
 def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
@@ -417,8 +407,6 @@ def set_archived(ini: Initiative, archived: bool, actor, *, expected_version,
                                       else _("Initiativet är inte arkiverat.")})
     if archived and not (reason or "").strip():
         raise ServiceValidationError({"reason": _("Ange varför initiativet arkiveras.")})
-    before = snapshot(ini)
-    ini.archived = archived
-    _new_version(ini, actor, "archive" if archived else "restore", before, snapshot(ini),
-                 (reason or "").strip() or None)
-    return ini
+    return INITIATIVE.save(ini, actor=actor, expected_version=expected_version, create=Initiative,
+                           apply={"archived": archived}, action="archive" if archived else "restore",
+                           reason=(reason or "").strip() or None)

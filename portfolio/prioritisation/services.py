@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from portfolio.auth import permissions
 from portfolio.changelog.services import now, record_changes
+from portfolio.changelog.versioned import Versioned
 from portfolio.clock import today
 from portfolio.decision_basis.requirements import conditions
 from portfolio.domain import completeness
@@ -148,20 +149,23 @@ def _weights_snapshot(criteria_set: CriteriaSet) -> dict[str, str]:
         "budget_ceiling": str(criteria_set.budget_ceiling)}
 
 
+# The one versioned save (changelog.versioned): the weights and the ceiling as the log reads them.
+WEIGHTS = Versioned("criteria_set", (), snapshot=_weights_snapshot)
+
+
 def update_weights(criteria_set: CriteriaSet, data: WeightsInput, actor) -> CriteriaSet:
-    """Save the weights and the ceiling; every save is a new version with its log entry."""
+    """Save the weights and the ceiling; every save is a new version with its log entry. (The
+    form carries no version: the set's own is the one checked in the UPDATE.)"""
     _require_office(actor)
-    validate_weights(criteria_set, data)
-    before = _weights_snapshot(criteria_set)
-    by_id = {c.id: c for c in criteria_set.criteria}
-    for criterion_id, weight in data.weights.items():
-        by_id[criterion_id].weight = weight
-    criteria_set.budget_ceiling = data.ceiling
-    criteria_set.version += 1
-    record_changes(entity_type="criteria_set", entity_id=criteria_set.id, action="update",
-                   before=before, after=_weights_snapshot(criteria_set), user_id=actor.id)
-    db.session.flush()
-    return criteria_set
+
+    def apply(row: CriteriaSet) -> None:
+        by_id = {c.id: c for c in row.criteria}
+        for criterion_id, weight in data.weights.items():
+            by_id[criterion_id].weight = weight
+        row.budget_ceiling = data.ceiling
+    return WEIGHTS.save(criteria_set, actor=actor, expected_version=criteria_set.version,
+                        create=CriteriaSet, validate=lambda: validate_weights(criteria_set, data),
+                        apply=apply, always_bump=True)
 
 
 def validate_scores(criteria_set: CriteriaSet, data: ScoresInput) -> None:
