@@ -1,27 +1,37 @@
-"""The benefit case (nyttokalkyl), its cost lines and its benefits (register entries)."""
+"""The benefit case (nyttokalkyl), its cost lines and its benefits (register entries).
+
+Each save verb takes a typed input (`CaseInput`, `CostLineInput`, `BenefitInput`: the form's
+`to_input()`, the API's loaded body), validates it with every problem at once
+(`validate_case`, `validate_cost_line`, `validate_benefit`) and applies it through the one
+versioned save; the caller's `transaction()` commits."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from portfolio.auth import permissions
 from portfolio.benefits.models import (
-    BENEFICIARIES,
-    CERTAINTIES,
-    COST_CATEGORIES,
-    DIRECTIONS,
-    FREQUENCIES,
+    Beneficiary,
     Benefit,
     BenefitCase,
+    BenefitKind,
+    Certainty,
+    CostCategory,
     CostLine,
+    Direction,
+    Frequency,
 )
 from portfolio.changelog.services import fields_snapshot, now, record_changes
+from portfolio.changelog.versioned import Versioned, check_version, stripped
 from portfolio.domain import benefit_calc as calc
 from portfolio.extensions import db
 from portfolio.programme.services import current_programme
-from portfolio.text_rules import check_texts, check_version
+from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 CASE_FIELDS = ("start_year", "horizon", "discount_rate", "hourly_cost")
@@ -31,9 +41,80 @@ BENEFIT_FIELDS = ("title", "kind", "beneficiary", "indicator", "unit", "directio
                   "baseline", "baseline_date", "target", "target_date", "frequency", "certainty",
                   "owner", "first_year", "last_year", "amount", "volume", "minutes_saved",
                   "hourly_cost", "realisation_share", "ramp_up", "comment")
-BENEFIT_TEXT_LIMITS = {"title": 200, "indicator": 300, "unit": 50, "data_source": 300,
-                       "owner": 200, "ramp_up": 100, "comment": 5000}
-MAX_MONEY = Decimal(10) ** 11
+BENEFIT_TEXT_LIMITS = {name: Benefit.LIMITS[name] for name in Benefit.TEXTS}   # alias
+MAX_MONEY = Decimal(CostLine.LIMITS["amount_max"])
+CASE_SAVE = Versioned("benefit_case", CASE_FIELDS)
+COST_SAVE = Versioned("cost_line", COST_FIELDS)
+BENEFIT_SAVE = Versioned("benefit", BENEFIT_FIELDS)
+parse_ramp_up = calc.parse_ramp_up     # the one parser (strict), also for older imports
+
+
+class _FromValues:
+    @classmethod
+    def of(cls, values):
+        """The input itself, or one made from a mapping of field → value (other keys ignored)."""
+        return values if isinstance(values, cls) else cls(**{
+            f.name: values.get(f.name) for f in fields(cls)})   # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class CaseInput(_FromValues):
+    start_year: int | None = None
+    horizon: int | None = None
+    discount_rate: Decimal | None = None      # 0.03 = 3 %
+    hourly_cost: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CostLineInput(_FromValues):
+    category: str | None = None
+    recurring: bool | None = None
+    description: str | None = None
+    first_year: int | None = None
+    last_year: int | None = None
+    amount: Decimal | None = None
+    hours: Decimal | None = None
+    hourly_cost: Decimal | None = None
+
+    @property
+    def span(self) -> tuple:
+        """First and last year: a one-off cost is its first year only."""
+        return self.first_year, self.last_year if self.recurring else self.first_year
+
+
+@dataclass(frozen=True)
+class BenefitInput(_FromValues):
+    title: str | None = None
+    kind: str | None = None
+    beneficiary: str | None = None
+    indicator: str | None = None
+    unit: str | None = None
+    direction: str | None = None
+    data_source: str | None = None
+    baseline: Decimal | None = None
+    baseline_date: date | None = None
+    target: Decimal | None = None
+    target_date: date | None = None
+    frequency: str | None = None
+    certainty: str | None = None
+    owner: str | None = None
+    first_year: int | None = None
+    last_year: int | None = None
+    amount: Decimal | None = None
+    volume: Decimal | None = None
+    minutes_saved: Decimal | None = None
+    hourly_cost: Decimal | None = None
+    realisation_share: Decimal | None = None    # per cent; none given means 100
+    ramp_up: str | None = None
+    comment: str | None = None
+
+    @classmethod
+    def of(cls, values) -> BenefitInput:
+        data = super().of(values)
+        return data if data.realisation_share is not None else replace(data, realisation_share=Decimal(100))
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in BENEFIT_FIELDS}
 
 
 def get_case(initiative_id: int) -> BenefitCase | None:
@@ -46,14 +127,23 @@ def _require_edit(ini, actor) -> None:
         raise PermissionDenied()
 
 
-def _log(entity: str, obj, ini, before, fields, actor, action=None) -> None:
-    after = fields_snapshot(obj, fields)
-    if after == before:
-        return
-    db.session.flush()
-    record_changes(entity_type=entity, entity_id=obj.id, initiative_id=ini.id,
-                   action=action or ("update" if any(before.values()) else "create"),
-                   before=before, after=after, user_id=actor.id)
+def _save_event(versioned: Versioned, row, **kwargs):
+    """The case, cost lines and benefits count every save as a new version (as they always
+    have), while the change log records only what changed: a save that changes nothing still
+    moves the version (and updated_at) but logs nothing."""
+    version = None if row is None else row.version
+    row = versioned.save(row, **kwargs)
+    if row.version == version:
+        row.version += 1
+        if hasattr(row, "updated_at"):
+            row.updated_at = kwargs.get("at") or now()
+        db.session.flush()
+    return row
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ServiceValidationError(errors)
 
 
 # --- the case -------------------------------------------------------------------------------
@@ -66,22 +156,21 @@ def case_defaults(ini) -> dict:
             "hourly_cost": programme.defaults.hourly_cost_sek}
 
 
-def save_case(ini, values: dict, actor, *, expected_version=None) -> BenefitCase:
-    _require_edit(ini, actor)
-    case = get_case(ini.id)
-    if case is not None:
-        check_version(case.version, expected_version, ("benefit_case", case.id))
+def validate_case(data: CaseInput | Mapping, case: BenefitCase | None = None) -> None:
+    """Every rule of the case's basic figures at once; with the stored `case`, also that its
+    lines still fit the new period."""
+    data, limits = CaseInput.of(data), BenefitCase.LIMITS
     errors: dict[str, str] = {}
-    start, horizon = values.get("start_year"), values.get("horizon")
-    if not isinstance(start, int) or not 2000 <= start <= 2100:
+    start, horizon = data.start_year, data.horizon
+    if not isinstance(start, int) or not limits["year_min"] <= start <= limits["year_max"]:
         errors["start_year"] = _("Ange ett startår mellan 2000 och 2100.")
-    if not isinstance(horizon, int) or not 1 <= horizon <= calc.MAX_HORIZON:
-        errors["horizon"] = _("Ange en kalkylperiod på 1–%(max)d år.", max=calc.MAX_HORIZON)
-    rate = values.get("discount_rate")
-    if not isinstance(rate, Decimal) or not Decimal(0) <= rate <= Decimal("0.5"):
+    if not isinstance(horizon, int) or not 1 <= horizon <= limits["horizon_max"]:
+        errors["horizon"] = _("Ange en kalkylperiod på 1–%(max)d år.", max=limits["horizon_max"])
+    rate = data.discount_rate
+    if not isinstance(rate, Decimal) or not 0 <= rate <= Decimal(limits["discount_rate_percent_max"]) / 100:
         errors["discount_rate"] = _("Ange en kalkylränta mellan 0 och 50 %.")
-    hourly = values.get("hourly_cost")
-    if not isinstance(hourly, Decimal) or not Decimal(0) <= hourly <= Decimal(100000):
+    hourly = data.hourly_cost
+    if not isinstance(hourly, Decimal) or not 0 <= hourly <= limits["hourly_cost_max"]:
         errors["hourly_cost"] = _("Ange en timkostnad mellan 0 och 100 000 kr.")
     if not errors and case is not None:
         outside = [line for line in [*case.cost_lines, *case.benefits]
@@ -91,18 +180,17 @@ def save_case(ini, values: dict, actor, *, expected_version=None) -> BenefitCase
             errors["horizon"] = _("%(n)d rader ligger utanför den nya perioden %(a)d–%(b)d. Ändra "
                                   "eller ta bort dem först.", n=len(outside), a=start,
                                   b=start + horizon - 1)
-    if errors:
-        raise ServiceValidationError(errors)
-    before = fields_snapshot(case, CASE_FIELDS)
-    if case is None:
-        case = BenefitCase(initiative_id=ini.id, version=0)
-        db.session.add(case)
-    case.start_year, case.horizon, case.discount_rate, case.hourly_cost = start, horizon, rate, hourly
-    case.version += 1
-    case.updated_at = now()
-    _log("benefit_case", case, ini, before, CASE_FIELDS, actor)
-    db.session.flush()
-    return case
+    _raise(errors)
+
+
+def save_case(ini, data: CaseInput | Mapping, actor, *, expected_version=None) -> BenefitCase:
+    _require_edit(ini, actor)
+    data, case = CaseInput.of(data), get_case(ini.id)
+    return _save_event(
+        CASE_SAVE, case, actor=actor, expected_version=expected_version, initiative_id=ini.id,
+        create=lambda: BenefitCase(initiative_id=ini.id),
+        validate=lambda: validate_case(data, case),
+        apply={name: getattr(data, name) for name in CASE_FIELDS})
 
 
 def _years_errors(case: BenefitCase, first, last, errors: dict, required: bool = True) -> None:
@@ -127,46 +215,47 @@ def _money_error(value, name: str, errors: dict, label: str) -> None:
         errors[name] = _("%(label)s ska vara mellan 0 och 100 miljarder.", label=label)
 
 
-# --- cost lines -----------------------------------------------------------------------------
-
-def save_cost_line(ini, values: dict, actor, *, line: CostLine | None = None,
-                   expected_version=None) -> CostLine:
-    _require_edit(ini, actor)
+def _case_for_line(ini, key: str) -> BenefitCase:
+    """The case a cost line or benefit is added to; saving its basic figures comes first."""
     case = get_case(ini.id)
     if case is None:
-        raise ServiceValidationError({"category": _("Spara kalkylens grunduppgifter först.")})
-    if line is not None and line.case_id != case.id:
-        raise PermissionDenied()
-    if line is not None:
-        check_version(line.version, expected_version, ("cost_line", line.id))
+        raise ServiceValidationError({key: _("Spara kalkylens grunduppgifter först.")})
+    return case
+
+
+# --- cost lines -----------------------------------------------------------------------------
+
+def validate_cost_line(data: CostLineInput | Mapping, case: BenefitCase) -> None:
+    data = CostLineInput.of(data)
     errors: dict[str, str] = {}
-    check_texts(values, {"description": 300}, errors)
-    if values.get("category") not in COST_CATEGORIES:
+    check_texts({"description": data.description}, {"description": CostLine.LIMITS["description"]}, errors)
+    if data.category not in CostCategory.values():
         errors["category"] = _("Välj kostnadskategori.")
-    first = values.get("first_year")
-    last = values.get("last_year") if values.get("recurring") else first
-    _years_errors(case, first, last, errors)
-    amount, hours = values.get("amount"), values.get("hours")
+    _years_errors(case, *data.span, errors)
+    amount, hours = data.amount, data.hours
     if (amount is None) == (hours is None):
         errors["amount"] = _("Ange antingen belopp per år eller timmar per år.")
     _money_error(amount, "amount", errors, _("Beloppet"))
-    if hours is not None and not Decimal(0) <= hours <= Decimal(10**7):
+    if hours is not None and not 0 <= hours <= CostLine.LIMITS["hours_max"]:
         errors["hours"] = _("Antalet timmar kan inte vara negativt.")
-    if errors:
-        raise ServiceValidationError(errors)
-    before = fields_snapshot(line, COST_FIELDS)
-    if line is None:
-        line = CostLine(case=case, version=0)
-        db.session.add(line)
-    line.version += 1
-    line.category, line.recurring = values["category"], bool(values.get("recurring"))
-    line.description = (values.get("description") or "").strip() or None
-    line.first_year, line.last_year = first, last
-    line.amount, line.hours = amount, hours
-    line.hourly_cost = (values.get("hourly_cost") or case.hourly_cost) if hours is not None else None
-    _log("cost_line", line, ini, before, COST_FIELDS, actor)
-    db.session.flush()
-    return line
+    _raise(errors)
+
+
+def save_cost_line(ini, data: CostLineInput | Mapping, actor, *, line: CostLine | None = None,
+                   expected_version=None) -> CostLine:
+    _require_edit(ini, actor)
+    case = _case_for_line(ini, "category")
+    if line is not None and line.case_id != case.id:
+        raise PermissionDenied()
+    data = CostLineInput.of(data)
+    first, last = data.span
+    return _save_event(
+        COST_SAVE, line, actor=actor, expected_version=expected_version, initiative_id=ini.id,
+        create=lambda: CostLine(case=case), validate=lambda: validate_cost_line(data, case),
+        apply={"category": data.category, "recurring": bool(data.recurring),
+               "description": (data.description or "").strip() or None,
+               "first_year": first, "last_year": last, "amount": data.amount, "hours": data.hours,
+               "hourly_cost": (data.hourly_cost or case.hourly_cost) if data.hours is not None else None})
 
 
 def remove_cost_line(ini, line: CostLine, actor, *, expected_version) -> None:
@@ -185,98 +274,77 @@ def remove_cost_line(ini, line: CostLine, actor, *, expected_version) -> None:
 
 # --- benefits -------------------------------------------------------------------------------
 
-def parse_ramp_up(text: str | None) -> tuple[Decimal, ...]:
-    """"50; 80" → (0.5, 0.8). Raises ValueError on anything else."""
-    if not text or not text.strip():
-        return ()
-    shares = []
-    for part in text.replace(",", ".").replace(" ", "").split(";"):
-        if not part:
-            continue
-        value = Decimal(part.rstrip("%"))
-        if not Decimal(0) <= value <= Decimal(100):
-            raise ValueError(part)
-        shares.append(value / 100)
-    return tuple(shares)
-
-
-def save_benefit(ini, values: dict, actor, *, benefit: Benefit | None = None,
-                 expected_version=None) -> Benefit:
-    _require_edit(ini, actor)
-    case = get_case(ini.id)
-    if case is None:
-        raise ServiceValidationError({"title": _("Spara kalkylens grunduppgifter först.")})
-    if benefit is not None:
-        if benefit.initiative_id != ini.id:
-            raise PermissionDenied()
-        check_version(benefit.version, expected_version, ("benefit", benefit.id))
+def validate_benefit(data: BenefitInput | Mapping, case: BenefitCase) -> None:
+    """Every rule of a benefit at once (writes nothing); raises ServiceValidationError."""
+    data = BenefitInput.of(data)
     errors: dict[str, str] = {}
-    check_texts(values, BENEFIT_TEXT_LIMITS, errors)
-    kind = values.get("kind")
-    if not (values.get("title") or "").strip():
+    check_texts(data.as_dict(), BENEFIT_TEXT_LIMITS, errors)
+    kind = data.kind
+    if not (data.title or "").strip():
         errors["title"] = _("Ange en rubrik för nyttan.")
-    if kind not in calc.BENEFIT_TYPES:
+    if kind not in BenefitKind.values():
         errors["kind"] = _("Välj typ av nytta.")
     for name, allowed, message in (
-            ("beneficiary", BENEFICIARIES, _("Välj vem nyttan kommer till del.")),
-            ("direction", DIRECTIONS, _("Välj om högre eller lägre är bättre.")),
-            ("frequency", FREQUENCIES, _("Välj mätfrekvens.")),
-            ("certainty", CERTAINTIES, _("Välj säkerhet."))):
-        if values.get(name) not in allowed:
+            ("beneficiary", Beneficiary, _("Välj vem nyttan kommer till del.")),
+            ("direction", Direction, _("Välj om högre eller lägre är bättre.")),
+            ("frequency", Frequency, _("Välj mätfrekvens.")),
+            ("certainty", Certainty, _("Välj säkerhet."))):
+        if getattr(data, name) not in allowed.values():
             errors[name] = message
     if kind == calc.QUALITATIVE:
-        if not (values.get("indicator") or "").strip():
+        if not (data.indicator or "").strip():
             errors["indicator"] = _("En kvalitativ nytta behöver en indikator.")
-        _years_errors(case, values.get("first_year"), values.get("last_year"), errors,
-                      required=False)
+        _years_errors(case, data.first_year, data.last_year, errors, required=False)
     else:
-        _years_errors(case, values.get("first_year"), values.get("last_year"), errors)
-    if kind in (calc.FINANCIAL, calc.NEGATIVE) and values.get("amount") is None:
+        _years_errors(case, data.first_year, data.last_year, errors)
+    if kind in (calc.FINANCIAL, calc.NEGATIVE) and data.amount is None:
         errors["amount"] = _("Ange belopp per år.")
-    _money_error(values.get("amount"), "amount", errors, _("Beloppet"))
+    _money_error(data.amount, "amount", errors, _("Beloppet"))
     if kind == calc.REALLOCATION:
         for name, message in (("volume", _("Ange volym per år (antal ärenden, tillfällen …).")),
                               ("minutes_saved", _("Ange sparade minuter per tillfälle."))):
-            value = values.get(name)
+            value = getattr(data, name)
             if value is None:
                 errors[name] = message
             elif value < 0:
                 errors[name] = _("Värdet kan inte vara negativt.")
-    share = values.get("realisation_share")
-    if share is None:
-        values["realisation_share"] = share = Decimal(100)
-    if not Decimal(0) <= share <= Decimal(100):
+    if not 0 <= data.realisation_share <= Benefit.LIMITS["share_percent_max"]:
         errors["realisation_share"] = _("Realiseringsgraden ska vara 0–100 %.")
     try:
-        parse_ramp_up(values.get("ramp_up"))
+        parse_ramp_up(data.ramp_up)
     except (ValueError, ArithmeticError):
         errors["ramp_up"] = _("Skriv andelar i procent 0–100 åtskilda med semikolon, t.ex. 50; 80.")
-    if (values.get("baseline_date") and values.get("target_date")
-            and values["target_date"] < values["baseline_date"]):
+    if data.baseline_date and data.target_date and data.target_date < data.baseline_date:
         errors["target_date"] = _("Måldatum kan inte vara före datum för utgångsläget.")
-    if errors:
-        raise ServiceValidationError(errors)
-    before = fields_snapshot(benefit, BENEFIT_FIELDS)
-    moment = now()
-    if benefit is None:
-        benefit = Benefit(initiative_id=ini.id, case=case, version=0, created_at=moment)
-        db.session.add(benefit)
-    for name in BENEFIT_FIELDS:
-        value = values.get(name)
-        setattr(benefit, name, (value.strip() or None) if isinstance(value, str) else value)
-    if benefit.last_year is None and benefit.first_year is not None:
-        benefit.last_year = benefit.first_year
-    if kind == calc.REALLOCATION and benefit.hourly_cost is None:
-        benefit.hourly_cost = case.hourly_cost
-    if kind not in (calc.FINANCIAL, calc.NEGATIVE):
-        benefit.amount = None
-    if kind != calc.REALLOCATION:
-        benefit.volume = benefit.minutes_saved = benefit.hourly_cost = None
-    benefit.version += 1
-    benefit.updated_at = moment
-    _log("benefit", benefit, ini, before, BENEFIT_FIELDS, actor)
-    db.session.flush()
-    return benefit
+    _raise(errors)
+
+
+def _benefit_values(data: BenefitInput, case: BenefitCase) -> dict:
+    """The stored values: text trimmed, the last year defaulting to the first, and only the
+    figures the kind of benefit is calculated from."""
+    values = stripped(data.as_dict(), BENEFIT_FIELDS)
+    if values["last_year"] is None and values["first_year"] is not None:
+        values["last_year"] = values["first_year"]
+    if data.kind == calc.REALLOCATION and values["hourly_cost"] is None:
+        values["hourly_cost"] = case.hourly_cost
+    if data.kind not in (calc.FINANCIAL, calc.NEGATIVE):
+        values["amount"] = None
+    if data.kind != calc.REALLOCATION:
+        values["volume"] = values["minutes_saved"] = values["hourly_cost"] = None
+    return values
+
+
+def save_benefit(ini, data: BenefitInput | Mapping, actor, *, benefit: Benefit | None = None,
+                 expected_version=None) -> Benefit:
+    _require_edit(ini, actor)
+    case = _case_for_line(ini, "title")
+    if benefit is not None and benefit.initiative_id != ini.id:
+        raise PermissionDenied()
+    data, moment = BenefitInput.of(data), now()
+    return _save_event(
+        BENEFIT_SAVE, benefit, actor=actor, expected_version=expected_version, initiative_id=ini.id,
+        at=moment, create=lambda: Benefit(initiative_id=ini.id, case=case, created_at=moment),
+        validate=lambda: validate_benefit(data, case), apply=_benefit_values(data, case))
 
 
 # --- the calculation ------------------------------------------------------------------------

@@ -8,15 +8,8 @@ from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.benefits import services
-from portfolio.benefits.forms import (
-    BENEFICIARY_LABELS,
-    BENEFIT_KIND_LABELS,
-    COST_CATEGORY_LABELS,
-    BenefitForm,
-    CaseForm,
-    CostLineForm,
-)
-from portfolio.benefits.models import Benefit, CostLine
+from portfolio.benefits.forms import BenefitForm, CaseForm, CostLineForm
+from portfolio.benefits.models import Beneficiary, Benefit, BenefitKind, CostCategory, CostLine
 from portfolio.forms_base import BaseForm
 from portfolio.initiatives.loading import load_initiative
 from portfolio.transactions import transaction
@@ -46,8 +39,8 @@ def _render_case(ini, status: int = 200, case_form=None, cost_form=None):
     return render_template(
         "benefits/case.html", ini=ini, case=case, result=result,
         case_form=case_form or _case_form(ini, case), cost_form=cost_form or CostLineForm(),
-        categories=COST_CATEGORY_LABELS, kinds=BENEFIT_KIND_LABELS,
-        beneficiaries=BENEFICIARY_LABELS, planned=services.planned_per_year,
+        categories=CostCategory.labels(), kinds=BenefitKind.labels(),
+        beneficiaries=Beneficiary.labels(), planned=services.planned_per_year,
         can_edit=permissions.can_edit_initiative(current_user, ini) and not ini.archived), status
 
 
@@ -57,7 +50,7 @@ def case(initiative_id: int):
     if not (form := CaseForm()).is_submitted():
         return _render_case(ini)
     ini = load_initiative(initiative_id, edit=True)
-    return run_form(form, lambda: services.save_case(ini, form.values(), current_user,
+    return run_form(form, lambda: services.save_case(ini, form.to_input(), current_user,
                                                      expected_version=form.version.data),
                     success=_("Kalkylens grunduppgifter är sparade."),
                     redirect_to=lambda _: url_for(".case", initiative_id=ini.id),
@@ -68,7 +61,7 @@ def case(initiative_id: int):
 def add_cost(initiative_id: int):
     ini = load_initiative(initiative_id, edit=True)
     form = CostLineForm()
-    return run_form(form, lambda: services.save_cost_line(ini, form.values(), current_user),
+    return run_form(form, lambda: services.save_cost_line(ini, form.to_input(), current_user),
                     success=_("Kostnaden är tillagd."),
                     redirect_to=lambda _: url_for(".case", initiative_id=ini.id) + "#costs",
                     render=lambda status: _render_case(ini, status, cost_form=form))
@@ -78,12 +71,8 @@ def add_cost(initiative_id: int):
 def edit_cost(initiative_id: int, line_id: int):
     ini = load_initiative(initiative_id, edit=True)
     line = load_child(CostLine, line_id, ini)
-    form = CostLineForm(data={
-        "category": line.category, "recurring": "lopande" if line.recurring else "engang",
-        "description": line.description, "first_year": line.first_year,
-        "last_year": line.last_year, "amount": line.amount, "hours": line.hours,
-        "hourly_cost": line.hourly_cost, "version": line.version})
-    return run_form(form, lambda: services.save_cost_line(ini, form.values(), current_user, line=line,
+    form = CostLineForm(data=CostLineForm.from_model(line))
+    return run_form(form, lambda: services.save_cost_line(ini, form.to_input(), current_user, line=line,
                                                           expected_version=form.version.data),
                     success=_("Kostnaden är sparad."),
                     redirect_to=lambda _: url_for(".case", initiative_id=ini.id) + "#costs",
@@ -111,7 +100,7 @@ def _benefit_form(ini, benefit: Benefit | None):
     form = BenefitForm(obj=benefit)
     if benefit is None and not form.is_submitted():
         form.realisation_share.data = Decimal(100)
-    return run_form(form, lambda: services.save_benefit(ini, form.values(), current_user,
+    return run_form(form, lambda: services.save_benefit(ini, form.to_input(), current_user,
                                                         benefit=benefit,
                                                         expected_version=form.version.data),
                     success=_("Nyttan är sparad."),

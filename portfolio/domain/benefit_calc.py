@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
+from portfolio.numbers import parse_shares
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 ORE = Decimal("0.01")
@@ -179,10 +181,15 @@ def _calculate(horizon: int, rate: Decimal, costs: list[CostLine],
     )
 
 
+RAMP_UP_LOCALE = "sv"   # how a ramp-up is written and stored, whatever the reader's language
+
+
 def parse_ramp_up(text: str | None) -> tuple[Decimal, ...]:
-    """"50; 80" → (0.5, 0.8): shares of full benefit for the first years."""
-    return tuple(Decimal(p.strip().replace(",", ".").rstrip("%")) / 100
-                 for p in (text or "").split(";") if p.strip())
+    """"50; 80" → (0.5, 0.8): shares of full benefit for the first years, each 0–100 %.
+    Strict: raises ValueError on anything else (the service validates input with it, and the
+    calculation reads stored text with it, so what was accepted is what is calculated). Read
+    the same way in every language (decimal comma or point), without Flask."""
+    return parse_shares(text, locale=RAMP_UP_LOCALE)
 
 
 # Stored benefit parameters: (kind, first year, last year, amount, volume, minutes saved, hourly

@@ -5,10 +5,17 @@ from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaFie
 from wtforms.validators import Length, Optional
 
 from portfolio.forms_base import BaseForm
+from portfolio.needs.models import Dpia, NeedsAnalysis, YesNo
+from portfolio.needs.services import NeedsInput
 from portfolio.programme.services import current_programme
 
-TEXT = dict(validators=[Optional(), Length(max=10000, message=_l("Högst %(max)d tecken."))])
-YES_NO = [("ja", _l("Ja")), ("nej", _l("Nej"))]
+TEXT = dict(validators=[Optional(), Length(max=NeedsAnalysis.LIMITS["problem"],
+                                           message=_l("Högst %(max)d tecken."))])
+YES_NO = YesNo.choices()
+_AS_BOOL = {YesNo.YES.value: True, YesNo.NO.value: False}
+PLAIN_FIELDS = ("problem", "target_groups", "needs_capture", "involvement_who", "involvement_how",
+                "involvement_when", "inclusion_how", "current_state", "desired_state", "alternatives",
+                "architecture", "tech_debt", "infosec_class", "dpia_needed")
 
 # The page's sections, in order: the form and the read-only view both follow them.
 SECTIONS = (
@@ -46,8 +53,7 @@ class NeedsAnalysisForm(BaseForm):
     personal_data = RadioField(_l("Behandlas personuppgifter?"), choices=YES_NO,
                                validators=[Optional()])
     dpia_needed = SelectField(_l("Behövs en konsekvensbedömning (DPIA)?"), choices=[
-        ("", _l("– Välj –")), ("ja", _l("Ja")), ("nej", _l("Nej")), ("utreds", _l("Utreds"))],
-        validators=[Optional()])
+        ("", _l("– Välj –")), *Dpia.choices()], validators=[Optional()])
     version = HiddenField()
 
     def setup(self) -> NeedsAnalysisForm:
@@ -56,26 +62,22 @@ class NeedsAnalysisForm(BaseForm):
         return self
 
     def values(self) -> dict:
-        def yes_no(field):
-            return {"ja": True, "nej": False}.get(field.data)
-        data = {name: getattr(self, name).data for name in (
-            "problem", "target_groups", "needs_capture", "involvement_who", "involvement_how",
-            "involvement_when", "inclusion_how", "current_state", "desired_state", "alternatives",
-            "architecture", "tech_debt", "infosec_class", "dpia_needed")}
-        data["inclusion_considered"] = yes_no(self.inclusion_considered)
-        data["personal_data"] = yes_no(self.personal_data)
+        """The answers as the service reads them (also what the checklist is judged on)."""
+        data = {name: getattr(self, name).data for name in PLAIN_FIELDS}
+        data["inclusion_considered"] = _AS_BOOL.get(self.inclusion_considered.data)
+        data["personal_data"] = _AS_BOOL.get(self.personal_data.data)
         return data
+
+    def to_input(self) -> NeedsInput:
+        return NeedsInput(**self.values())
 
     @staticmethod
     def from_model(analysis) -> dict:
         if analysis is None:
             return {}
         def yes_no(value):
-            return None if value is None else ("ja" if value else "nej")
-        data = {c: getattr(analysis, c) for c in (
-            "problem", "target_groups", "needs_capture", "involvement_who", "involvement_how",
-            "involvement_when", "inclusion_how", "current_state", "desired_state", "alternatives",
-            "architecture", "tech_debt", "infosec_class", "dpia_needed", "version")}
+            return None if value is None else (YesNo.YES.value if value else YesNo.NO.value)
+        data = {c: getattr(analysis, c) for c in (*PLAIN_FIELDS, "version")}
         data["inclusion_considered"] = yes_no(analysis.inclusion_considered)
         data["personal_data"] = yes_no(analysis.personal_data)
         return data

@@ -1,27 +1,66 @@
-"""Save the needs analysis as a draft or mark it complete (then required fields are enforced)."""
+"""Save the needs analysis as a draft or mark it complete (then required fields are enforced).
+
+`save` takes a typed `NeedsInput` (the form's `to_input()`, the API's loaded body), validates it
+with every problem at once (`validate_needs`) and applies it through the one versioned save; the
+caller's `transaction()` commits."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
 
 from flask_babel import gettext as _
 
 from portfolio.auth import permissions
-from portfolio.changelog.services import fields_snapshot, now, record_changes
+from portfolio.changelog.services import now
+from portfolio.changelog.versioned import Versioned
 from portfolio.extensions import db
 from portfolio.needs import requirements
-from portfolio.needs.models import COMPLETE, DRAFT, NeedsAnalysis
+from portfolio.needs.models import COMPLETE, DPIA_CHOICES, DRAFT, TEXT_FIELDS, NeedsAnalysis  # noqa: F401
 from portfolio.programme.services import current_programme
-from portfolio.text_rules import check_texts, check_version
+from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "needs_analysis"
-TEXT_FIELDS = ("problem", "target_groups", "needs_capture", "involvement_who", "involvement_how",
-               "inclusion_how", "current_state", "desired_state", "alternatives", "architecture",
-               "tech_debt")
-FIELDS = (*TEXT_FIELDS, "involvement_when", "inclusion_considered", "infosec_class",
-          "personal_data", "dpia_needed", "status")
-DPIA_CHOICES = ("ja", "nej", "utreds")
+VALUE_FIELDS = (*TEXT_FIELDS, "involvement_when", "inclusion_considered", "infosec_class",
+                "personal_data", "dpia_needed")
+FIELDS = (*VALUE_FIELDS, "status")
 REQUIRED_WHEN_COMPLETE = requirements.REQUIRED_FIELDS   # the rules: needs.requirements
-TEXT_MAX = 10000
+TEXT_MAX = NeedsAnalysis.LIMITS["problem"]              # alias for older imports
+NEEDS_SAVE = Versioned(ENTITY, FIELDS, created_when_empty="status")
+
+
+@dataclass(frozen=True)
+class NeedsInput:
+    """What a needs analysis is saved from; every answer may be missing in a draft."""
+
+    problem: str | None = None
+    target_groups: str | None = None
+    needs_capture: str | None = None
+    involvement_who: str | None = None
+    involvement_how: str | None = None
+    inclusion_how: str | None = None
+    current_state: str | None = None
+    desired_state: str | None = None
+    alternatives: str | None = None
+    architecture: str | None = None
+    tech_debt: str | None = None
+    involvement_when: date | None = None
+    inclusion_considered: bool | None = None
+    infosec_class: str | None = None
+    personal_data: bool | None = None
+    dpia_needed: str | None = None
+
+    @classmethod
+    def of(cls, values: NeedsInput | Mapping) -> NeedsInput:
+        """The input itself, or one made from a mapping of field → value (other keys ignored)."""
+        if isinstance(values, cls):
+            return values
+        return cls(**{f.name: values.get(f.name) for f in fields(cls)})
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in VALUE_FIELDS}
 
 
 def get(initiative_id: int) -> NeedsAnalysis | None:
@@ -29,9 +68,11 @@ def get(initiative_id: int) -> NeedsAnalysis | None:
         NeedsAnalysis.initiative_id == initiative_id))
 
 
-def _validate(values: dict, complete: bool) -> None:
+def validate_needs(data: NeedsInput | Mapping, complete: bool) -> None:
+    """Every rule at once (writes nothing); marking complete also needs the required answers."""
+    values = NeedsInput.of(data).as_dict()
     errors: dict[str, str] = {}
-    check_texts(values, dict.fromkeys(TEXT_FIELDS, TEXT_MAX), errors)
+    check_texts(values, {name: NeedsAnalysis.LIMITS[name] for name in TEXT_FIELDS}, errors)
     infosec_codes = {c.code for c in current_programme().infosec_classes}
     if values.get("infosec_class") and values["infosec_class"] not in infosec_codes:
         errors["infosec_class"] = _("Välj en av informationssäkerhetsklasserna.")
@@ -44,30 +85,19 @@ def _validate(values: dict, complete: bool) -> None:
         raise ServiceValidationError(errors)
 
 
-def save(ini, values: dict, actor, *, complete: bool, expected_version) -> NeedsAnalysis:
+def save(ini, data: NeedsInput | Mapping, actor, *, complete: bool, expected_version) -> NeedsAnalysis:
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
-    analysis = get(ini.id)
-    if analysis is not None:
-        check_version(analysis.version, expected_version, (ENTITY, analysis.id))
-    _validate(values, complete)
-    before = fields_snapshot(analysis, FIELDS)
+    data = NeedsInput.of(data)
     moment = now()
-    if analysis is None:
-        analysis = NeedsAnalysis(initiative_id=ini.id, version=0)
-        db.session.add(analysis)
-    for name in FIELDS[:-1]:
-        value = values.get(name)
-        setattr(analysis, name, None if value == "" else value)
-    analysis.status = COMPLETE if complete else DRAFT
-    analysis.completed_at = moment if complete else None
-    after = fields_snapshot(analysis, FIELDS)
-    if after != before:
-        analysis.version += 1
-        analysis.updated_at = moment
-        db.session.flush()
-        record_changes(entity_type=ENTITY, entity_id=analysis.id, initiative_id=ini.id,
-                       action="update" if before["status"] else "create", before=before,
-                       after=after, user_id=actor.id, at=moment)
-    db.session.flush()
-    return analysis
+
+    def apply(analysis: NeedsAnalysis) -> None:
+        for name, value in data.as_dict().items():
+            setattr(analysis, name, None if value == "" else value)
+        analysis.status = COMPLETE if complete else DRAFT
+        analysis.completed_at = moment if complete else None
+
+    return NEEDS_SAVE.save(
+        get(ini.id), actor=actor, expected_version=expected_version, initiative_id=ini.id,
+        at=moment, create=lambda: NeedsAnalysis(initiative_id=ini.id),
+        validate=lambda: validate_needs(data, complete), apply=apply)

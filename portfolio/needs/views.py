@@ -36,7 +36,7 @@ def edit(initiative_id: int):
     form = NeedsAnalysisForm(data=NeedsAnalysisForm.from_model(analysis)).setup()
     complete = request.form.get("action") == "complete"
     return run_form(
-        form, lambda: services.save(ini, form.values(), current_user, complete=complete,
+        form, lambda: services.save(ini, form.to_input(), current_user, complete=complete,
                                     expected_version=form.version.data),
         success=_("Behovsanalysen är markerad som klar.") if complete else _("Utkastet är sparat."),
         redirect_to=lambda _: url_for(".edit", initiative_id=ini.id),

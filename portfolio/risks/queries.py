@@ -58,6 +58,12 @@ class RiskOverview:
         return risk_scale.band_for(score, self.bands)
 
 
+def risks_of(initiative_id: int) -> list[Risk]:
+    """An initiative's risks and opportunities in the order they were added (the API's list)."""
+    return list(db.session.scalars(db.select(Risk).where(Risk.initiative_id == initiative_id)
+                                   .order_by(Risk.id)))
+
+
 def overview(initiative_id: int) -> RiskOverview:
     scale = current_programme().risk
     risks = list(db.session.scalars(db.select(Risk).where(Risk.initiative_id == initiative_id)

@@ -8,8 +8,8 @@ from portfolio.auth import permissions
 from portfolio.initiatives.loading import load_initiative
 from portfolio.programme.services import current_programme
 from portfolio.risks import queries, services
-from portfolio.risks.forms import KIND_LABELS, STATUS_LABELS, NoRisksForm, RiskForm
-from portfolio.risks.models import Risk
+from portfolio.risks.forms import NoRisksForm, RiskForm
+from portfolio.risks.models import Risk, RiskKind, RiskStatus
 from portfolio.viewkit import load_child, login_required_for, run_form
 
 bp = Blueprint("risks", __name__, template_folder="templates")
@@ -25,8 +25,8 @@ def _render_index(ini, status: int = 200, no_risks_form=None):
         reason=assessment.reason if assessment else None)
     return render_template(
         "risks/index.html", ini=ini, ov=queries.overview(ini.id), assessment=assessment,
-        no_risks_form=form, scale=current_programme().risk, kinds=KIND_LABELS,
-        statuses=STATUS_LABELS, categories={c.code: c.name for c in current_programme().risk_categories},
+        no_risks_form=form, scale=current_programme().risk, kinds=RiskKind.labels(),
+        statuses=RiskStatus.labels(), categories={c.code: c.name for c in current_programme().risk_categories},
         can_edit=permissions.can_edit_initiative(current_user, ini) and not ini.archived), status
 
 
@@ -59,11 +59,11 @@ def _render_form(ini, form: RiskForm, risk: Risk | None, status: int = 200):
 def _risk_form(ini, risk: Risk | None):
     form = RiskForm(obj=risk).setup()
     return run_form(form, lambda: services.save_risk(
-        ini, form.values(), current_user, risk=risk, expected_version=form.version.data),
+        ini, form.to_input(), current_user, risk=risk, expected_version=form.version.data),
         success=_("Risken är sparad."),
         redirect_to=lambda _: url_for(".index", initiative_id=ini.id),
         render=lambda status: _render_form(ini, form, risk, status),
-        check=lambda: services.validate_risk(form.values()))
+        check=lambda: services.validate_risk(form.to_input()))
 
 
 @bp.route("/<int:initiative_id>/risks/new", methods=["GET", "POST"])

@@ -11,11 +11,11 @@ from portfolio.api.blueprint import Blueprint
 from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version, get_or_404
 from portfolio.api.errors import api_abort
 from portfolio.api.fields import ExactDecimal, Money, SmallInt, StrictSchema, Text, Timestamp, Year
-from portfolio.api.resources._parts import BASE, refreshed, version_field
+from portfolio.api.resources._parts import BASE, create_child, refreshed, save_child, save_single, version_field
 from portfolio.api.resources.initiatives import load
 from portfolio.benefits import services as benefit_services
-from portfolio.benefits.models import COST_CATEGORIES, BenefitCase, CostLine
-from portfolio.domain import benefit_calc as calc
+from portfolio.benefits.models import BenefitCase, CostCategory, CostLine
+from portfolio.benefits.services import CaseInput, CostLineInput
 
 blp = Blueprint("api_benefit_case", __name__, description="Nyttokalkyl.")
 
@@ -34,9 +34,9 @@ class CostLineOut(ma.Schema):
 
 
 class CostLineIn(StrictSchema):
-    category = fields.String(required=True, validate=validate.OneOf(tuple(COST_CATEGORIES)))
+    category = fields.String(required=True, validate=validate.OneOf(CostCategory.values()))
     recurring = fields.Boolean(load_default=False)
-    description = Text(300, load_default=None)
+    description = Text(CostLine.LIMITS["description"], load_default=None)
     first_year = Year(required=True)
     last_year = Year(load_default=None, allow_none=True)
     amount = Money(load_default=None, allow_none=True)
@@ -74,7 +74,7 @@ class BenefitCaseOut(ma.Schema):
 
 class BenefitCaseIn(StrictSchema):
     start_year = Year(required=True)
-    horizon = SmallInt(1, calc.MAX_HORIZON, required=True)
+    horizon = SmallInt(1, BenefitCase.LIMITS["horizon_max"], required=True)
     discount_rate = ExactDecimal(4, 1, minimum=0, required=True, metadata={"example": "0.0300"})
     hourly_cost = Money(required=True)
     version = version_field()
@@ -102,12 +102,8 @@ def get_case(initiative_id: int):
 @blp.response(200, BenefitCaseOut)
 def put_case(data, initiative_id: int):
     """Spara kalkylens grunduppgifter; version krävs när kalkylen redan finns"""
-    ini = load(initiative_id)
-    existing = benefit_services.get_case(initiative_id)
-    expected = expected_version(data, required=existing is not None)
-    case = call_service(benefit_services.save_case, ini, data, current_user, expected=expected,
-                        current=existing and refreshed(BenefitCase, existing.id, BenefitCaseOut()))
-    return case, 200, etag(case.version)
+    return save_single(benefit_services.save_case, load(initiative_id), benefit_services.get_case(initiative_id),
+                       data, schema=BenefitCaseOut(), to_input=CaseInput.of)
 
 
 @blp.route(f"{BASE}/benefit-case/cost-lines", methods=["POST"])
@@ -115,10 +111,7 @@ def put_case(data, initiative_id: int):
 @blp.response(201, CostLineOut)
 def create_cost_line(data, initiative_id: int):
     """Lägg till en kostnadsrad"""
-    ini = load(initiative_id)
-    data.pop("version", None)
-    line = call_service(benefit_services.save_cost_line, ini, data, current_user)
-    return line, 201, etag(line.version)
+    return create_child(benefit_services.save_cost_line, load(initiative_id), data, to_input=CostLineInput.of)
 
 
 @blp.route(f"{BASE}/benefit-case/cost-lines/<int:line_id>")
@@ -137,12 +130,9 @@ def get_cost_line(initiative_id: int, line_id: int):
 def put_cost_line(data, initiative_id: int, line_id: int):
     """Ersätt en kostnadsrad; kräver version"""
     ini = load(initiative_id)
-    line = _line_or_404(initiative_id, line_id)
-    expected = expected_version(data)
-    line = call_service(benefit_services.save_cost_line, ini, data, current_user, line=line,
-                        expected=expected,
-                        current=refreshed(CostLine, line.id, CostLineOut()))
-    return line, 200, etag(line.version)
+    return save_child(benefit_services.save_cost_line, ini, _line_or_404(initiative_id, line_id), data,
+                      keyword="line", fields_=benefit_services.COST_FIELDS, schema=CostLineOut(), patch=False,
+                      to_input=CostLineInput.of)
 
 
 @blp.route(f"{BASE}/benefit-case/cost-lines/<int:line_id>", methods=["DELETE"])

@@ -9,20 +9,15 @@ from marshmallow import fields, validate
 from portfolio.api.blueprint import Blueprint
 from portfolio.api.common import VERSIONED_WRITE, call_service, etag
 from portfolio.api.fields import Day, ExactDecimal, Money, StrictSchema, Text, Timestamp, Year, patch_schema
-from portfolio.api.resources._parts import BASE, child_of, save_child, version_field
+from portfolio.api.resources._parts import BASE, child_of, create_child, save_child, version_field
 from portfolio.api.resources.initiatives import load
+from portfolio.benefits import queries as benefit_queries
 from portfolio.benefits import services as benefit_services
-from portfolio.benefits.models import (
-    BENEFICIARIES,
-    CERTAINTIES,
-    DIRECTIONS,
-    FREQUENCIES,
-    Benefit,
-)
-from portfolio.domain import benefit_calc as calc
-from portfolio.extensions import db
+from portfolio.benefits.models import Beneficiary, Benefit, BenefitKind, Certainty, Direction, Frequency
+from portfolio.benefits.services import BenefitInput
 from portfolio.followups import services as followup_services
-from portfolio.followups.models import Measurement
+
+LIMITS = Benefit.LIMITS
 
 blp = Blueprint("api_benefits", __name__, description="Nyttor och mätningar.")
 
@@ -60,20 +55,20 @@ class BenefitOut(ma.Schema):
 
 
 class BenefitIn(StrictSchema):
-    title = Text(200, required=True, allow_none=False)
-    kind = fields.String(required=True, validate=validate.OneOf(calc.BENEFIT_TYPES))
-    beneficiary = fields.String(required=True, validate=validate.OneOf(BENEFICIARIES))
-    indicator = Text(300, load_default=None)
-    unit = Text(50, load_default=None)
-    direction = fields.String(load_default="hogre", validate=validate.OneOf(DIRECTIONS))
-    data_source = Text(300, load_default=None)
+    title = Text(LIMITS["title"], required=True, allow_none=False)
+    kind = fields.String(required=True, validate=validate.OneOf(BenefitKind.values()))
+    beneficiary = fields.String(required=True, validate=validate.OneOf(Beneficiary.values()))
+    indicator = Text(LIMITS["indicator"], load_default=None)
+    unit = Text(LIMITS["unit"], load_default=None)
+    direction = fields.String(load_default=Direction.HIGHER.value, validate=validate.OneOf(Direction.values()))
+    data_source = Text(LIMITS["data_source"], load_default=None)
     baseline = ExactDecimal(4, 12, load_default=None, allow_none=True)
     baseline_date = Day(load_default=None, allow_none=True)
     target = ExactDecimal(4, 12, load_default=None, allow_none=True)
     target_date = Day(load_default=None, allow_none=True)
-    frequency = fields.String(load_default="ar", validate=validate.OneOf(FREQUENCIES))
-    certainty = fields.String(load_default="trolig", validate=validate.OneOf(CERTAINTIES))
-    owner = Text(200, load_default=None)
+    frequency = fields.String(load_default=Frequency.YEARLY.value, validate=validate.OneOf(Frequency.values()))
+    certainty = fields.String(load_default=Certainty.LIKELY.value, validate=validate.OneOf(Certainty.values()))
+    owner = Text(LIMITS["owner"], load_default=None)
     first_year = Year(load_default=None, allow_none=True)
     last_year = Year(load_default=None, allow_none=True)
     amount = Money(load_default=None, allow_none=True)
@@ -81,8 +76,8 @@ class BenefitIn(StrictSchema):
     minutes_saved = ExactDecimal(2, 10, minimum=0, load_default=None, allow_none=True)
     hourly_cost = Money(load_default=None, allow_none=True)
     realisation_share = ExactDecimal(2, 3, minimum=0, load_default=None, allow_none=True)
-    ramp_up = Text(100, load_default=None)
-    comment = Text(5000, load_default=None)
+    ramp_up = Text(LIMITS["ramp_up"], load_default=None)
+    comment = Text(LIMITS["comment"], load_default=None)
     version = version_field()
 
 
@@ -112,8 +107,7 @@ class MeasurementIn(StrictSchema):
 def list_benefits(initiative_id: int):
     """Initiativets nyttor"""
     load(initiative_id)
-    return db.session.scalars(db.select(Benefit).where(Benefit.initiative_id == initiative_id)
-                              .order_by(Benefit.id)).all()
+    return benefit_queries.benefits_of(initiative_id)
 
 
 @blp.route(f"{BASE}/benefits", methods=["POST"])
@@ -121,10 +115,7 @@ def list_benefits(initiative_id: int):
 @blp.response(201, BenefitOut)
 def create_benefit(data, initiative_id: int):
     """Lägg till en nytta (kräver en nyttokalkyl)"""
-    ini = load(initiative_id)
-    data.pop("version", None)
-    benefit = call_service(benefit_services.save_benefit, ini, data, current_user)
-    return benefit, 201, etag(benefit.version)
+    return create_child(benefit_services.save_benefit, load(initiative_id), data, to_input=BenefitInput.of)
 
 
 @blp.route(f"{BASE}/benefits/<int:benefit_id>")
@@ -138,7 +129,8 @@ def get_benefit(initiative_id: int, benefit_id: int):
 def _save_benefit(data, initiative_id, benefit_id, *, patch: bool):
     ini = load(initiative_id)
     return save_child(benefit_services.save_benefit, ini, child_of(Benefit, ini, benefit_id), data,
-                      keyword="benefit", fields_=benefit_services.BENEFIT_FIELDS, schema=BenefitOut(), patch=patch)
+                      keyword="benefit", fields_=benefit_services.BENEFIT_FIELDS, schema=BenefitOut(), patch=patch,
+                      to_input=BenefitInput.of)
 
 
 @blp.route(f"{BASE}/benefits/<int:benefit_id>", methods=["PUT"])
@@ -164,8 +156,7 @@ def patch_benefit(data, initiative_id: int, benefit_id: int):
 def list_measurements(initiative_id: int, benefit_id: int):
     """Mätningar av en nytta, äldst först"""
     benefit = child_of(Benefit, load(initiative_id), benefit_id)
-    return db.session.scalars(db.select(Measurement).where(Measurement.benefit_id == benefit.id)
-                              .order_by(Measurement.measured_on, Measurement.id)).all()
+    return benefit_queries.measurements_of(benefit.id)
 
 
 @blp.route(f"{BASE}/benefits/<int:benefit_id>/measurements", methods=["POST"])

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_login import current_user
 from marshmallow import fields, validate
 
 from portfolio.api.blueprint import Blueprint
-from portfolio.api.common import VERSIONED_WRITE, call_service, etag
+from portfolio.api.common import VERSIONED_WRITE, etag
 from portfolio.api.fields import Day, SmallInt, StrictSchema, Text, Timestamp, patch_schema
-from portfolio.api.resources._parts import BASE, child_of, save_child, version_field
+from portfolio.api.resources._parts import BASE, child_of, create_child, save_child, version_field
 from portfolio.api.resources.initiatives import load
-from portfolio.extensions import db
+from portfolio.risks import queries as risk_queries
 from portfolio.risks import services as risk_services
-from portfolio.risks.models import KINDS, Risk
-from portfolio.risks.models import STATUSES as RISK_STATUSES
+from portfolio.risks.models import SCALE_MAX, SCALE_MIN, Risk, RiskKind, RiskStatus
+from portfolio.risks.services import RiskInput
 
 blp = Blueprint("api_risks", __name__, description="Risker.")
 
@@ -43,21 +42,24 @@ class RiskOut(ma.Schema):
     updated_at = Timestamp()
 
 
+LIMITS = Risk.LIMITS
+
+
 class RiskIn(StrictSchema):
-    title = Text(200, required=True, allow_none=False)
-    kind = fields.String(load_default="risk", validate=validate.OneOf(KINDS))
-    category = Text(32, required=True, allow_none=False)
-    cause = Text(5000, load_default=None)
-    event = Text(5000, load_default=None)
-    consequence_text = Text(5000, load_default=None)
-    probability = SmallInt(1, 5, required=True)
-    consequence = SmallInt(1, 5, required=True)
-    mitigation = Text(5000, load_default=None)
-    owner = Text(200, load_default=None)
+    title = Text(LIMITS["title"], required=True, allow_none=False)
+    kind = fields.String(load_default=RiskKind.RISK.value, validate=validate.OneOf(RiskKind.values()))
+    category = Text(LIMITS["category"], required=True, allow_none=False)
+    cause = Text(LIMITS["cause"], load_default=None)
+    event = Text(LIMITS["event"], load_default=None)
+    consequence_text = Text(LIMITS["consequence_text"], load_default=None)
+    probability = SmallInt(SCALE_MIN, SCALE_MAX, required=True)
+    consequence = SmallInt(SCALE_MIN, SCALE_MAX, required=True)
+    mitigation = Text(LIMITS["mitigation"], load_default=None)
+    owner = Text(LIMITS["owner"], load_default=None)
     due_date = Day(load_default=None, allow_none=True)
-    residual_probability = SmallInt(1, 5, load_default=None, allow_none=True)
-    residual_consequence = SmallInt(1, 5, load_default=None, allow_none=True)
-    status = fields.String(load_default="oppen", validate=validate.OneOf(RISK_STATUSES))
+    residual_probability = SmallInt(SCALE_MIN, SCALE_MAX, load_default=None, allow_none=True)
+    residual_consequence = SmallInt(SCALE_MIN, SCALE_MAX, load_default=None, allow_none=True)
+    status = fields.String(load_default=RiskStatus.OPEN.value, validate=validate.OneOf(RiskStatus.values()))
     review_date = Day(load_default=None, allow_none=True)
     version = version_field()
 
@@ -71,7 +73,7 @@ class RiskPatch(RiskIn):
 def list_risks(initiative_id: int):
     """Initiativets risker och möjligheter"""
     load(initiative_id)
-    return db.session.scalars(db.select(Risk).where(Risk.initiative_id == initiative_id).order_by(Risk.id)).all()
+    return risk_queries.risks_of(initiative_id)
 
 
 @blp.route(f"{BASE}/risks", methods=["POST"])
@@ -79,10 +81,7 @@ def list_risks(initiative_id: int):
 @blp.response(201, RiskOut)
 def create_risk(data, initiative_id: int):
     """Lägg till en risk"""
-    ini = load(initiative_id)
-    data.pop("version", None)
-    risk = call_service(risk_services.save_risk, ini, data, current_user)
-    return risk, 201, etag(risk.version)
+    return create_child(risk_services.save_risk, load(initiative_id), data, to_input=RiskInput.of)
 
 
 @blp.route(f"{BASE}/risks/<int:risk_id>")
@@ -96,7 +95,7 @@ def get_risk(initiative_id: int, risk_id: int):
 def _save_risk(data, initiative_id, risk_id, *, patch: bool):
     ini = load(initiative_id)
     return save_child(risk_services.save_risk, ini, child_of(Risk, ini, risk_id), data, keyword="risk",
-                      fields_=risk_services.FIELDS, schema=RiskOut(), patch=patch)
+                      fields_=risk_services.FIELDS, schema=RiskOut(), patch=patch, to_input=RiskInput.of)
 
 
 @blp.route(f"{BASE}/risks/<int:risk_id>", methods=["PUT"])
