@@ -23,3 +23,12 @@ def form_input(form, cls: type[Input], **extra) -> Input:
     are left at their defaults); `extra` overrides."""
     names = [f.name for f in dataclasses.fields(cls) if f.name in form]  # type: ignore[arg-type]
     return cls(**{name: form[name].data for name in names} | extra)
+
+
+class FromValues:
+    """Mixin for an input dataclass: `Input.of(values)` is the input itself, or one made from a
+    mapping of field → value (other keys ignored, missing ones at their defaults)."""
+
+    @classmethod
+    def of(cls, values):
+        return as_input(cls, values)

@@ -8,7 +8,7 @@ versioned save; the caller's `transaction()` commits."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -30,6 +30,7 @@ from portfolio.changelog.services import fields_snapshot, now, record_changes
 from portfolio.changelog.versioned import Versioned, check_version, stripped
 from portfolio.domain import benefit_calc as calc
 from portfolio.extensions import db
+from portfolio.inputs import FromValues
 from portfolio.programme.services import current_programme
 from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError
@@ -49,16 +50,8 @@ BENEFIT_SAVE = Versioned("benefit", BENEFIT_FIELDS)
 parse_ramp_up = calc.parse_ramp_up     # the one parser (strict), also for older imports
 
 
-class _FromValues:
-    @classmethod
-    def of(cls, values):
-        """The input itself, or one made from a mapping of field → value (other keys ignored)."""
-        return values if isinstance(values, cls) else cls(**{
-            f.name: values.get(f.name) for f in fields(cls)})   # type: ignore[arg-type]
-
-
 @dataclass(frozen=True)
-class CaseInput(_FromValues):
+class CaseInput(FromValues):
     start_year: int | None = None
     horizon: int | None = None
     discount_rate: Decimal | None = None      # 0.03 = 3 %
@@ -66,7 +59,7 @@ class CaseInput(_FromValues):
 
 
 @dataclass(frozen=True)
-class CostLineInput(_FromValues):
+class CostLineInput(FromValues):
     category: str | None = None
     recurring: bool | None = None
     description: str | None = None
@@ -83,7 +76,7 @@ class CostLineInput(_FromValues):
 
 
 @dataclass(frozen=True)
-class BenefitInput(_FromValues):
+class BenefitInput(FromValues):
     title: str | None = None
     kind: str | None = None
     beneficiary: str | None = None
@@ -129,16 +122,8 @@ def _require_edit(ini, actor) -> None:
 
 def _save_event(versioned: Versioned, row, **kwargs):
     """The case, cost lines and benefits count every save as a new version (as they always
-    have), while the change log records only what changed: a save that changes nothing still
-    moves the version (and updated_at) but logs nothing."""
-    version = None if row is None else row.version
-    row = versioned.save(row, **kwargs)
-    if row.version == version:
-        row.version += 1
-        if hasattr(row, "updated_at"):
-            row.updated_at = kwargs.get("at") or now()
-        db.session.flush()
-    return row
+    have), while the change log records only what changed."""
+    return versioned.save(row, always_bump=True, log_unchanged=False, **kwargs)
 
 
 def _raise(errors: dict) -> None:

@@ -53,13 +53,15 @@ class Versioned:
              validate: Callable[[], None] | None = None, initiative_id: int | None = None,
              always_bump: bool = False, reason: str | None = None, at: datetime | None = None,
              after_flush: Callable[[Row], Snapshot | None] | None = None,
-             action: str | None = None) -> Row:
+             action: str | None = None, log_unchanged: bool = True) -> Row:
         """Save `row` (None: a new one from `create()`) and return it, flushed. `apply` sets the
         validated values, or is a mapping of field → value. The version goes up when a logged
         field changed (always with always_bump=True, for entities whose saves are events).
         `after_flush` runs once the row has its id; what it returns (field → text, e.g. a
         reference generated from the id) is logged with the other changes. `action` names the
-        log's action when it is more than create/update (e.g. "phase", "archive")."""
+        log's action when it is more than create/update (e.g. "phase", "archive").
+        log_unchanged=False: with always_bump, a save that changed nothing moves the version
+        but writes no log row."""
         self.check(row, expected_version)
         if validate is not None:
             validate()
@@ -85,6 +87,8 @@ class Versioned:
         db.session.flush()
         if after_flush is not None:
             after = after | (after_flush(row) or {})
+        if after == before and not log_unchanged:
+            return row
         record_changes(entity_type=self.entity_type, entity_id=row.id, initiative_id=initiative_id,
                        action=action or self._action(created, before), before=before, after=after,
                        user_id=getattr(actor, "id", actor), reason=reason, at=moment)

@@ -19,6 +19,7 @@ from portfolio.dashboards.contract import (
 from portfolio.dashboards.scope import ScopedReader
 from portfolio.decision_basis.requirements import unhandled_risk_condition
 from portfolio.domain import phases as P
+from portfolio.domain.benefit_calc import MONEY_KINDS
 from portfolio.extensions import db
 from portfolio.followups.models import Measurement
 from portfolio.initiatives.models import Initiative, StaffingLine
@@ -57,7 +58,7 @@ class CommitteeReads(ScopedReader):
         stmt = self._scoped(select(name, Benefit.kind, func.sum(Measurement.realised_amount))
                             .join(Benefit, Benefit.initiative_id == Initiative.id)
                             .join(Measurement, Measurement.benefit_id == Benefit.id)
-                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                            .where(Benefit.kind.in_(MONEY_KINDS),
                                    Measurement.realised_amount.is_not(None),
                                    func.extract("year", Measurement.measured_on) == year)).outerjoin(
             parent, parent.id == self._unit.parent_id)
@@ -73,7 +74,7 @@ class CommitteeReads(ScopedReader):
                                    Benefit.amount, Benefit.volume, Benefit.minutes_saved,
                                    Benefit.hourly_cost, Benefit.realisation_share, Benefit.ramp_up)
                             .join(Benefit, Benefit.initiative_id == Initiative.id)
-                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                            .where(Benefit.kind.in_(MONEY_KINDS),
                                    Benefit.first_year.is_not(None))).outerjoin(
             parent, parent.id == self._unit.parent_id)
         # _make: first_year is never None here (filtered in SQL), which the row's type says.

@@ -41,6 +41,7 @@ from portfolio.dashboards.contract import (
 )
 from portfolio.decision_basis.requirements import conditions, unhandled_risk_condition
 from portfolio.domain import phases as P
+from portfolio.domain.benefit_calc import MONEY_KINDS
 from portfolio.extensions import db
 from portfolio.followups.models import Evaluation, FollowUp, Measurement
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
@@ -222,7 +223,7 @@ class DashboardReader(CommitteeReads):
         stmt = self._scoped(select(year, Benefit.kind, literal(0), func.sum(Measurement.realised_amount))
                             .join(Benefit, Benefit.initiative_id == Initiative.id)
                             .join(Measurement, Measurement.benefit_id == Benefit.id)
-                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                            .where(Benefit.kind.in_(MONEY_KINDS),
                                    Measurement.realised_amount.is_not(None)))
         if self.as_of_end is not None:
             stmt = stmt.where(Measurement.measured_on <= self.as_of_end.date())
@@ -235,7 +236,7 @@ class DashboardReader(CommitteeReads):
                                    Benefit.volume, Benefit.minutes_saved, Benefit.hourly_cost,
                                    Benefit.realisation_share, Benefit.ramp_up)
                             .join(Benefit, Benefit.initiative_id == Initiative.id)
-                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                            .where(Benefit.kind.in_(MONEY_KINDS),
                                    Benefit.first_year.is_not(None)))
         # _make: first_year is never None here (filtered in SQL), which the row's type says.
         return tuple(BenefitPlanLine._make(r) for r in db.session.execute(stmt))
@@ -246,7 +247,7 @@ class DashboardReader(CommitteeReads):
                             .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
                             .join(Benefit, Benefit.initiative_id == Initiative.id)
                             .join(Measurement, Measurement.benefit_id == Benefit.id)
-                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                            .where(Benefit.kind.in_(MONEY_KINDS),
                                    Measurement.realised_amount.is_not(None)))
         if self.as_of_end is not None:
             stmt = stmt.where(Measurement.measured_on <= self.as_of_end.date())
@@ -260,7 +261,7 @@ class DashboardReader(CommitteeReads):
                                    Benefit.hourly_cost, Benefit.realisation_share, Benefit.ramp_up)
                             .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
                             .join(Benefit, Benefit.initiative_id == Initiative.id)
-                            .where(Benefit.kind.in_(("finansiell", "omfordelning")),
+                            .where(Benefit.kind.in_(MONEY_KINDS),
                                    Benefit.first_year.is_not(None)))
         return tuple(AreaBenefitPlanLine._make(r) for r in db.session.execute(stmt))
 

@@ -23,6 +23,7 @@ FINANCIAL = "finansiell"
 REALLOCATION = "omfordelning"
 QUALITATIVE = "kvalitativ"
 NEGATIVE = "negativ"
+MONEY_KINDS = (FINANCIAL, REALLOCATION)    # benefits counted in kronor as realised value
 BENEFIT_TYPES = (FINANCIAL, REALLOCATION, QUALITATIVE, NEGATIVE)
 
 MAX_HORIZON = 30

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from portfolio.benefits.models import BenefitStatus
 from portfolio.followups.models import Evaluation, FollowUp, FollowUpStatus, GoalsMet, Measurement
 from portfolio.followups.services import (
     REASON_MAX,
@@ -19,8 +20,7 @@ from portfolio.programme.services import current_programme
 STATUS_LABELS = FollowUpStatus.labels()       # aliases for older imports
 GOALS_LABELS = GoalsMet.labels()
 # TODO(h1): from portfolio.benefits.models.BenefitStatus once it carries these labels.
-BENEFIT_STATUS_LABELS = {"aktiv": _l("Aktiv (följs upp)"), "verifierad": _l("Verifierad"),
-                         "avskriven": _l("Avskriven")}
+BENEFIT_STATUS_LABELS = BenefitStatus.labels()     # alias for older imports
 
 
 
@@ -38,7 +38,7 @@ class MeasurementForm(BaseForm):
 
 
 class BenefitStatusForm(BaseForm):
-    status = SelectField(_l("Status"), choices=list(BENEFIT_STATUS_LABELS.items()))
+    status = SelectField(_l("Status"), choices=BenefitStatus.choices())
     reason = TextAreaField(_l("Motivering (krävs vid avskrivning)"),
                            validators=[Optional(), Length(max=REASON_MAX)])
 

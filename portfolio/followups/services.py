@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from portfolio.auth import permissions
-from portfolio.benefits.models import BENEFIT_STATUSES, Benefit
+from portfolio.benefits.models import BENEFIT_STATUSES, Benefit, BenefitStatus
 from portfolio.changelog.services import fields_snapshot, now, record_changes
 from portfolio.changelog.versioned import Versioned, stripped
 from portfolio.clock import today
@@ -72,7 +72,7 @@ def validate_measurement(benefit: Benefit, data: MeasurementInput) -> None:
     amount = data.realised_amount
     if amount is not None and not Decimal(0) <= amount < VALUE_LIMIT:
         errors["realised_amount"] = _("Beloppet ska vara 0 eller mer.")
-    if benefit.status != "aktiv":
+    if benefit.status != BenefitStatus.ACTIVE:
         errors["value"] = _("Nyttan är redan verifierad eller avskriven; den mäts inte längre.")
     if errors:
         raise ServiceValidationError(errors)
@@ -248,7 +248,7 @@ def validate_benefit_status(benefit: Benefit, data: BenefitStatusInput) -> None:
     check_texts({"reason": data.reason}, {"reason": REASON_MAX}, errors)
     if data.status not in BENEFIT_STATUSES:
         errors["status"] = _("Välj status.")
-    elif data.status == "avskriven" and not (data.reason or "").strip():
+    elif data.status == BenefitStatus.WRITTEN_OFF and not (data.reason or "").strip():
         errors["reason"] = _("Ange varför nyttan skrivs av.")
     elif data.status == benefit.status:
         errors["status"] = _("Nyttan har redan den statusen.")

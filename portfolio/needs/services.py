@@ -7,7 +7,7 @@ caller's `transaction()` commits."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -16,6 +16,7 @@ from portfolio.auth import permissions
 from portfolio.changelog.services import now
 from portfolio.changelog.versioned import Versioned
 from portfolio.extensions import db
+from portfolio.inputs import FromValues
 from portfolio.needs import requirements
 from portfolio.needs.models import COMPLETE, DPIA_CHOICES, DRAFT, TEXT_FIELDS, NeedsAnalysis  # noqa: F401
 from portfolio.programme.services import current_programme
@@ -32,7 +33,7 @@ NEEDS_SAVE = Versioned(ENTITY, FIELDS, created_when_empty="status")
 
 
 @dataclass(frozen=True)
-class NeedsInput:
+class NeedsInput(FromValues):
     """What a needs analysis is saved from; every answer may be missing in a draft."""
 
     problem: str | None = None
@@ -52,12 +53,6 @@ class NeedsInput:
     personal_data: bool | None = None
     dpia_needed: str | None = None
 
-    @classmethod
-    def of(cls, values: NeedsInput | Mapping) -> NeedsInput:
-        """The input itself, or one made from a mapping of field → value (other keys ignored)."""
-        if isinstance(values, cls):
-            return values
-        return cls(**{f.name: values.get(f.name) for f in fields(cls)})
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in VALUE_FIELDS}

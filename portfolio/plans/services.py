@@ -233,19 +233,18 @@ def validate_goal_link(ini, goal: PlanGoal, linked: bool) -> None:
                                       else _("Initiativet är inte kopplat till målet.")})
 
 
+# An initiative's links to plan goals, saved as a change of the initiative.
+GOAL_LINKS = Versioned("initiative", (), snapshot=lambda ini: {"plan_goals": _goal_labels(ini)})
+
+
 def set_goal_link(ini, goal: PlanGoal, linked: bool, actor) -> None:
     """Link an initiative to a plan goal it serves (or remove the link); logged on the
     initiative, whose version goes up."""
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
     validate_goal_link(ini, goal, linked)
-    before = {"plan_goals": _goal_labels(ini)}
-    if linked:
-        ini.plan_goals.append(goal)
-    else:
-        ini.plan_goals.remove(goal)
-    ini.version += 1
-    ini.updated_at = now()
-    record_changes(entity_type="initiative", entity_id=ini.id, action="update", before=before,
-                   after={"plan_goals": _goal_labels(ini)}, user_id=actor.id)
-    db.session.flush()
+
+    def apply(row) -> None:
+        (row.plan_goals.append if linked else row.plan_goals.remove)(goal)
+    GOAL_LINKS.save(ini, actor=actor, expected_version=ini.version, create=lambda: ini, apply=apply,
+                    action="update")

@@ -7,7 +7,7 @@ commits."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -16,6 +16,7 @@ from portfolio.auth import permissions
 from portfolio.changelog.services import fields_snapshot, now, record_changes
 from portfolio.changelog.versioned import Versioned, stripped
 from portfolio.extensions import db
+from portfolio.inputs import FromValues
 from portfolio.programme.services import current_programme
 from portfolio.risks.models import SCALE_MAX, SCALE_MIN, Risk, RiskAssessment, RiskKind, RiskStatus
 from portfolio.text_rules import check_texts
@@ -31,7 +32,7 @@ ASSESSMENT_FIELDS = ("no_significant_risks", "reason")
 
 
 @dataclass(frozen=True)
-class RiskInput:
+class RiskInput(FromValues):
     """What a risk is saved from (the form's `to_input()`, the API's loaded body)."""
 
     title: str | None = None
@@ -50,12 +51,6 @@ class RiskInput:
     status: str | None = None
     review_date: date | None = None
 
-    @classmethod
-    def of(cls, values: RiskInput | Mapping) -> RiskInput:
-        """The input itself, or one made from a mapping of field → value (other keys ignored)."""
-        if isinstance(values, cls):
-            return values
-        return cls(**{f.name: values.get(f.name) for f in fields(cls)})
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in FIELDS}
