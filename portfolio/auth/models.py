@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio import clock
 from portfolio.auth import roles as R
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit, PriorityArea
@@ -42,7 +43,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_login_at: Mapped[datetime | None]
 
     role_rows: Mapped[list[UserRole]] = relationship(
