@@ -38,6 +38,8 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_MINUTES": 15,
         "LOGIN_LOCK_MINUTES": 15,
+        # werkzeug's password hashing; the test suite sets a cheap one (it creates ~1 000 users).
+        "PASSWORD_HASH_METHOD": "scrypt",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

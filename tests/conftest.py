@@ -81,6 +81,9 @@ def app(database_url):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_MAX_FAILURES": 5,
+        # A cheap hash: the suite creates and logs in about a thousand users (scrypt costs
+        # ~170 ms a login here). Production keeps werkzeug's scrypt (settings.py).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))

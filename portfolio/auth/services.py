@@ -62,7 +62,8 @@ def add_user(data: UserInput, actor_id: int | None = None) -> User:
     area_rows, unit_rows = validate_user(data)
     email = normalise_email(data.email)
     user = User(email=email, name=data.name or email.split("@")[0], active=True,
-                password_hash=generate_password_hash(data.password),
+                password_hash=generate_password_hash(
+                    data.password, method=current_app.config["PASSWORD_HASH_METHOD"]),
                 role_rows=[UserRole(role=r) for r in dict.fromkeys(data.roles)],
                 areas=area_rows, units=unit_rows, created_at=now())
     db.session.add(user)
