@@ -215,7 +215,7 @@ def dashboards_check(year) -> None:
     failures = 0
     for plugin_id, plugin in sorted(plugins().items()):
         result = run_dashboard(plugin, Filters(year=year or today().year))
-        status = "FEL: " + result.panels[0].error if result.failed else f"{len(result.panels)} paneler"
+        status = "FEL: " + (result.panels[0].error or "okänt fel") if result.failed else f"{len(result.panels)} paneler"
         failures += result.failed
         click.echo(f"{plugin_id:<30} {result.seconds * 1000:7.1f} ms  {status}")
     if failures:

@@ -44,6 +44,8 @@ class Code(StrEnum):
     @classmethod
     def label_of(cls, value: str | None) -> str:
         """The label of a stored value; an unknown value is shown as it is."""
+        if value is None:
+            return ""
         try:
             return cls(value).label
         except ValueError:

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, Field, SelectMultipleField, StringField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from portfolio.numbers import format_number, parse_decimal
+from portfolio.numbers import decimal_places, format_number, parse_decimal
 from portfolio.text_rules import FORBIDDEN_CHARS
 
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
@@ -134,7 +134,7 @@ class LocalDecimalField(Field):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return format_number(self.data, places=max(0, -self.data.as_tuple().exponent), grouped=False)
+        return format_number(self.data, places=decimal_places(self.data), grouped=False)
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -142,10 +142,12 @@ class LocalDecimalField(Field):
             return
         try:
             number = parse_decimal(valuelist[0])
+            if number is None:
+                raise ValueError(valuelist[0])
         except ValueError:
             self.data = None
             raise ValueError(_l("Ange ett tal, t.ex. 1 234,50.")) from None
-        if -number.as_tuple().exponent > self.places:
+        if decimal_places(number) > self.places:
             self.data = None
             raise ValueError(_l("Högst %(places)d decimaler.", places=self.places))
         if self.minimum is not None and number < self.minimum:

@@ -10,7 +10,7 @@ def select_locale() -> str:
     if not has_request_context():  # CLI, demo loader, tests outside a request
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = session.get("lang")
-    return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(lang) if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:

@@ -4,18 +4,20 @@ the API's loaded data, the demo loader's values."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
 
 Input = TypeVar("Input")
 
 
-def as_input(cls: type[Input], data: Input | dict[str, Any]) -> Input:
+def as_input(cls: type[Input], data: Input | Mapping[str, Any]) -> Input:
     """The typed input itself, or one made from a dict of values (the API's loaded data, the
     demo loader, tests); keys the input does not have are ignored."""
     if isinstance(data, cls):
         return data
+    values = cast("Mapping[str, Any]", data)
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    return cls(**{k: v for k, v in dict(data).items() if k in names})
+    return cls(**{k: v for k, v in dict(values).items() if k in names})
 
 
 def form_input(form, cls: type[Input], **extra) -> Input:
@@ -30,5 +32,5 @@ class FromValues:
     mapping of field → value (other keys ignored, missing ones at their defaults)."""
 
     @classmethod
-    def of(cls, values):
+    def of(cls, values: Self | Mapping[str, Any]) -> Self:
         return as_input(cls, values)

@@ -57,9 +57,10 @@ def parse_decimal(text, *, places: int | None = None, minimum: Decimal | int | N
     elif isinstance(text, float):
         value = Decimal(repr(text))
     else:
-        value = _parse_text(str(text), locale or current_locale())
-        if value is None:
+        parsed = _parse_text(str(text), locale or current_locale())
+        if parsed is None:
             return None
+        value = parsed
     if not value.is_finite():
         raise ValueError(text)
     if places is not None and value != value.quantize(Decimal(1).scaleb(-places)):
@@ -72,9 +73,11 @@ def parse_decimal(text, *, places: int | None = None, minimum: Decimal | int | N
 
 
 def _parse_text(text: str, locale: str) -> Decimal | None:
-    cleaned = UNIT.sub("", text.strip())
-    if not cleaned:
+    if not text.strip():
         return None
+    cleaned = UNIT.sub("", text.strip())
+    if not cleaned:                             # a unit alone ("kr", "%") is no number
+        raise ValueError(text)
     if not NUMBER_CHARS.fullmatch(cleaned):    # no "1e5", "inf", "NaN" or other letters
         raise ValueError(text)
     group = get_group_symbol(locale)
@@ -99,11 +102,19 @@ def parse_shares(text: str | None, *, locale: str | None = None) -> tuple[Decima
         if not part.strip():
             continue
         value = parse_decimal(part, minimum=0, maximum=100, locale=locale)
+        if value is None:       # cannot happen: the part is not blank
+            raise ValueError(text)
         shares.append(value / 100)
     return tuple(shares)
 
 
 # --- writing --------------------------------------------------------------------------------
+
+def decimal_places(number: Decimal) -> int:
+    """How many decimals a finite Decimal is written with (1.50 → 2, 12 → 0)."""
+    exponent = number.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
 
 def _rounded(value, places: int) -> Decimal:
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
@@ -147,7 +158,7 @@ def format_plain(value, *, locale: str | None = None) -> str:
     if value is None:
         return "–"
     number = Decimal(value).normalize()
-    places = max(0, -number.as_tuple().exponent)
+    places = decimal_places(number)
     return format_number(number, places=places, trim=True, grouped=False, locale=locale)
 
 

@@ -4,12 +4,15 @@ on success or show the form again with messages by the fields and a 4xx status."
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, flash, redirect
 from flask_babel import gettext as _
 
 from portfolio.transactions import transaction
 from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
+
+Saved = TypeVar("Saved")
 
 
 def conflict_message() -> str:
@@ -26,13 +29,13 @@ def conflict_details(err) -> list[str]:
     for row in changes_since(err.entity, err.saves_since):
         who = row.user.name if row.user else _("okänd")
         lines.append(_("%(field)s ändrades av %(user)s %(time)s: nu ”%(value)s”.",
-                       field=FIELD_LABELS.get(row.field, row.field), user=who,
+                       field=FIELD_LABELS.get(row.field, row.field) if row.field else "–", user=who,
                        time=row.changed_at.strftime("%Y-%m-%d %H:%M"),
                        value=(row.new_value or "–")[:200]))
     return lines
 
 
-def run_form(form, save: Callable[[], object], *, success: str, redirect_to: Callable[[object], str],
+def run_form(form, save: Callable[[], Saved], *, success: str, redirect_to: Callable[[Saved], str],
              render: Callable[[int], object], check: Callable[[], object] | None = None):
     """`save` runs in one transaction (committed when it returns, rolled back when it raises).
     `check`: the service's own validation without writing. When the form's types are wrong,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
@@ -72,7 +73,7 @@ def call_service(fn: Callable, *args, expected: Expected | None = None, current:
         api_abort(code, current=current() if current else None, changes=_changes(err))
     except ServiceValidationError as exc:
         errors = {(field_map(k) if field_map else k): v for k, v in exc.errors.items()}
-        extra = {}
+        extra: dict[str, Any] = {}
         missing = getattr(exc, "missing", None)
         if missing:
             errors["missing"] = ", ".join(missing)

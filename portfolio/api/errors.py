@@ -6,6 +6,7 @@ the resource as stored now when an update lost a race (409/412)."""
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 
 import marshmallow as ma
 from flask import jsonify
@@ -114,7 +115,7 @@ class ApiError(HTTPException):
                      "headers": headers or {}}
 
 
-def api_abort(code: int, message: str | None = None, **kwargs):
+def api_abort(code: int, message: str | None = None, **kwargs) -> NoReturn:
     raise ApiError(code, message, **kwargs)
 
 

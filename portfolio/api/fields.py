@@ -67,8 +67,8 @@ class ExactDecimal(fields.Field):
     """A decimal number sent as a JSON string ("1234.50") or an integer, never a float; dumped as
     a string. At most `places` decimals and `digits` digits before the point."""
 
-    def __init__(self, places: int = 2, digits: int = 13, minimum: Decimal | None = None,
-                 maximum: Decimal | None = None, **kwargs):
+    def __init__(self, places: int = 2, digits: int = 13, minimum: Decimal | int | None = None,
+                 maximum: Decimal | int | None = None, **kwargs):
         self.places, self.digits, self.minimum, self.maximum = places, digits, minimum, maximum
         pattern = rf"^-?[0-9]{{1,{digits}}}(\.[0-9]{{1,{places}}})?$"
         self.pattern = re.compile(pattern)

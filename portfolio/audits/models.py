@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.auth.models import User
 from portfolio.codes import Code
-from portfolio.extensions import db
+from portfolio.extensions import Model, db
 from portfolio.programme.models import OrgUnit
 
 
@@ -44,7 +44,7 @@ def _names(text: str | None) -> frozenset[str]:
     return frozenset(n for n in (text or "").split(",") if n)
 
 
-class Audit(db.Model):
+class Audit(Model):
     __tablename__ = "audit"
     LIMITS: ClassVar[dict[str, int]] = {"title": 300, "auditor": 200, "diarienummer": 60,
                                         "assessment": 10000}
@@ -77,7 +77,7 @@ class Audit(db.Model):
         return self.audit_year or (self.report_date.year if self.report_date else None)
 
 
-class AuditQuestion(db.Model):
+class AuditQuestion(Model):
     """One of the audit's questions (revisionsfrågor): its number, a short label for tables and
     headings, and the full wording exactly as the report gives it."""
 
@@ -94,7 +94,7 @@ class AuditQuestion(db.Model):
     audit: Mapped[Audit] = relationship(back_populates="questions")
 
 
-class Recommendation(db.Model):
+class Recommendation(Model):
     __tablename__ = "recommendation"
     LIMITS: ClassVar[dict[str, int]] = {"text": 5000, "code": 20}
 
@@ -116,7 +116,7 @@ class Recommendation(db.Model):
         return ", ".join(sorted(r.committee.code for r in self.responses))
 
 
-class RecommendationResponse(db.Model):
+class RecommendationResponse(Model):
     """One addressed committee's answer to one recommendation, its status and evidence.
 
     `status` is the status today; `history` says from which day each status held, so a past
@@ -128,7 +128,11 @@ class RecommendationResponse(db.Model):
     LIMITS: ClassVar[dict[str, int]] = {"answer_paragraph": 30, "answer_diarienummer": 60,
                                         "answer_summary": 10000, "status_reason": 5000, "evidence": 5000}
     # Not stored (the history holds it): the day a status saved now holds from, for the log.
-    status_date: ClassVar[date | None] = None
+    # Set on the instance by a save; ClassVar only keeps the ORM from mapping it.
+    if TYPE_CHECKING:
+        status_date: date | None = None
+    else:
+        status_date: ClassVar[date | None] = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
@@ -168,7 +172,7 @@ class RecommendationResponse(db.Model):
         return self.answer_deadline or self.recommendation.audit.answer_deadline
 
 
-class ResponseStatusChange(db.Model):
+class ResponseStatusChange(Model):
     """From `valid_from` on, the response had `status` (until the next change). Written by the
     service whenever the status changes; who recorded it and when stay in the change log too."""
 
@@ -188,7 +192,7 @@ class ResponseStatusChange(db.Model):
     user: Mapped[User | None] = relationship(lazy="joined")
 
 
-class ResponseAction(db.Model):
+class ResponseAction(Model):
     __tablename__ = "response_action"
     LIMITS: ClassVar[dict[str, int]] = {"text": 5000, "owner": 200}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from flask_babel import gettext as _
 
@@ -97,7 +98,8 @@ def validate_audit(data: AuditInput) -> list[OrgUnit] | None:
     report, letter, deadline = data.report_date, data.letter_date, data.answer_deadline
     if report and letter and letter < report:
         errors["letter_date"] = _("Missivet kan inte vara daterat före rapporten.")
-    if deadline and (letter or report) and deadline < (letter or report):
+    sent = letter or report
+    if deadline and sent and deadline < sent:
         errors["answer_deadline"] = _("Svarsdatum kan inte vara före missivet.")
     year = data.audit_year
     if year is not None and not (isinstance(year, int) and YEARS[0] <= year <= YEARS[1]):
@@ -156,6 +158,7 @@ def save_question(audit: Audit, data: QuestionInput | dict, actor) -> AuditQuest
     if question is None:
         question = AuditQuestion(audit_id=audit.id, number=data.number)
         audit.questions.append(question)
+    assert data.label is not None and data.wording is not None     # validate_question
     question.label, question.wording = data.label.strip(), data.wording.strip()
     db.session.flush()
     record_changes(entity_type="audit_question", entity_id=question.id,
@@ -210,6 +213,7 @@ def validate_recommendation(rec: Recommendation, data: RecommendationInput) -> l
 def _apply_recommendation(rec: Recommendation, data: RecommendationInput, committees: list[OrgUnit],
                           moment) -> None:
     rec.code = (data.code or "").strip() or None
+    assert data.text is not None    # the validation requires it
     rec.text = data.text.strip()
     for committee in committees:
         rec.responses.append(RecommendationResponse(committee_id=committee.id, committee=committee,
@@ -268,9 +272,10 @@ class ResponseInput:
     def of(cls, data: ResponseInput | dict) -> ResponseInput:
         if isinstance(data, cls):
             return data
-        made = as_input(cls, data)
-        return dataclasses.replace(made, sets_deadline="answer_deadline" in data,
-                                   demo_fields=frozenset(data["demo_fields"]) if "demo_fields" in data else None)
+        values = cast("dict", data)
+        made = as_input(cls, values)
+        return dataclasses.replace(made, sets_deadline="answer_deadline" in values,
+                                   demo_fields=frozenset(values["demo_fields"]) if "demo_fields" in values else None)
 
 
 def _new_status_row(response: RecommendationResponse, data: ResponseInput) -> bool:

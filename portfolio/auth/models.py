@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio import clock
 from portfolio.auth import roles as R
-from portfolio.extensions import db
+from portfolio.extensions import Model, db
 from portfolio.programme.models import OrgUnit, PriorityArea
 
 user_area = Table(
@@ -26,7 +26,7 @@ user_unit = Table(
 )
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_role"
 
     user_id: Mapped[int] = mapped_column(
@@ -34,7 +34,7 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
     LIMITS: ClassVar[dict[str, int]] = {"email": 254, "name": 200, "password_min": 10, "password_max": 500}
 
@@ -70,7 +70,7 @@ class User(UserMixin, db.Model):
         return self.name or self.email
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failed logins per e-mail address; too many in a window lock the address for a while."""
 
     __tablename__ = "login_throttle"
@@ -81,7 +81,7 @@ class LoginThrottle(db.Model):
     locked_until: Mapped[datetime | None]
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token. Only its SHA-256 hash is stored; the token is shown once."""
 
     __tablename__ = "api_token"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -76,8 +77,8 @@ def add_user(data: UserInput, actor_id: int | None = None) -> User:
     return user
 
 
-def create_user(*, email: str, roles: list[str], password: str, name: str | None = None,
-                areas: list[str] = (), units: list[str] = (), actor_id: int | None = None) -> User:
+def create_user(*, email: str, roles: Sequence[str], password: str, name: str | None = None,
+                areas: Sequence[str] = (), units: Sequence[str] = (), actor_id: int | None = None) -> User:
     """`add_user` with keywords (the command line and the demo loader call it so)."""
     return add_user(UserInput(email=email, roles=list(roles), password=password, name=name,
                               areas=list(areas), units=list(units)), actor_id)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.codes import Code
 from portfolio.domain import benefit_calc as calc
-from portfolio.extensions import db
+from portfolio.extensions import Model
 from portfolio.types import FixedDecimal, Money
 
 
@@ -86,7 +86,7 @@ BENEFIT_STATUSES = BenefitStatus.values()
 BENEFIT_KINDS = BenefitKind.values()
 
 
-class BenefitCase(db.Model):
+class BenefitCase(Model):
     """Nyttokalkyl: one per initiative. Years are offsets from `start_year` (t = 0)."""
 
     __tablename__ = "benefit_case"
@@ -120,7 +120,7 @@ class BenefitCase(db.Model):
         return self.start_year + self.horizon - 1
 
 
-class CostLine(db.Model):
+class CostLine(Model):
     """A cost per year in [first_year, last_year] (calendar years): an amount, or hours × an
     hourly cost."""
 
@@ -147,7 +147,7 @@ class CostLine(db.Model):
     case: Mapped[BenefitCase] = relationship(back_populates="cost_lines")
 
 
-class Benefit(db.Model):
+class Benefit(Model):
     """A benefit-register entry (nytta). When it belongs to a case it is also a benefit line of
     the calculation, so the case and the follow-up cannot drift apart."""
 

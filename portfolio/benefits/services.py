@@ -70,7 +70,7 @@ class CostLineInput(FromValues):
     hourly_cost: Decimal | None = None
 
     @property
-    def span(self) -> tuple:
+    def span(self) -> tuple[int | None, int | None]:
         """First and last year: a one-off cost is its first year only."""
         return self.first_year, self.last_year if self.recurring else self.first_year
 
@@ -157,10 +157,12 @@ def validate_case(data: CaseInput | Mapping, case: BenefitCase | None = None) ->
     hourly = data.hourly_cost
     if not isinstance(hourly, Decimal) or not 0 <= hourly <= limits["hourly_cost_max"]:
         errors["hourly_cost"] = _("Ange en timkostnad mellan 0 och 100 000 kr.")
-    if not errors and case is not None:
-        outside = [line for line in [*case.cost_lines, *case.benefits]
+    # (no errors: start and horizon are ints; the isinstance checks repeat that for the checker)
+    if not errors and case is not None and isinstance(start, int) and isinstance(horizon, int):
+        lines: list[CostLine | Benefit] = [*case.cost_lines, *case.benefits]
+        outside = [line for line in lines
                    if line.first_year is not None
-                   and (line.first_year < start or line.last_year > start + horizon - 1)]
+                   and (line.first_year < start or (line.last_year or line.first_year) > start + horizon - 1)]
         if outside:
             errors["horizon"] = _("%(n)d rader ligger utanför den nya perioden %(a)d–%(b)d. Ändra "
                                   "eller ta bort dem först.", n=len(outside), a=start,
@@ -293,7 +295,9 @@ def validate_benefit(data: BenefitInput | Mapping, case: BenefitCase) -> None:
                 errors[name] = message
             elif value < 0:
                 errors[name] = _("Värdet kan inte vara negativt.")
-    if not 0 <= data.realisation_share <= Benefit.LIMITS["share_percent_max"]:
+    share = data.realisation_share
+    assert share is not None    # BenefitInput.of defaults it to 100
+    if not 0 <= share <= Benefit.LIMITS["share_percent_max"]:
         errors["realisation_share"] = _("Realiseringsgraden ska vara 0–100 %.")
     try:
         parse_ramp_up(data.ramp_up)

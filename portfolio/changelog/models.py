@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portfolio.extensions import db
+from portfolio.extensions import Model
 
 if TYPE_CHECKING:
     from portfolio.auth.models import User
 
 
-class ChangeLogEntry(db.Model):
+class ChangeLogEntry(Model):
     """One changed field of one entity. Rows written in one save share `changed_at` and `action`."""
 
     __tablename__ = "change_log"

@@ -12,13 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from portfolio.changelog.services import Snapshot, fields_snapshot, now, record_changes
 from portfolio.extensions import db
 from portfolio.validation import ConflictError
 
-Row = TypeVar("Row")
+
+class VersionedRow(Protocol):
+    """What a versioned save needs of its row: its id (after the flush) and its version."""
+
+    id: int
+    version: int
+
+
+Row = TypeVar("Row", bound=VersionedRow)
 
 
 def check_version(current: int, expected, entity: tuple[str, int] | None = None) -> None:

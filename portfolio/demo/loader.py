@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import overload
 
 import yaml
 
@@ -57,6 +58,10 @@ def _read(name: str) -> dict:
     return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
+@overload
+def _date(value: None) -> None: ...
+@overload
+def _date(value: dt.date | str) -> dt.date: ...
 def _date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
@@ -522,6 +527,7 @@ def _load_prioritisation(office: User, today_: dt.date) -> None:
     for row in ready:
         rng = random.Random(row.ref)
         ini = db.session.get(Initiative, row.id)
+        assert ini is not None      # a row of the ranking just read
         services.save_scores(ini, criteria_set, {
             c.id: (rng.randint(2, 5), f"Demodata: bedömning enligt skalan ({c.name.lower()}).")
             for c in criteria_set.criteria}, office)

@@ -7,6 +7,7 @@ any later main phase also needs a recorded portfolio decision that names the ini
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from portfolio.domain import phases as P
@@ -19,7 +20,7 @@ REQUIREMENT_CODES = (
 )
 
 
-def required_for(phase: str, gates: dict[str, list[str]]) -> list[str]:
+def required_for(phase: str, gates: Mapping[str, Sequence[str]]) -> list[str]:
     """Requirements to be in `phase`: its own gate plus every earlier main-flow gate."""
     if phase not in P.MAIN_FLOW:
         return []
@@ -39,7 +40,7 @@ def next_main_phase(phase: str) -> str | None:
     return None
 
 
-def missing(phase: str, gates: dict[str, list[str]], status: dict[str, bool]) -> list[str]:
+def missing(phase: str, gates: Mapping[str, Sequence[str]], status: dict[str, bool]) -> list[str]:
     """Requirement codes of `phase` that do not hold, in gate order."""
     return [code for code in required_for(phase, gates) if not status.get(code, False)]
 
@@ -54,5 +55,5 @@ class GateVerdict:
         return not self.missing
 
 
-def check_gate(target: str, gates: dict[str, list[str]], status: dict[str, bool]) -> GateVerdict:
+def check_gate(target: str, gates: Mapping[str, Sequence[str]], status: dict[str, bool]) -> GateVerdict:
     return GateVerdict(target, tuple(missing(target, gates, status)))

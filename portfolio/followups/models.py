@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.auth.models import User
 from portfolio.codes import Code
-from portfolio.extensions import db
+from portfolio.extensions import Model
 from portfolio.types import FixedDecimal, Money
 
 
@@ -32,7 +32,7 @@ STATUSES = FollowUpStatus.values()      # aliases for older imports
 GOALS_MET = GoalsMet.values()
 
 
-class Measurement(db.Model):
+class Measurement(Model):
     """A measured value of a benefit's indicator (nyttomätning)."""
 
     __tablename__ = "measurement"
@@ -51,7 +51,7 @@ class Measurement(db.Model):
     user: Mapped[User | None] = relationship(lazy="joined")
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """The follow-up of one initiative for one period (delår/helår) of one year."""
 
     __tablename__ = "follow_up"
@@ -79,7 +79,7 @@ class FollowUp(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
-class Evaluation(db.Model):
+class Evaluation(Model):
     """Utvärdering when an initiative closes; its lessons are searchable across the portfolio."""
 
     __tablename__ = "evaluation"

@@ -76,7 +76,7 @@ def realised_per_year(benefit_id: int) -> dict[int, Decimal]:
         select(year, func.sum(Measurement.realised_amount))
         .where(Measurement.benefit_id == benefit_id, Measurement.realised_amount.is_not(None))
         .group_by(year))
-    return {int(y): total for y, total in rows}
+    return {int(y): total or Decimal(0) for y, total in rows}
 
 
 # Overdue work is grouped by how late it is; what is more than LONG_PAST_DAYS late is only
@@ -137,7 +137,7 @@ class TodoList:
 
     def group_counts(self) -> dict[str, Counter]:
         """Per kind, how many items fall in each lateness group."""
-        counts = {kind: Counter() for kind in KINDS}
+        counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
         for item in self.items:
             counts[item.kind][item.group] += 1
         return counts
@@ -204,6 +204,7 @@ def todo(user, today: date) -> TodoList:
             select(Risk, Initiative).join(Initiative, Initiative.id == Risk.initiative_id)
             .where(scope, Risk.status.in_(OPEN_STATUSES), Risk.review_date <= soon)
             .order_by(Risk.review_date)):
+        assert risk.review_date is not None     # review_date <= soon: never NULL here
         state = schedule.due_state(risk.review_date, today)
         result.items.append(TodoItem("risk", ini, _committee_name(ini), risk.review_date,
                                      state.overdue, risk.title, risk.id,

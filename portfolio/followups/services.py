@@ -157,7 +157,8 @@ def validate_followup(ini, data: FollowUpInput, followup: FollowUp | None = None
     cost = data.cost_to_date
     if cost is not None and not Decimal(0) <= cost < VALUE_LIMIT:
         errors["cost_to_date"] = _("Kostnaden ska vara 0 eller mer.")
-    if not errors:
+    # (no errors: year is an int and period one of the codes; the checks repeat it for the checker)
+    if not errors and isinstance(year, int) and period is not None:
         if queries.period_taken(ini.id, year, period, but=followup.id if followup else None):
             errors["period"] = _("Det finns redan en uppföljning för den perioden. Öppna den och "
                                  "ändra i stället.")

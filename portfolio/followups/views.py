@@ -153,8 +153,7 @@ def todo():
 @bp.route("/lessons")
 def lessons():
     q = (request.args.get("q") or "").strip()[:200]
-    page = request.args.get("page", "1")
-    page = positive_int(page, upper=10**6) or 1
+    page = positive_int(request.args.get("page", "1"), upper=10**6) or 1
     rows, total = queries.lessons(q, page, current_app.config["PAGE_SIZE"])
     return render_template("followups/lessons.html", rows=rows, total=total, q=q, page=page,
                            per_page=current_app.config["PAGE_SIZE"], goals=GOALS_LABELS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -171,7 +172,7 @@ def _entries(value) -> list[str]:
     return [e.strip() for e in re.split(r"[;\n]", text(value) or "") if e.strip()]
 
 
-def funding(value, sources: Lookup) -> tuple[list[tuple[int, object, Decimal]], list[str]]:
+def funding(value, sources: Lookup) -> tuple[list[tuple[int, Any, Decimal]], list[str]]:
     """'2025 Egen ram: 450000; 2026 Statsbidrag: 1 234,50' → [(year, source, amount)], messages."""
     lines, messages, seen = [], [], set()
     for entry in _entries(value):

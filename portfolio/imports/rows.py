@@ -151,7 +151,8 @@ class RowReader:
         return None if missing else columns
 
     def _existing(self, columns: dict[str, int]) -> dict[str, Initiative]:
-        refs = {parsing.text(cells[columns["ref"]]) for _n, cells in self.table.rows} - {None}
+        texts = (parsing.text(cells[columns["ref"]]) for _n, cells in self.table.rows)
+        refs = {ref for ref in texts if ref is not None}
         found: dict[str, Initiative] = {}
         refs_list = sorted(refs)
         for start in range(0, len(refs_list), 500):
@@ -289,10 +290,10 @@ class RowReader:
                 bad("funding", message)
             data.funding = [services.FundingInput(y, s.id, a, i) for i, (y, s, a) in enumerate(lines)]
         if (value := cell("staffing")) is not _ABSENT:
-            lines, messages = parsing.staffing(value)
+            staff_lines, messages = parsing.staffing(value)
             for message in messages:
                 bad("staffing", message)
-            data.staffing = [services.StaffingInput(y, f, i) for i, (y, f) in enumerate(lines)]
+            data.staffing = [services.StaffingInput(y, f, i) for i, (y, f) in enumerate(staff_lines)]
 
     def _validate(self, data, existing, reported: set[str], bad) -> dict | None:
         """The services' own checks (rules, permission, scope), without writing."""

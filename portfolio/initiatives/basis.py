@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app
+from flask import current_app
+
+if TYPE_CHECKING:
+    from flask.sansio.app import App
 
 _KEY = "portfolio.decision_basis"
 
@@ -25,7 +28,7 @@ class BasisReaders:
     missing_condition: Callable[..., Any]                  # (gates, acceptable_max, *, ahead) → SQL
 
 
-def provide(app: Flask, basis: BasisReaders) -> None:
+def provide(app: App, basis: BasisReaders) -> None:
     app.extensions[_KEY] = basis
 
 

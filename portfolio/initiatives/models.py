@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.auth.models import User
-from portfolio.extensions import db
+from portfolio.extensions import Model, db
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
 from portfolio.types import FixedDecimal, Money
 
@@ -40,7 +40,7 @@ initiative_principle = Table(
 )
 
 
-class Initiative(db.Model):
+class Initiative(Model):
     __tablename__ = "initiative"
     # Text lengths (and the reason given for a phase change or an archiving), declared once for
     # the forms, the services, the import and the API.
@@ -100,7 +100,7 @@ class Initiative(db.Model):
         return sum((f.amount for f in self.funding), Decimal(0))
 
 
-class FundingLine(db.Model):
+class FundingLine(Model):
     """Funding for one year from one source (kronor, exact)."""
 
     __tablename__ = "funding_line"
@@ -121,7 +121,7 @@ class FundingLine(db.Model):
     source: Mapped[FundingSource] = relationship(lazy="joined")
 
 
-class StaffingLine(db.Model):
+class StaffingLine(Model):
     """Staff need for one year in full-time equivalents (two decimals)."""
 
     __tablename__ = "staffing_line"
@@ -139,7 +139,7 @@ class StaffingLine(db.Model):
     initiative: Mapped[Initiative] = relationship(back_populates="staffing")
 
 
-class GateOverride(db.Model):
+class GateOverride(Model):
     """The project office let an initiative past a phase gate it did not meet. Append-only: shown
     on the initiative, the office's start page, the transparency page and the yearly report."""
 

@@ -63,8 +63,8 @@ class StaffingInput:
 @dataclass
 class InitiativeInput:
     title: str
-    owning_unit_id: int
-    primary_area_id: int
+    owning_unit_id: int | None
+    primary_area_id: int | None
     description: str = ""
     participating_unit_ids: list[int] = field(default_factory=list)
     secondary_area_ids: list[int] = field(default_factory=list)
@@ -234,10 +234,10 @@ def _apply(ini: Initiative, data: InitiativeInput, resolved: dict) -> None:
     existing_staff = {s.year: s for s in ini.staffing}
     staff = []
     for year, fte in resolved["staffing"]:
-        line = existing_staff.get(year) or StaffingLine(year=year)
-        if line.fte != fte:
-            line.fte = fte
-        staff.append(line)
+        staff_line = existing_staff.get(year) or StaffingLine(year=year)
+        if staff_line.fte != fte:
+            staff_line.fte = fte
+        staff.append(staff_line)
     _set(ini, "staffing", staff)
 
 
@@ -252,11 +252,11 @@ def validate_input(data: InitiativeInput, actor, *, creating: bool,
     if not creating and initiative is not None and not permissions.can_edit_initiative(actor, initiative):
         raise PermissionDenied()
     resolved = _validate(data, office=actor.is_office, creating=creating, any_phase=any_phase)
-    if creating and not permissions.can_create_for(actor, data.owning_unit_id, data.primary_area_id):
+    if creating and not permissions.can_create_for(actor, resolved["unit"].id, resolved["area"].id):
         raise ServiceValidationError({"owning_unit": _(
             "Du kan bara registrera initiativ för dina egna enheter eller områden.")})
     if not creating and not actor.is_office and not permissions.can_create_for(
-            actor, data.owning_unit_id, data.primary_area_id):
+            actor, resolved["unit"].id, resolved["area"].id):
         raise ServiceValidationError({"owning_unit": _(
             "Du kan inte flytta initiativet utanför dina egna enheter eller områden.")})
     return resolved
@@ -361,6 +361,7 @@ def change_phase(ini: Initiative, target: str, actor, *, expected_version,
         raise ServiceValidationError({field: refusal_message(verdict)})
     log_reason = reason
     if verdict.overridden:
+        assert reason is not None   # judge_move overrides only with a reason
         log_reason = record_override(ini, target, verdict.missing, reason, actor)
     apply_phase(ini, target, actor, log_reason)
     db.session.flush()

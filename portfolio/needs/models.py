@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portfolio.codes import Code
-from portfolio.extensions import db
+from portfolio.extensions import Model
 
 
 class NeedsStatus(Code):
@@ -38,7 +38,7 @@ TEXT_FIELDS = ("problem", "target_groups", "needs_capture", "involvement_who", "
                "tech_debt")
 
 
-class NeedsAnalysis(db.Model):
+class NeedsAnalysis(Model):
     """One per initiative. A draft may be partial; marking it complete enforces the required
     fields (see needs.requirements.REQUIREMENTS)."""
 

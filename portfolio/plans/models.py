@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.codes import Code
-from portfolio.extensions import db
+from portfolio.extensions import Model, db
 from portfolio.programme.models import OrgUnit, PriorityArea
 from portfolio.types import FixedDecimal
 
@@ -32,7 +32,7 @@ initiative_plan_goal = Table(
 )
 
 
-class CommitteePlan(db.Model):
+class CommitteePlan(Model):
     """A committee's plan for digital transformation. A new decided plan replaces the current
     one (status ersatt, replaced_on) without deleting it, so any past year can be shown."""
 
@@ -70,7 +70,7 @@ class CommitteePlan(db.Model):
     goals: Mapped[list[PlanGoal]] = relationship(back_populates="plan", order_by="PlanGoal.id")
 
 
-class PlanGoal(db.Model):
+class PlanGoal(Model):
     __tablename__ = "plan_goal"
     LIMITS: ClassVar[dict[str, int]] = {"text": 5000, "indicator": 300}
 
@@ -95,7 +95,7 @@ class PlanGoal(db.Model):
                                back_populates="plan_goals", order_by="Initiative.ref")
 
 
-class GoalFollowUp(db.Model):
+class GoalFollowUp(Model):
     __tablename__ = "goal_follow_up"
     LIMITS: ClassVar[dict[str, int]] = {"comment": 5000}
 

@@ -45,8 +45,8 @@ def matrix(year: int, today: date) -> PlanMatrix:
     as_of = as_of_date(year, today)
     plans = list(db.session.scalars(select(CommitteePlan)))
     by_committee: dict[int, list[CommitteePlan]] = {}
-    for plan in plans:
-        by_committee.setdefault(plan.committee_id, []).append(plan)
+    for p in plans:
+        by_committee.setdefault(p.committee_id, []).append(p)
     plan_by_id = {p.id: p for p in plans}
     # Goals per plan and area, counted in SQL.
     goal_counts: dict[tuple[int, int], int] = {

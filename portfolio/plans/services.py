@@ -18,6 +18,7 @@ from portfolio.domain.plan_status import next_revision
 from portfolio.extensions import db
 from portfolio.followups.models import FollowUpStatus
 from portfolio.inputs import as_input
+from portfolio.numbers import decimal_places
 from portfolio.plans import queries
 from portfolio.plans.models import CURRENT_PLAN_STATUSES, CommitteePlan, GoalFollowUp, PlanGoal, PlanStatus
 from portfolio.programme.models import OrgUnit, PriorityArea
@@ -132,7 +133,7 @@ def _replace_older(plan: CommitteePlan, actor) -> None:
     for other in queries.decided_plans(plan.committee_id, but=plan.id):
         if other.decided_on and other.decided_on > replaced_on:
             continue  # a later plan is not replaced by an earlier one
-        PLAN.save(other, actor=actor, expected_version=other.version, create=lambda row=other: row,
+        PLAN.save(other, actor=actor, expected_version=other.version, create=CommitteePlan,
                   apply={"status": PlanStatus.ERSATT.value, "replaced_on": replaced_on},
                   reason=_("Ersatt av en ny plan."))
 
@@ -197,7 +198,7 @@ def validate_goal_followup(data: GoalFollowUpInput) -> None:
         errors["status"] = _("Välj status.")
     value = data.value
     if value is not None and (not isinstance(value, Decimal) or abs(value) >= Decimal(10) ** 11
-                              or value.as_tuple().exponent < -4):
+                              or decimal_places(value) > 4):
         errors["value"] = _("Ange ett tal med högst fyra decimaler.")
     if errors:
         raise ServiceValidationError(errors)

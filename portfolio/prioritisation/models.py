@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.auth.models import User
 from portfolio.codes import Code
-from portfolio.extensions import db
+from portfolio.extensions import Model, db
 from portfolio.types import FixedDecimal, Money
 
 
@@ -43,7 +43,7 @@ decision_initiative = Table(
 )
 
 
-class CriteriaSet(db.Model):
+class CriteriaSet(Model):
     """The criteria, weights and scales for one year. Frozen once used in a decision."""
 
     __tablename__ = "criteria_set"
@@ -62,7 +62,7 @@ class CriteriaSet(db.Model):
         back_populates="criteria_set", order_by="Criterion.sort_order", cascade="all, delete-orphan")
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     __tablename__ = "criterion"
     __table_args__ = (UniqueConstraint("set_id", "code"),
                       CheckConstraint("weight >= 0", name="weight_not_negative"))
@@ -83,7 +83,7 @@ class Criterion(db.Model):
         return self.scale.split("\n")
 
 
-class Score(db.Model):
+class Score(Model):
     __tablename__ = "criterion_score"
     LIMITS: ClassVar[dict[str, int]] = {"motivation": 2000, "score_min": 1, "score_max": 5}
     __table_args__ = (UniqueConstraint("initiative_id", "criterion_id"),
@@ -100,7 +100,7 @@ class Score(db.Model):
     scored_at: Mapped[datetime]
 
 
-class PortfolioDecision(db.Model):
+class PortfolioDecision(Model):
     """A portfolio decision; never changed once saved (a correction is a new entry that
     references the old)."""
 

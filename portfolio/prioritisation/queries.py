@@ -258,6 +258,7 @@ def initiative_priority(initiative_id: int) -> InitiativePriority | None:
     if year is not None:
         criteria_set = db.session.scalar(select(CriteriaSet).where(CriteriaSet.year == year)
                                          .options(selectinload(CriteriaSet.criteria)))
+        assert criteria_set is not None     # the year came from a set with scores
         weights = {c.code: c.weight for c in criteria_set.criteria}
         scores = scores_of(criteria_set, [initiative_id]).get(initiative_id, {})
         scored, total = len(scores), len(weights)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from portfolio.auth import permissions
-from portfolio.changelog.services import now, record_changes
+from portfolio.changelog.services import Snapshot, now, record_changes
 from portfolio.changelog.versioned import Versioned
 from portfolio.clock import today
 from portfolio.decision_basis.requirements import conditions
@@ -34,7 +34,8 @@ from portfolio.programme.services import current_programme
 from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
-DECISION_PHASE = {Decision.PRIORITERAD: P.PRIORITERAD, Decision.AVSLAG: P.AVSLAGEN, Decision.AVBRYT: P.AVBRUTEN}
+DECISION_PHASE: dict[str | None, str] = {
+    Decision.PRIORITERAD: P.PRIORITERAD, Decision.AVSLAG: P.AVSLAGEN, Decision.AVBRYT: P.AVBRUTEN}
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,9 @@ def validate_weights(criteria_set: CriteriaSet, data: WeightsInput) -> None:
         raise ServiceValidationError(errors)
 
 
-def _weights_snapshot(criteria_set: CriteriaSet) -> dict[str, str]:
-    return {c.code: str(c.weight) for c in criteria_set.criteria} | {
+def _weights_snapshot(criteria_set: CriteriaSet) -> Snapshot:
+    weights: Snapshot = {c.code: str(c.weight) for c in criteria_set.criteria}
+    return weights | {
         "budget_ceiling": str(criteria_set.budget_ceiling)}
 
 
@@ -161,6 +163,7 @@ def update_weights(criteria_set: CriteriaSet, data: WeightsInput, actor) -> Crit
     def apply(row: CriteriaSet) -> None:
         by_id = {c.id: c for c in row.criteria}
         for criterion_id, weight in data.weights.items():
+            assert weight is not None   # validate_weights refuses an empty weight
             by_id[criterion_id].weight = weight
         row.budget_ceiling = data.ceiling
     return WEIGHTS.save(criteria_set, actor=actor, expected_version=criteria_set.version,
@@ -197,7 +200,7 @@ def save_scores(ini: Initiative, criteria_set: CriteriaSet, data: ScoresInput | 
     by_id = {c.id: c for c in criteria_set.criteria}
     existing = {s.criterion_id: s for s in db.session.scalars(db.select(Score).where(
         Score.initiative_id == ini.id, Score.criterion_id.in_(by_id)))}
-    before = {by_id[cid].code: f"{s.score}: {s.motivation or ''}" for cid, s in existing.items()}
+    before: Snapshot = {by_id[cid].code: f"{s.score}: {s.motivation or ''}" for cid, s in existing.items()}
     moment = now()
     for criterion_id, entry in data.entries.items():
         row = existing.get(criterion_id)
@@ -208,9 +211,10 @@ def save_scores(ini: Initiative, criteria_set: CriteriaSet, data: ScoresInput | 
         if row is None:
             row = Score(initiative_id=ini.id, criterion_id=criterion_id, scored_at=moment)
             db.session.add(row)
+        assert entry.motivation is not None     # validate_scores: a score has its motivation
         row.score, row.motivation = entry.score, entry.motivation.strip()
         row.scored_by_id, row.scored_at = actor.id, moment
-    after = {by_id[cid].code: f"{e.score}: {(e.motivation or '').strip()}"
+    after: Snapshot = {by_id[cid].code: f"{e.score}: {(e.motivation or '').strip()}"
              for cid, e in data.entries.items() if e.score is not None}
     record_changes(entity_type="score", entity_id=criteria_set.id, initiative_id=ini.id,
                    action="update", before=before, after=after, user_id=actor.id,
@@ -307,6 +311,7 @@ def preview_decision(data: DecisionInput | dict, actor) -> tuple[dict, list[Plan
 
 def _blocked_message(item: PlannedOutcome) -> str:
     verdict = item.outcome.verdict
+    assert verdict is not None and item.outcome.target is not None   # a blocked move has both
     if verdict.refusal == G.SKIP:
         return _("%(ref)s är i %(current)s och kan inte hoppa direkt till %(phase)s.", ref=item.initiative.ref,
                  current=phase_label(item.outcome.current), phase=phase_label(item.outcome.target))
@@ -332,6 +337,8 @@ def record_decision(data: DecisionInput | dict, actor) -> PortfolioDecision:
             "initiativen, eller gör ett motiverat undantag.")
     if errors:
         raise ServiceValidationError(errors)
+    # No errors: the set exists and there is a reason.
+    assert criteria_set is not None and data.reason is not None
     decision = PortfolioDecision(
         year=data.year, body=data.body, decided_on=data.decided_on,
         decision=data.decision, reason=data.reason.strip(),
@@ -345,8 +352,11 @@ def record_decision(data: DecisionInput | dict, actor) -> PortfolioDecision:
     for item in planned:
         ini, outcome = item.initiative, item.outcome
         if outcome.action in ("moves", "overridden"):
+            # A move has its target and verdict; an overridden one was given its reason.
+            assert outcome.target is not None and outcome.verdict is not None
             reason = note
             if outcome.action == "overridden":
+                assert data.override_reason is not None
                 reason = note + " " + record_override(ini, outcome.target, outcome.verdict.missing,
                                                       data.override_reason.strip(), actor,
                                                       decision_id=decision.id)

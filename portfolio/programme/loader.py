@@ -271,6 +271,9 @@ def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
 
     if c.problems:
         raise ProgrammeError(path, c.problems)
+    # Each of these is None only after a recorded problem.
+    assert name is not None and municipality is not None and risk is not None
+    assert defaults is not None and green is not None and yellow is not None
     known = {"audit_questions", "programme", "priority_areas", "principles", "org_units", "funding_sources", "risk",
              "followup_periods", "defaults", "decision_basis", "gates", "prioritisation", "funding_frames"}
     return Programme(
@@ -285,12 +288,12 @@ def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
 
 def _parse_risk(c: _Checker, raw: dict) -> RiskScale | None:
     labels = {}
-    for name in ("probability_labels", "consequence_labels"):
-        value = raw.get(name)
+    for scale in ("probability_labels", "consequence_labels"):
+        value = raw.get(scale)
         if not isinstance(value, list) or len(value) != 5 or not all(isinstance(v, str) for v in value):
-            c.fail(f"risk.{name}", "ska vara en lista med exakt fem texter (skala 1–5)")
+            c.fail(f"risk.{scale}", "ska vara en lista med exakt fem texter (skala 1–5)")
             value = []
-        labels[name] = tuple(value)
+        labels[scale] = tuple(value)
     bands: list[RiskBand] = []
     raw_bands = raw.get("bands")
     if not isinstance(raw_bands, list) or not raw_bands:
@@ -313,6 +316,7 @@ def _parse_risk(c: _Checker, raw: dict) -> RiskScale | None:
     acceptable = c.integer(raw, "acceptable_max_score", "risk", 1, 25)
     if c.problems:
         return None
+    assert acceptable is not None   # None only after a recorded problem
     return RiskScale(labels["probability_labels"], labels["consequence_labels"], tuple(bands),
                      acceptable)
 
@@ -426,6 +430,9 @@ def _parse_funding_frames(c: _Checker, raw: Any, funding_codes: set[str]) -> tup
             ok = False
         if not ok:
             continue
+        # ok: none of them is None
+        assert code is not None and name is not None and source is not None
+        assert first is not None and last is not None and amount is not None
         for other in frames:
             if other.funding_source == source and first <= other.last_year and other.first_year <= last:
                 c.fail(key, f"perioden {first}–{last} överlappar ramen '{other.code}' "

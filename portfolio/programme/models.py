@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portfolio.extensions import db
+from portfolio.extensions import Model
 
 
 class _Reference:
@@ -19,19 +19,19 @@ class _Reference:
         return self.name
 
 
-class PriorityArea(_Reference, db.Model):
+class PriorityArea(_Reference, Model):
     __tablename__ = "priority_area"
 
 
-class Principle(_Reference, db.Model):
+class Principle(_Reference, Model):
     __tablename__ = "principle"
 
 
-class FundingSource(_Reference, db.Model):
+class FundingSource(_Reference, Model):
     __tablename__ = "funding_source"
 
 
-class OrgUnit(_Reference, db.Model):
+class OrgUnit(_Reference, Model):
     """A committee (nämnd), an administration (förvaltning) under a committee, or a company."""
 
     __tablename__ = "org_unit"

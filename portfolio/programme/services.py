@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 
 from portfolio.extensions import db
@@ -13,7 +15,7 @@ def current_programme() -> Programme:
     return current_app.extensions["portfolio.programme"]
 
 
-def _upsert(model, entries, extra=None) -> dict[str, object]:
+def _upsert(model, entries, extra=None) -> dict[str, Any]:
     existing = {row.code: row for row in db.session.scalars(db.select(model))}
     seen = {}
     for order, entry in enumerate(entries):

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portfolio.codes import Code
-from portfolio.extensions import db
+from portfolio.extensions import Model
 
 
 class RiskKind(Code):
@@ -32,7 +32,7 @@ OPEN_STATUSES = (RiskStatus.OPEN.value, RiskStatus.OCCURRED.value)
 SCALE_MIN, SCALE_MAX = 1, 5       # probability and consequence (the CHECK constraints below)
 
 
-class Risk(db.Model):
+class Risk(Model):
     __tablename__ = "risk"
     # Text lengths, declared once for the form, the service and the API.
     LIMITS: ClassVar[dict[str, int]] = {
@@ -81,7 +81,7 @@ class Risk(db.Model):
         return None
 
 
-class RiskAssessment(db.Model):
+class RiskAssessment(Model):
     """The initiative-level statement "no significant risks identified", with its reason."""
 
     __tablename__ = "risk_assessment"

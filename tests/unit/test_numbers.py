@@ -18,7 +18,7 @@ def test_swedish_input_the_way_people_type_it(text, expected):
     assert parse_decimal(text, locale="sv") == expected
 
 
-@pytest.mark.parametrize("text", ["1e5", "inf", "NaN", "12a", "1,2,3", "٣", "--1", True])
+@pytest.mark.parametrize("text", ["1e5", "inf", "NaN", "12a", "1,2,3", "٣", "--1", True, "kr", "%"])
 def test_anything_else_is_refused(text):
     with pytest.raises(ValueError):
         parse_decimal(text, locale="sv")
@@ -41,8 +41,9 @@ def test_english_locale_reads_a_comma_as_thousands():
 def test_shares():
     assert parse_shares("50; 80 %", locale="sv") == (Decimal("0.5"), Decimal("0.8"))
     assert parse_shares("", locale="sv") == ()
-    with pytest.raises(ValueError):
-        parse_shares("50; 120", locale="sv")
+    for text in ("50; 120", "50; %"):
+        with pytest.raises(ValueError):
+            parse_shares(text, locale="sv")
 
 
 def test_formats_in_swedish_and_english():
