@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, SelectMultipleField, StringField, ValidationError
+from wtforms import DateField, Field, SelectMultipleField, StringField, TextAreaField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from portfolio.numbers import decimal_places, format_number, parse_decimal
-from portfolio.text_rules import FORBIDDEN_CHARS
+from portfolio.text_rules import BIDI_CONTROLS, FORBIDDEN_CHARS
 
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 
@@ -44,7 +44,24 @@ class BaseForm(FlaskForm):
                 field.errors = list(field.errors) + [
                     _l("Texten innehåller otillåtna tecken (t.ex. NUL). Ta bort dem och försök igen.")]
                 ok = False
+            elif isinstance(field, StringField) and not isinstance(field, TextAreaField) and any(
+                    isinstance(v, str) and BIDI_CONTROLS & set(v) for v in raw):
+                field.errors = list(field.errors) + [
+                    _l("Texten innehåller osynliga styrtecken för skrivriktning. Ta bort dem och försök igen.")]
+                ok = False
+        if not self._version_posted():
+            self.form_errors.append(_l("Formuläret saknar versionen du utgick från, så ingenting är sparat. "
+                                       "Ladda om sidan och gör ändringen igen."))
+            ok = False
         return ok
+
+    def _version_posted(self) -> bool:
+        """A form that edits a stored row must send back the version it was read at (as the
+        API requires), or a stale or tampered form could overwrite someone else's save."""
+        field = self._fields.get("version")
+        if field is None or field.object_data is None or not self.is_submitted():
+            return True
+        return bool(field.raw_data)
 
     @staticmethod
     def _all_fields(form):

@@ -8,6 +8,9 @@ from portfolio.changelog.versioned import check_version  # noqa: F401  (re-expor
 
 # Control characters no text field may hold (line breaks and tabs are fine).
 FORBIDDEN_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
+# Invisible bidirectional controls (e.g. U+202E), which can make a title read as something else
+# ("Trojan Source"): refused in single-line text.
+BIDI_CONTROLS = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
 
 
 def check_texts(values: dict, limits: dict[str, int], errors: dict[str, str]) -> None:

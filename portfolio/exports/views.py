@@ -25,7 +25,7 @@ def _export(kind: str, fmt: str):
     stamp = today().isoformat()
     if fmt == "csv":
         data = formats.to_csv(columns, rows, decimal_comma=request.args.get("decimal") == "comma")
-        return _download(data, "text/csv; charset=utf-8", f"{kind}-{stamp}.csv")
+        return _download(data, "text/csv", f"{kind}-{stamp}.csv")   # Flask adds "; charset=utf-8" once
     if fmt == "xlsx":
         return _download(formats.to_xlsx(columns, rows, sheet=kind.capitalize()),
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
