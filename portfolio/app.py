@@ -58,6 +58,9 @@ def _init_extensions(app: Flask) -> None:
     init_login(app, login_manager)
     init_i18n(app, babel)
     init_templating(app)
+    from portfolio.security import init_security
+
+    init_security(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -92,9 +92,15 @@ def page(browser, live_server):
     guard = DialogGuard()
     page.on("dialog", guard)
     page.dialogs = guard.messages
+    # Every page must work under the Content-Security-Policy: any violation fails the test.
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text)
+            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
+    page.csp_violations = violations
     yield page
     context.close()
     assert guard.messages == [], f"a dialog opened: {guard.messages}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 ALWAYS_REQUIRED = {"landmark-unique"}

@@ -12,6 +12,9 @@
     (focusable || target).focus({ preventScroll: true });
     return true;
   }
+  document.addEventListener("click", function (event) {   // a print button without inline script
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
     if (!summary) { return; }
