@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Flask, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from portfolio.extensions import db
+from portfolio.validation import ConcurrentSaveError, ConflictError
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -17,6 +18,7 @@ def _messages() -> dict[int, tuple[str, str]]:
                                     "Kontakta projektkontoret om du behöver ändrad behörighet.")),
         404: (_("Sidan finns inte"), _("Sidan eller posten du söker finns inte, eller har flyttats.")),
         405: (_("Metoden är inte tillåten"), _("Åtgärden går inte att göra på det här sättet.")),
+        409: (_("Konflikt"), _("Någon annan sparade samma sak samtidigt. Ladda om sidan och försök igen.")),
         413: (_("För stor fil"), _("Det du skickade är för stort.")),
         429: (_("För många försök"), _("Vänta en stund och försök igen.")),
         500: (_("Något gick fel"), _("Ett oväntat fel inträffade. Ingenting har sparats. Försök igen, "
@@ -70,6 +72,20 @@ def register_error_handlers(app: Flask) -> None:
 
             return error_response(err)
         return render_error(err.code or 500)
+
+    @app.errorhandler(ConflictError)
+    def conflict(err: ConflictError):
+        """A conflict that no form or API call answered itself (a view with its own
+        `transaction()`): a 409 that says so, never a 500. Nothing was saved."""
+        db.session.rollback()
+        message = err.message() if isinstance(err, ConcurrentSaveError) else None
+        if _is_api():
+            from portfolio.api.errors import error_response
+
+            answer = Conflict()
+            answer.data = {"message": message} if message else {}  # type: ignore[attr-defined]
+            return error_response(answer)
+        return render_error(409, message)
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):

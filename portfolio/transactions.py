@@ -11,13 +11,17 @@ flags, and a failing inner block rolls back the whole unit of work."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portfolio.extensions import db
-from portfolio.validation import ConflictError
+from portfolio.validation import ConcurrentSaveError, ConflictError
+
+log = logging.getLogger(__name__)
 
 _DEPTH_KEY = "portfolio.transaction_depth"
 
@@ -26,7 +30,9 @@ _DEPTH_KEY = "portfolio.transaction_depth"
 def transaction() -> Iterator[None]:
     """Commit at the end of the outermost block, roll back on any error. A row another
     transaction changed first (the optimistic version check in the UPDATE) becomes a
-    ConflictError, like a stale version in a form."""
+    ConflictError, like a stale version in a form; a constraint the database enforces and another
+    transaction got to first (an IntegrityError at a flush or the commit: two first saves of
+    the same row, a reference taken in between) becomes a ConcurrentSaveError, also a conflict."""
     session = db.session()
     depth = session.info.get(_DEPTH_KEY, 0)
     session.info[_DEPTH_KEY] = depth + 1
@@ -37,6 +43,11 @@ def transaction() -> Iterator[None]:
     except StaleDataError as exc:
         session.rollback()
         raise ConflictError(0) from exc
+    except IntegrityError as exc:
+        session.rollback()
+        # Logged, since a constraint a service never checks (NOT NULL, CHECK) would be a bug.
+        log.warning("integrity error turned into a conflict: %s", exc.orig)
+        raise ConcurrentSaveError() from exc
     except BaseException:
         session.rollback()
         raise

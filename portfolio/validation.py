@@ -32,5 +32,21 @@ class ConflictError(RuntimeError):
             return 0
 
 
+class ConcurrentSaveError(ConflictError):
+    """The database refused a write because another transaction saved the same thing at the
+    same moment (a unique or foreign-key constraint the service's own check could not see yet,
+    e.g. two first saves of one needs analysis). There is no version or entity to compare, so
+    the user gets `message()` instead of a list of changed fields."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+
+    @staticmethod
+    def message() -> str:
+        from flask_babel import gettext as _
+
+        return _("Någon annan sparade samma sak samtidigt. Ladda om sidan och försök igen.")
+
+
 class PermissionDenied(PermissionError):
     pass

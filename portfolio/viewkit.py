@@ -10,7 +10,7 @@ from flask import abort, flash, redirect
 from flask_babel import gettext as _
 
 from portfolio.transactions import transaction
-from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
+from portfolio.validation import ConcurrentSaveError, ConflictError, PermissionDenied, ServiceValidationError
 
 Saved = TypeVar("Saved")
 
@@ -53,6 +53,9 @@ def run_form(form, save: Callable[[], Saved], *, success: str, redirect_to: Call
             except ServiceValidationError as err:
                 form.attach_errors(err.errors)
                 form.gate_missing = getattr(err, "missing", [])
+            except ConcurrentSaveError as err:
+                form.form_errors.append(err.message())
+                status = 409
             except ConflictError as err:
                 form.form_errors.append(conflict_message())
                 form.form_errors.extend(conflict_details(err))

@@ -14,7 +14,7 @@ from portfolio.api.errors import api_abort, field_errors
 from portfolio.api.fields import MAX_ID
 from portfolio.extensions import db
 from portfolio.transactions import transaction
-from portfolio.validation import ConflictError, PermissionDenied, ServiceValidationError
+from portfolio.validation import ConcurrentSaveError, ConflictError, PermissionDenied, ServiceValidationError
 
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 ERROR_CODES = (400, 401, 403, 404, 409, 412, 422, 428)
@@ -68,6 +68,8 @@ def call_service(fn: Callable, *args, expected: Expected | None = None, current:
             return fn(*args, **kwargs)
     except PermissionDenied:
         api_abort(403)
+    except ConcurrentSaveError as err:   # a constraint another save got to first: nothing to compare
+        api_abort(409, err.message())
     except ConflictError as err:
         code = 412 if expected is not None and expected.from_header else 409
         api_abort(code, current=current() if current else None, changes=_changes(err))

@@ -23,6 +23,7 @@ from portfolio.followups.forms import (
 from portfolio.followups.models import FollowUp
 from portfolio.forms_base import positive_int
 from portfolio.initiatives.loading import load_initiative
+from portfolio.initiatives.queries import search_text
 from portfolio.programme.services import current_programme
 from portfolio.viewkit import load_child, login_required_for, run_form, safe_next
 
@@ -152,7 +153,7 @@ def todo():
 
 @bp.route("/lessons")
 def lessons():
-    q = (request.args.get("q") or "").strip()[:200]
+    q = search_text(request.args.get("q"))
     page = positive_int(request.args.get("page", "1"), upper=10**6) or 1
     rows, total = queries.lessons(q, page, current_app.config["PAGE_SIZE"])
     return render_template("followups/lessons.html", rows=rows, total=total, q=q, page=page,

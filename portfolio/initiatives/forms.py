@@ -20,11 +20,10 @@ from portfolio.auth import permissions
 from portfolio.domain import phases as P
 from portfolio.forms_base import BaseForm, LocalDecimalField, MultiCheckboxField, positive_int
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
-from portfolio.initiatives.queries import SORTS, RegisterFilter
+from portfolio.initiatives.queries import SORTS, RegisterFilter, search_text
 from portfolio.initiatives.services import FundingInput, InitiativeInput, StaffingInput
 from portfolio.labels import PHASE_LABELS
 from portfolio.programme import queries as ref
-from portfolio.text_rules import FORBIDDEN_CHARS
 
 YEAR_MIN, YEAR_MAX = FundingLine.LIMITS["year_min"], FundingLine.LIMITS["year_max"]
 EMPTY_ROWS = 2
@@ -159,10 +158,8 @@ def register_filter_from_args(args) -> tuple[RegisterFilter, int]:
     """Read the register's filters from the query string; unknown values are ignored."""
     phase = args.get("phase")
     sort = args.get("sort", "updated")
-    q = (args.get("q") or "").strip()[:200]
-    q = "".join(ch for ch in q if ch not in FORBIDDEN_CHARS)
     flt = RegisterFilter(
-        q=q, area=positive_int(args.get("area")), unit=positive_int(args.get("unit")),
+        q=search_text(args.get("q")), area=positive_int(args.get("area")), unit=positive_int(args.get("unit")),
         phase=phase if phase in P.ALL_PHASES else None, source=positive_int(args.get("source")),
         archived=args.get("archived") == "1", sort=sort if sort in SORTS else "updated",
         basis=args.get("basis") if args.get("basis") in ("now", "next") else None)

@@ -16,6 +16,7 @@ from portfolio.initiatives.models import FundingLine, GateOverride, Initiative
 from portfolio.programme.models import OrgUnit
 from portfolio.programme.queries import unit_scope
 from portfolio.programme.services import current_programme
+from portfolio.text_rules import FORBIDDEN_CHARS
 
 SORTS = {
     "updated": lambda: Initiative.updated_at.desc(),
@@ -38,8 +39,36 @@ class RegisterFilter:
     basis: str | None = None     # "now": lacks what the current phase needs; "next": the next
     sort: str = "updated"
 
+    def query_args(self) -> dict[str, str | int]:
+        """The filter as query-string arguments (only what differs from the defaults): for links
+        that keep the filter (sorting, pages, exports) without echoing whatever else the
+        request's query string held, which could collide with a link's own arguments."""
+        args: dict[str, str | int] = {}
+        if self.q:
+            args["q"] = self.q
+        for name in ("area", "unit", "phase", "source", "basis"):
+            value = getattr(self, name)
+            if value:
+                args[name] = value
+        if self.archived:
+            args["archived"] = "1"
+        if self.sort != "updated":
+            args["sort"] = self.sort
+        return args
+
+
+def search_text(raw: str | None, limit: int = 200) -> str:
+    """A free-text search as typed in a query string, made safe to search with: trimmed,
+    shortened and without control characters (PostgreSQL refuses NUL in any text, so `?q=%00`
+    would otherwise fail the query)."""
+    text = "".join(ch for ch in (raw or "") if ch not in FORBIDDEN_CHARS)
+    return text.strip()[:limit].strip()
+
 
 def escape_like(text: str) -> str:
+    """A LIKE pattern's literal part; control characters dropped as in `search_text` (every
+    LIKE search goes through here)."""
+    text = "".join(ch for ch in text if ch not in FORBIDDEN_CHARS)
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
