@@ -25,6 +25,7 @@ MAX_COLUMNS = 200
 # Rows read at all, empty ones included (a file can claim a million rows in a few bytes).
 MAX_SCANNED_ROWS = 5 * MAX_ROWS + 1000
 MAX_SHARED_STRINGS = 20 * 1024 * 1024   # openpyxl loads every shared string up front
+MAX_CELL_TEXT = 100_000   # characters in one cell: far above any field's limit (10 000)
 PREFERRED_SHEET = "Initiativ"
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -70,6 +71,20 @@ def read_table(data: bytes, filename: str) -> Table:
     raise ReadError(_("Filtypen stöds inte. Ladda upp en Excel-fil (.xlsx) eller en CSV-fil (.csv)."))
 
 
+def _longest_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The longest run of characters between two tags in one XML part, read in chunks: a cell's
+    text is such a run, so one huge cell is found before openpyxl holds it in memory."""
+    longest = run = 0
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            start = 0
+            while (end := chunk.find(b"<", start)) != -1:
+                longest = max(longest, run + end - start)
+                run, start = 0, end + 1
+            run += len(chunk) - start
+    return max(longest, run)
+
+
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
@@ -78,11 +93,19 @@ def _read_xlsx(data: bytes) -> Table:
             unpacked = sum(info.file_size for info in archive.infolist())
             shared = sum(info.file_size for info in archive.infolist()
                          if info.filename.lower().endswith("sharedstrings.xml"))
+            if unpacked <= MAX_UNPACKED:
+                longest = max((_longest_text(archive, info) for info in archive.infolist()
+                               if info.filename.lower().endswith(".xml")), default=0)
+            else:
+                longest = 0
     except (zipfile.BadZipFile, ValueError, OSError):
         raise ReadError(_("Filen kunde inte läsas som Excel-fil (.xlsx). Den kan vara skadad; öppna "
                           "den i Excel eller LibreOffice och spara den igen.")) from None
     if unpacked > MAX_UNPACKED or shared > MAX_SHARED_STRINGS:
         raise ReadError(_("Filen innehåller för mycket data. Dela upp den i flera filer."), status=413)
+    if longest > MAX_CELL_TEXT:
+        raise ReadError(_("En cell i filen innehåller mer än %(max)d tecken. Korta texten och försök igen.",
+                          max=MAX_CELL_TEXT), status=413)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for broken files; all mean the same here
