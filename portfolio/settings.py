@@ -21,7 +21,12 @@ ENV_KEYS = {
     "PORTFOLIO_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "PORTFOLIO_SECRET_KEY": "SECRET_KEY",
     "PORTFOLIO_PROGRAMME": "PROGRAMME_FILE",
+    # true/false; unset: on, except in demo mode and tests (see `settle_session_cookie`)
+    "PORTFOLIO_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
 }
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "on", "ja"})
+FALSE_WORDS = frozenset({"false", "0", "no", "off", "nej"})
 
 
 def defaults(instance_path: str) -> dict:
@@ -42,6 +47,12 @@ def defaults(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # None: on (the cookie only goes over HTTPS) except in demo mode and tests;
+        # PORTFOLIO_SESSION_COOKIE_SECURE=true/false decides it (`settle_session_cookie`).
+        "SESSION_COOKIE_SECURE": None,
+        # A session ends after this long without a request, and this long after the login.
+        "SESSION_IDLE_MINUTES": 60,
+        "SESSION_ABSOLUTE_HOURS": 12,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Dashboard plugins to enable (entry-point names); None enables every valid plugin.
@@ -73,3 +84,18 @@ def ensure_secret_key(config: dict, instance_path: str) -> None:
             "PORTFOLIO_SECRET_KEY är inte satt. Sätt en lång slumpmässig nyckel i miljön, t.ex. "
             "`export PORTFOLIO_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`, "
             "eller starta demoläget med `portfolio serve --demo`.")
+
+
+def settle_session_cookie(config: dict) -> None:
+    """SESSION_COOKIE_SECURE as a bool: as set (a bool, or "true"/"false" from
+    PORTFOLIO_SESSION_COOKIE_SECURE), else on everywhere but demo mode and tests (plain HTTP)."""
+    value = config.get("SESSION_COOKIE_SECURE")
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            raise SettingsError(
+                f"PORTFOLIO_SESSION_COOKIE_SECURE ska vara true eller false, inte {value!r}.")
+        value = word in TRUE_WORDS
+    if value is None:
+        value = not (config.get("DEMO") or config.get("TESTING"))
+    config["SESSION_COOKIE_SECURE"] = bool(value)

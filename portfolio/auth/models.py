@@ -45,6 +45,8 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_login_at: Mapped[datetime | None]
+    # Stored in the session at login; bumping it (logout, deactivation) ends every session.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin")

@@ -94,6 +94,13 @@ def _by_code(model, codes, what: str):
     return rows
 
 
+def end_sessions(user: User) -> None:
+    """End every session of `user` (each copy of each session cookie): the user loader refuses
+    a session whose stored generation is not the user's current one."""
+    user.session_generation = (user.session_generation or 0) + 1
+    db.session.flush()
+
+
 @dataclass(frozen=True)
 class LoginResult:
     user: User | None

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from portfolio.auth import tokens
 from portfolio.auth.forms import LoginForm, RevokeTokenForm, TokenForm
-from portfolio.auth.services import authenticate
+from portfolio.auth.services import authenticate, end_sessions
+from portfolio.auth.session import start_session
 from portfolio.transactions import transaction
 from portfolio.validation import PermissionDenied, ServiceValidationError
 from portfolio.viewkit import safe_next
@@ -26,8 +27,7 @@ def login():
         with transaction():    # a failed attempt is recorded too
             result = authenticate(form.email.data, form.password.data)
         if result.user:
-            session.clear()
-            login_user(result.user)
+            start_session(result.user)
             return redirect(_safe_next(form.next.data))
         if result.locked_minutes:
             form.form_errors.append(_("För många misslyckade inloggningar. Försök igen om "
@@ -50,6 +50,8 @@ def _demo_hint() -> dict | None:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    with transaction():    # every copy of this session's cookie ends too
+        end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("Du är utloggad."), "info")

@@ -346,8 +346,11 @@ def test_cost_lines_are_edited_and_removed_with_their_version(app, client, setup
         assert db.session.get(CostLine, line_id) is None
 
 
-def test_decision_document_is_dated_by_the_applications_clock(app, client, setup):
+def test_decision_document_is_dated_by_the_applications_clock(app, client, setup, monkeypatch):
     from datetime import date
+    # Years on, the login would have expired (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS).
+    monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", 10**7)
+    monkeypatch.setitem(app.config, "SESSION_ABSOLUTE_HOURS", 10**6)
     travel_to(date(2031, 2, 3))
     try:
         page = client.get(f"/initiatives/{setup}/decision-document").data.decode()
