@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from portfolio.changelog.versioned import check_version  # noqa: F401  (re-exported for services)
-
 # Control characters no text field may hold (line breaks and tabs are fine).
 FORBIDDEN_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
 # Invisible bidirectional controls (e.g. U+202E), which can make a title read as something else

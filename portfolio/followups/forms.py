@@ -12,9 +12,9 @@ from portfolio.followups.services import (
     EvaluationInput,
     FollowUpInput,
     MeasurementInput,
-    form_input,
 )
 from portfolio.forms_base import BaseForm, LocalDecimalField
+from portfolio.inputs import form_input
 from portfolio.programme.services import current_programme
 
 STATUS_LABELS = FollowUpStatus.labels()       # aliases for older imports

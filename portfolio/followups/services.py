@@ -23,7 +23,7 @@ from portfolio.domain import schedule
 from portfolio.extensions import db
 from portfolio.followups import queries
 from portfolio.followups.models import Evaluation, FollowUp, FollowUpStatus, GoalsMet, Measurement
-from portfolio.inputs import as_input, form_input  # noqa: F401  (re-exported)
+from portfolio.inputs import as_input
 from portfolio.programme.services import current_programme
 from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError

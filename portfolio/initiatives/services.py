@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from portfolio.auth import permissions
 from portfolio.changelog.services import Snapshot, now
-from portfolio.changelog.versioned import Versioned
+from portfolio.changelog.versioned import Versioned, check_version
 from portfolio.domain import completeness
 from portfolio.domain import gates as G
 from portfolio.domain import phases as P
@@ -27,7 +27,7 @@ from portfolio.initiatives.snapshots import planned_snapshot, snapshot  # noqa: 
 from portfolio.labels import REQUIREMENT_LABELS, phase_label
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
 from portfolio.programme.services import current_programme
-from portfolio.text_rules import check_texts, check_version
+from portfolio.text_rules import check_texts
 from portfolio.validation import PermissionDenied, ServiceValidationError
 
 ENTITY = "initiative"

@@ -14,6 +14,7 @@ from portfolio.api.resources.initiatives import load
 from portfolio.followups import queries as followup_queries
 from portfolio.followups import services as followup_services
 from portfolio.followups.models import FollowUp, FollowUpStatus
+from portfolio.inputs import as_input
 
 blp = Blueprint("api_followups", __name__, description="Uppföljningar.")
 
@@ -65,7 +66,7 @@ def create_followup(data, initiative_id: int):
     ini = load(initiative_id)
     data.pop("version", None)
     followup = call_service(followup_services.save_followup, ini,
-                            followup_services.as_input(followup_services.FollowUpInput, data), current_user)
+                            as_input(followup_services.FollowUpInput, data), current_user)
     return followup, 201, etag(followup.version)
 
 
