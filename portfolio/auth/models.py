@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio import clock
@@ -97,6 +98,9 @@ class ApiToken(Model):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
+    # A read-only token may only read (GET/HEAD/OPTIONS), whatever its user's roles allow.
+    read_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     user: Mapped[User] = relationship()
 

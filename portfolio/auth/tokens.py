@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import gettext as _
 
@@ -17,6 +18,7 @@ from portfolio.validation import PermissionDenied, ServiceValidationError
 TOKEN_PREFIX = "pft_"
 MAX_ACTIVE_TOKENS = ApiToken.LIMITS["active_per_user"]
 NAME_MAX = ApiToken.LIMITS["name"]
+DEFAULT_LIFETIME_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def create_token(user: User, name: str) -> NewToken:
     name = name.strip()
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(secret), prefix=secret[:10],
-                     created_at=now())
+                     created_at=now(), expires_at=now() + timedelta(days=DEFAULT_LIFETIME_DAYS))
     db.session.add(token)
     db.session.flush()
     return NewToken(token, secret)

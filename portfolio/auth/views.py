@@ -6,7 +6,8 @@ from flask_login import current_user, login_required, logout_user
 
 from portfolio.auth import tokens
 from portfolio.auth.forms import LoginForm, RevokeTokenForm, TokenForm
-from portfolio.auth.services import authenticate, end_sessions
+from portfolio.auth.login import authenticate
+from portfolio.auth.services import end_sessions
 from portfolio.auth.session import start_session
 from portfolio.transactions import transaction
 from portfolio.validation import PermissionDenied, ServiceValidationError

@@ -73,6 +73,9 @@ class Initiative(Model):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Open data: set when the project office has reviewed the initiative and marked it publishable.
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     owning_unit: Mapped[OrgUnit] = relationship(lazy="joined")
     primary_area: Mapped[PriorityArea] = relationship(lazy="joined")
@@ -87,7 +90,8 @@ class Initiative(Model):
         back_populates="initiative")
     staffing: Mapped[list[StaffingLine]] = relationship(
         cascade="all, delete-orphan", order_by="StaffingLine.year", back_populates="initiative")
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
     plan_goals = relationship("PlanGoal", secondary="initiative_plan_goal",
                               back_populates="initiatives")
 
