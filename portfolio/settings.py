@@ -23,6 +23,15 @@ ENV_KEYS = {
     "PORTFOLIO_PROGRAMME": "PROGRAMME_FILE",
     # true/false; unset: on, except in demo mode and tests (see `settle_session_cookie`)
     "PORTFOLIO_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    # Optional services: each is used when its setting is there, otherwise the app runs without.
+    "PORTFOLIO_REDIS_URL": "REDIS_URL",
+    "PORTFOLIO_SMTP_HOST": "SMTP_HOST",
+    "PORTFOLIO_SMTP_PORT": "SMTP_PORT",
+    "PORTFOLIO_SMTP_SECURITY": "SMTP_SECURITY",     # starttls (default), tls or none
+    "PORTFOLIO_SMTP_USER": "SMTP_USER",
+    "PORTFOLIO_SMTP_PASSWORD": "SMTP_PASSWORD",
+    "PORTFOLIO_MAIL_SENDER": "MAIL_SENDER",
+    "PORTFOLIO_CHANGE_LOG_RETENTION_DAYS": "CHANGE_LOG_RETENTION_DAYS",
 }
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "ja"})
@@ -55,6 +64,18 @@ def defaults(instance_path: str) -> dict:
         "SESSION_ABSOLUTE_HOURS": 12,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Redis (rate-limit counters; later the job queue). None: kept in the process's memory.
+        "REDIS_URL": None,
+        # Outgoing e-mail. No SMTP_HOST: nothing is sent (e.g. a reset link is shown to the admin).
+        "SMTP_HOST": None,
+        "SMTP_PORT": 587,
+        "SMTP_SECURITY": "starttls",
+        "SMTP_USER": None,
+        "SMTP_PASSWORD": None,
+        "MAIL_SENDER": None,
+        # Change-log entries older than this many days may be pruned (`portfolio retention`);
+        # None keeps the whole history (the audit trail that "every year as it was" reads).
+        "CHANGE_LOG_RETENTION_DAYS": None,
         # Dashboard plugins to enable (entry-point names); None enables every valid plugin.
         "DASHBOARD_PLUGINS": None,
     }

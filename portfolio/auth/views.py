@@ -95,3 +95,6 @@ def revoke_token(token_id: int):
         abort(404)
     flash(_("Nyckeln ”%(name)s” är återkallad och kan inte längre användas.", name=token.name), "info")
     return redirect(url_for("auth.profile"))
+
+
+from portfolio.auth import account_views  # noqa: E402,F401  (its routes are on this blueprint)
