@@ -58,12 +58,16 @@ def _init_extensions(app: Flask) -> None:
     init_login(app, login_manager)
     init_i18n(app, babel)
     init_templating(app)
-    from portfolio.security import init_security
+    from portfolio.limits import init_limits
+    from portfolio.security import init_proxy_fix, init_security
 
     init_security(app)
+    init_proxy_fix(app)
+    init_limits(app)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portfolio.admin.views import bp as admin_bp
     from portfolio.api import init_api
     from portfolio.audits.views import bp as audits_bp
     from portfolio.auth.views import bp as auth_bp
@@ -90,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(start_bp)
     app.register_blueprint(charts_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(initiatives_bp, url_prefix="/initiatives")
     for feature_bp in (needs_bp, risks_bp, benefits_bp, decision_basis_bp):
         app.register_blueprint(feature_bp, url_prefix="/initiatives")
@@ -105,3 +110,17 @@ def _register_blueprints(app: Flask) -> None:
     init_api(app)
     register_error_handlers(app)
     register_commands(app)
+    _limit_endpoints(app)
+
+
+def _limit_endpoints(app: Flask) -> None:
+    """Rate limits on whole endpoints (logins and API tokens count their failures themselves)."""
+    from flask_login import current_user
+
+    from portfolio.limits import EXTENSION_KEY
+
+    limits = app.extensions[EXTENSION_KEY]
+    for endpoint in ("exports.initiatives", "exports.followups"):
+        limits.limit_endpoint(app, endpoint, "exports_user",
+                              key_func=lambda: f"user:{current_user.get_id() or '-'}")
+    limits.limit_endpoint(app, "exports.open_data", "open_data_client")

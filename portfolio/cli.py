@@ -1,4 +1,5 @@
-"""The `portfolio` command: the app's Flask CLI plus serve, users, programme and demo."""
+"""The `portfolio` command: the app's Flask CLI plus serve, users, programme, demo and the
+operations commands (backup, restore, retention)."""
 
 from __future__ import annotations
 
@@ -142,7 +143,8 @@ def demo_load() -> None:
 
 def register_commands(app) -> None:
     """Commands that work on an app (so `app.test_cli_runner()` sees them too)."""
-    for group in (users, programme, demo_group, dashboards_group, report_group, import_command):
+    for group in (users, programme, demo_group, dashboards_group, report_group, import_command,
+                  backup_command, restore_command, retention_command):
         app.cli.add_command(group)
 
 
@@ -252,3 +254,125 @@ def report_ks(year: int, out: str) -> None:
     with open(out, "wb") as handle:
         handle.write(data)
     click.echo(f"Skrev {out} ({len(data) // 1024} kB).")
+
+
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Säkerhetskopians filnamn, t.ex. portfolio-2026-11-29.zip (en befintlig fil ersätts).")
+@with_appcontext
+def backup_command(out: str) -> None:
+    """Säkerhetskopiera databasen (SQLite eller PostgreSQL) och de lagrade filerna till en
+    zip-fil, medan appen är igång. Filen innehåller personuppgifter och lösenordshashar: förvara
+    den skyddad."""
+    from pathlib import Path
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from portfolio.extensions import db
+    from portfolio.operations.archive import BackupError
+    from portfolio.operations.backup import create_backup
+    from portfolio.operations.schema import files_folder
+
+    try:
+        summary = create_backup(db.engine, Path(out), files_folder(current_app))
+    except BackupError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    except (SQLAlchemyError, OSError) as exc:
+        click.echo(f"Fel: säkerhetskopian kunde inte skrivas ({getattr(exc, 'orig', None) or exc}). "
+                   "Ingen fil har skrivits.", err=True)
+        sys.exit(1)
+    click.echo(f"Skrev {summary.path} ({max(summary.size // 1024, 1)} kB): {summary.tables} tabeller, "
+               f"{summary.rows} rader, {summary.files} filer, schemarevision {summary.schema_revision}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--yes", is_flag=True,
+              help="Bekräfta att databasen och filmappen ska ersättas med säkerhetskopians innehåll.")
+@click.option("--files-dir", type=click.Path(file_okay=False), default=None,
+              help="Lägg filerna i den här mappen i stället för appens filmapp (t.ex. vid en provåterställning "
+                   "till en testdatabas på samma server).")
+@with_appcontext
+def restore_command(path: str, yes: bool, files_dir: str | None) -> None:
+    """Återställ databasen och de lagrade filerna från en säkerhetskopia (portfolio backup).
+    Allt som finns i databasen och filmappen ersätts; stoppa appen först. Filen kontrolleras
+    (SHA-256) innan något ändras. En kopia från en äldre version av appen migreras efteråt; en
+    från en nyare version vägras."""
+    from pathlib import Path
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from portfolio.operations.archive import BackupError
+    from portfolio.operations.restore import describe_target, open_backup, restore_backup
+    from portfolio.operations.schema import files_folder
+
+    folder = Path(files_dir) if files_dir else files_folder(current_app)
+    try:
+        with open_backup(Path(path)) as reader:
+            manifest = reader.manifest
+            source = (f"{path} (tagen {manifest.created_at} på {manifest.database}, schemarevision "
+                      f"{manifest.schema_revision}, {sum(t.rows for t in manifest.tables)} rader, "
+                      f"{len(manifest.files)} filer)")
+            if not yes:
+                target = describe_target(folder)
+                click.echo(f"Återställningen ersätter allt i {_target_text(target)} med innehållet i {source}.\n"
+                           "Ta först en säkerhetskopia av det som finns om det kan behövas "
+                           "(portfolio backup --out FIL).\n"
+                           "Ingenting har ändrats. Kör igen med --yes för att återställa.", err=True)
+                sys.exit(2)
+            summary = restore_backup(reader, folder)
+    except BackupError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    except SQLAlchemyError as exc:
+        click.echo(f"Fel från databasen: {getattr(exc, 'orig', None) or exc}\nHade återställningen börjat "
+                   "kan databasen vara ofullständig: rätta felet och kör återställningen igen.", err=True)
+        sys.exit(1)
+    migrated = ("" if summary.revision == summary.backup_revision
+                else f", migrerad från schemarevision {summary.backup_revision} till {summary.revision}")
+    click.echo(f"Återställde {summary.rows} rader och {summary.files} filer från {path}{migrated}.")
+
+
+def _target_text(target) -> str:
+    """What a restore would overwrite, for the refusal without --yes."""
+    from portfolio.operations.restore import COUNTED
+
+    if target.database_empty:
+        database = f"databasen {target.url} (som är tom)"
+    else:
+        counts = ", ".join(f"{target.counts[name]} {label}" for name, label in COUNTED.items() if name in target.counts)
+        database = (f"databasen {target.url} (schemarevision {target.revision or 'saknas'}, "
+                    f"{target.tables} tabeller{': ' + counts if counts else ''})")
+    return f"{database} och filmappen {target.files_dir} ({target.files} filer)"
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Provkör: visa vad som skulle tas bort, ta inte bort något.")
+@with_appcontext
+def retention_command(dry_run: bool) -> None:
+    """Ta bort poster i ändringsloggen som är äldre än CHANGE_LOG_RETENTION_DAYS dagar
+    (PORTFOLIO_CHANGE_LOG_RETENTION_DAYS; inte satt: allt behålls). Tidigare års rapporter och
+    dashboards läser initiativens fas per 31 december ur loggen; därför behålls den sista
+    fasändringen per initiativ och år, hur gammal den än är, så att varje år fortfarande visas
+    som det var. Allt annat äldre försvinner ur initiativens historik, också vem som ändrade."""
+    from portfolio.operations.retention import RetentionError, prune_change_log, retention_days
+
+    try:
+        days = retention_days(current_app.config.get("CHANGE_LOG_RETENTION_DAYS"))
+    except RetentionError as exc:
+        click.echo(f"Fel: {exc}", err=True)
+        sys.exit(2)
+    if days is None:
+        click.echo("CHANGE_LOG_RETENTION_DAYS är inte satt: hela ändringsloggen behålls. Ingenting har tagits bort.")
+        return
+    with transaction():
+        result = prune_change_log(days, dry_run=dry_run)
+    cutoff = result.cutoff.strftime("%Y-%m-%d %H:%M")
+    kept = (f"{result.kept_for_past_years} äldre fasändringar behålls (den sista per initiativ och år), "
+            "så att tidigare år visas som de var.")
+    if dry_run:
+        click.echo(f"Provkörning: {result.pruned} poster äldre än {cutoff} (UTC, {days} dagar) skulle tas bort. "
+                   f"{kept} Ingenting har tagits bort.")
+    else:
+        click.echo(f"Tog bort {result.pruned} poster äldre än {cutoff} (UTC, {days} dagar). {kept}")

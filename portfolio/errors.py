@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
@@ -28,7 +29,8 @@ def _messages() -> dict[int, tuple[str, str]]:
 
 def render_error(code: int, detail: str | None = None):
     title, text = _messages().get(code, (str(code), ""))
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    if (request.path.startswith("/api/") or request.path.endswith(".json")
+            or request.accept_mimetypes.best == "application/json"):
         return jsonify(status=code, title=title, message=detail or text), code
     return render_template("errors/error.html", code=code, title=title,
                            text=detail or text), code
@@ -71,6 +73,8 @@ def register_error_handlers(app: Flask) -> None:
             from portfolio.api.errors import error_response
 
             return error_response(err)
+        if isinstance(err, RateLimitExceeded):     # its message (Retry-After is added after)
+            return render_error(429, err.description)
         return render_error(err.code or 500)
 
     @app.errorhandler(ConflictError)

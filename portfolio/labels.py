@@ -19,6 +19,7 @@ PHASE_LABELS = {
 }
 
 FIELD_LABELS = {
+    "published_at": _l("Publicerad i öppna data"),
     "ref": _l("Referens"),
     "title": _l("Titel"),
     "description": _l("Beskrivning"),
@@ -97,6 +98,13 @@ ACTION_LABELS = {
     "restore": _l("Återställde"),
     "remove": _l("Tog bort"),
     "decision": _l("Portföljbeslut"),
+    "password_change": _l("Bytte lösenord"),
+    "password_reset": _l("Satte lösenord med återställningslänk"),
+    "reset_link": _l("Skapade återställningslänk"),
+    "end_sessions": _l("Avslutade alla sessioner"),
+    "publish": _l("Markerade som publicerbar i öppna data"),
+    "withdraw": _l("Tog bort från öppna data"),
+    "publication_lapsed": _l("Publiceringen i öppna data upphörde"),
 }
 
 

@@ -1,7 +1,7 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
 
 from portfolio.audits.models import Audit, Recommendation, RecommendationResponse, ResponseAction  # noqa: F401
-from portfolio.auth.models import LoginThrottle, User, UserRole  # noqa: F401
+from portfolio.auth.models import User, UserRole  # noqa: F401
 from portfolio.benefits.models import Benefit, BenefitCase, CostLine  # noqa: F401
 from portfolio.changelog.models import ChangeLogEntry  # noqa: F401
 from portfolio.followups.models import Evaluation, FollowUp, Measurement  # noqa: F401

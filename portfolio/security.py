@@ -3,11 +3,16 @@ script is a file the app serves; charts are drawn from embedded JSON by static/j
 no framing, no MIME sniffing, a same-origin referrer and, over HTTPS, HSTS.
 
 Settings: HSTS_SECONDS (default one year; 0 turns HSTS off). HSTS is only sent on requests that
-arrived over HTTPS (behind a proxy, let it set X-Forwarded-Proto and run with ProxyFix)."""
+arrived over HTTPS. Behind a reverse proxy that terminates TLS, set TRUSTED_PROXIES
+(PORTFOLIO_TRUSTED_PROXIES) to the number of proxies: ProxyFix then takes the scheme, host and
+client address from their X-Forwarded-* headers (and from nobody else's)."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portfolio.settings import SettingsError
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -39,3 +44,18 @@ def init_security(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         return security_headers(response, int(app.config.get("HSTS_SECONDS", 31536000) or 0))
+
+
+def init_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto/-Host/-Port from TRUSTED_PROXIES proxies (0: from none)."""
+    raw = app.config.get("TRUSTED_PROXIES") or 0
+    try:
+        count = int(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"PORTFOLIO_TRUSTED_PROXIES ska vara ett heltal (antal proxyer), "
+                            f"inte {raw!r}.") from None
+    if count < 0:
+        raise SettingsError("PORTFOLIO_TRUSTED_PROXIES kan inte vara negativt.")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count,  # type: ignore[method-assign]
+                                x_host=count, x_port=count)

@@ -32,6 +32,9 @@ ENV_KEYS = {
     "PORTFOLIO_SMTP_PASSWORD": "SMTP_PASSWORD",
     "PORTFOLIO_MAIL_SENDER": "MAIL_SENDER",
     "PORTFOLIO_CHANGE_LOG_RETENTION_DAYS": "CHANGE_LOG_RETENTION_DAYS",
+    "PORTFOLIO_TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "PORTFOLIO_PASSWORD_RESET_HOURS": "PASSWORD_RESET_HOURS",
+    "PORTFOLIO_FILES_DIR": "FILES_DIR",
 }
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "ja"})
@@ -49,11 +52,15 @@ def defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ["sv", "en"],
         "PAGE_SIZE": 25,
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_WINDOW_MINUTES": 15,
-        "LOGIN_LOCK_MINUTES": 15,
+        # Rate limits by name ("5 per 15 minutes"), over the defaults in portfolio/limits.py.
+        "RATE_LIMITS": {},
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none; then the
+        # client address and HTTPS are taken from the connection itself).
+        "TRUSTED_PROXIES": 0,
         # werkzeug's password hashing; the test suite sets a cheap one (it creates ~1 000 users).
         "PASSWORD_HASH_METHOD": "scrypt",
+        # A password reset link an administrator makes works once, for this many hours.
+        "PASSWORD_RESET_HOURS": 24,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # None: on (the cookie only goes over HTTPS) except in demo mode and tests;
@@ -73,6 +80,8 @@ def defaults(instance_path: str) -> dict:
         "SMTP_USER": None,
         "SMTP_PASSWORD": None,
         "MAIL_SENDER": None,
+        # Stored files (e.g. published reports); None: the folder `files` in the instance folder.
+        "FILES_DIR": None,
         # Change-log entries older than this many days may be pruned (`portfolio retention`);
         # None keeps the whole history (the audit trail that "every year as it was" reads).
         "CHANGE_LOG_RETENTION_DAYS": None,

@@ -80,7 +80,6 @@ def app(database_url):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
-        "LOGIN_MAX_FAILURES": 5,
         # A cheap hash: the suite creates and logs in about a thousand users (scrypt costs
         # ~170 ms a login here). Production keeps werkzeug's scrypt (settings.py).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
@@ -175,6 +174,9 @@ def _clean_database(request):
         if _writes.kept:
             _empty_all_tables()
         db.session.remove()
+    from portfolio.limits import EXTENSION_KEY
+
+    app.extensions[EXTENSION_KEY].reset()   # every test starts with no failed logins counted
 
 
 # --- the clock ---------------------------------------------------------------------------------

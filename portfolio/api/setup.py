@@ -20,6 +20,9 @@ def _config(app: Flask) -> None:
         "info": {"description": (
             "REST-API för portföljen. Autentisera med en personlig API-nyckel (skapas under Min profil) "
             "i rubriken `Authorization: Bearer <nyckel>`. Behörigheterna är desamma som i webbgränssnittet. "
+            "En nyckel gäller 30, 90 (förval), 180 eller 365 dagar från att den skapades; en nyckel som har "
+            "gått ut ger 401 (`error=\"invalid_token\"`) och ersätts med en ny under Min profil. En nyckel "
+            "med endast läsrättighet kan läsa (GET) men får 403 på allt som ändrar (POST, PUT, PATCH, DELETE). "
             "Ändringar (PUT/PATCH) kräver den version du läste, i rubriken `If-Match` (ETag) eller i fältet "
             "`version`; har någon annan hunnit ändra svarar API:t 412 respektive 409 med nuvarande data."),
         },
@@ -39,7 +42,12 @@ def init_api(app: Flask) -> None:
     api = PortfolioApi(app)
     api.spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer",
-        "description": "Personlig API-nyckel från Min profil."})
+        "description": (
+            "Personlig API-nyckel från Min profil. Nyckeln har ett slutdatum (30, 90, 180 eller 365 dagar "
+            "efter att den skapades, 90 om inget annat valts) som syns under Min profil; efter det svarar "
+            "API:t 401 med `error=\"invalid_token\"` och ett meddelande om att nyckeln har gått ut. "
+            "En nyckel med endast läsrättighet får använda GET, HEAD och OPTIONS; alla andra metoder "
+            "ger 403 och ingenting ändras.")})
     names = set()
     for blp in BLUEPRINTS():
         csrf.exempt(blp)
@@ -66,5 +74,31 @@ def init_api(app: Flask) -> None:
         from flask import request
 
         if request.blueprint in names:
-            auth.authenticate()
+            _authenticate_within_limits()
     app.extensions["portfolio.api"] = api
+
+
+def _authenticate_within_limits() -> None:
+    """The bearer-token check, refused for a while (429) for an address that has sent too many
+    bad tokens; each bad token counts, a missing one does not (it is not a guess)."""
+    from flask import request
+    from flask_babel import gettext as _
+    from werkzeug.exceptions import HTTPException
+
+    from portfolio.api import auth
+    from portfolio.api.errors import api_abort
+    from portfolio.limits import client_address, rate_limits
+
+    limits, client = rate_limits(), client_address()
+    verdict = limits.check("api_token_client", client)
+    if not verdict.allowed:
+        api_abort(429, _("För många försök med ogiltiga API-nycklar från din adress. Försök igen "
+                         "om %(minutes)d minuter.", minutes=verdict.retry_after_minutes),
+                  headers={"Retry-After": str(verdict.retry_after_seconds)})
+    try:
+        auth.authenticate()
+    except HTTPException as exc:
+        guessed = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        if exc.code == 401 and guessed:
+            limits.hit("api_token_client", client)
+        raise

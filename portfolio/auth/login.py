@@ -1,17 +1,25 @@
-"""Login: check an e-mail address and password, and slow down guessing."""
+"""Login: check an e-mail address and password, and slow down guessing.
+
+Failed attempts are counted per client address and per account-and-address (`portfolio.limits`):
+the right password from an address that has not been failing always gets in, so nobody can lock
+another person out. The work is the same whether or not the address has an account: an unknown
+address is checked against a decoy hash made with the same method, so the response time does not
+tell which addresses exist."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from portfolio.auth.models import LoginThrottle, User
+from portfolio.auth.models import User
 from portfolio.auth.services import normalise_email
 from portfolio.changelog.services import now
 from portfolio.extensions import db
+from portfolio.limits import client_address, rate_limits
+
+DECOY_KEY = "portfolio.decoy_password_hash"
 
 
 @dataclass(frozen=True)
@@ -20,32 +28,53 @@ class LoginResult:
     locked_minutes: int = 0
 
 
+def _decoy_hash() -> str:
+    """A hash of a random password with the configured method, made once per app."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    cached = current_app.extensions.get(DECOY_KEY)
+    if cached is None or cached[0] != method:
+        import secrets
+
+        cached = (method, generate_password_hash(secrets.token_hex(16), method=method))
+        current_app.extensions[DECOY_KEY] = cached
+    return cached[1]
+
+
 def authenticate(email: str, password: str) -> LoginResult:
-    """Check a login. Repeated failures for one address lock it for a while (even a correct
-    password is refused while locked), so guessing is slow."""
+    """Check a login from this request's client address.
+
+    Refused without checking the password while the address has failed too often (for any
+    account, or for this one); a failure counts against both. Success clears the account's count
+    for this address."""
     email = normalise_email(email)
-    cfg = current_app.config
-    moment = now()
-    throttle = db.session.get(LoginThrottle, email)
-    if throttle and throttle.locked_until and throttle.locked_until > moment:
-        remaining = (throttle.locked_until - moment).total_seconds()
-        return LoginResult(None, locked_minutes=max(1, int(remaining // 60) + 1))
+    client = client_address()
+    limits = rate_limits()
+    locked = _locked_minutes(limits, email, client)
+    if locked:
+        return LoginResult(None, locked_minutes=locked)
     user = db.session.scalar(db.select(User).where(User.email == email))
-    if user and user.active and check_password_hash(user.password_hash, password):
-        if throttle:
-            db.session.delete(throttle)
-        user.last_login_at = moment
+    # One password check whether or not the account exists (constant work).
+    matches = check_password_hash(user.password_hash if user else _decoy_hash(), password)
+    if user is not None and user.active and matches:
+        limits.clear("login_account_client", email, client)
+        user.last_login_at = now()
         db.session.flush()
         return LoginResult(user)
-    if throttle is None:
-        throttle = LoginThrottle(email=email, failures=0, window_started_at=moment)
-        db.session.add(throttle)
-    if moment - throttle.window_started_at > timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]):
-        throttle.failures, throttle.window_started_at, throttle.locked_until = 0, moment, None
-    throttle.failures += 1
-    locked = 0
-    if throttle.failures >= cfg["LOGIN_MAX_FAILURES"]:
-        throttle.locked_until = moment + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-        locked = cfg["LOGIN_LOCK_MINUTES"]
-    db.session.flush()
-    return LoginResult(None, locked_minutes=locked)
+    limits.hit("login_client", client)
+    limits.hit("login_account_client", email, client)
+    # The failure that used up the last attempt says so at once.
+    return LoginResult(None, locked_minutes=_locked_minutes(limits, email, client))
+
+
+def _locked_minutes(limits, email: str, client: str) -> int:
+    """Minutes until this address may try this account again (0: it may now)."""
+    waits = [v.retry_after_minutes for v in (limits.check("login_client", client),
+                                            limits.check("login_account_client", email, client))
+             if not v.allowed]
+    return max(waits, default=0)
+
+
+def forget_failed_logins(email: str) -> None:
+    """Forget the failed logins for `email` from this request's address (after the owner set a
+    new password with a reset link from here)."""
+    rate_limits().clear("login_account_client", normalise_email(email), client_address())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import ClassVar
 
 from flask_login import UserMixin
@@ -73,22 +73,14 @@ class User(UserMixin, Model):
         return self.name or self.email
 
 
-class LoginThrottle(Model):
-    """Failed logins per e-mail address; too many in a window lock the address for a while."""
-
-    __tablename__ = "login_throttle"
-
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    window_started_at: Mapped[datetime]
-    locked_until: Mapped[datetime | None]
-
-
 class ApiToken(Model):
     """A personal API token. Only its SHA-256 hash is stored; the token is shown once."""
 
     __tablename__ = "api_token"
     LIMITS: ClassVar[dict[str, int]] = {"name": 100, "active_per_user": 20}
+    # How long a new token may live, in days; the owner picks one when creating it.
+    LIFETIMES: ClassVar[tuple[int, ...]] = (30, 90, 180, 365)
+    DEFAULT_LIFETIME: ClassVar[int] = 90
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
@@ -105,5 +97,20 @@ class ApiToken(Model):
     user: Mapped[User] = relationship()
 
     @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def expired(self) -> bool:
+        """Past its expiry (whether or not it was also revoked)."""
+        return self.expires_at <= clock.now()
+
+    @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        """Usable: neither revoked nor expired."""
+        return not self.revoked and not self.expired
+
+    @property
+    def expires_on(self) -> date:
+        """The (Swedish) date on which the token stops working, as shown in the profile."""
+        return self.expires_at.replace(tzinfo=UTC).astimezone(clock.TIME_ZONE).date()

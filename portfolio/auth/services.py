@@ -1,18 +1,31 @@
-"""Accounts: create users, end their sessions."""
+"""Accounts: create users, end their sessions, change and reset passwords.
+
+Passwords follow the policy in `portfolio.auth.passwords`. A reset link carries a signed token
+(`reset_token`) naming the user and a fingerprint of their password hash and session generation:
+it expires after PASSWORD_RESET_HOURS and works once, since setting the password (or ending the
+user's sessions) changes the fingerprint. Nothing about a password's value is logged."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask import current_app
-from werkzeug.security import generate_password_hash
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous.timed import TimestampSigner
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from portfolio import clock
 from portfolio.auth.models import User, UserRole
+from portfolio.auth.passwords import password_problem
 from portfolio.auth.roles import Role
 from portfolio.changelog.services import now, record_changes
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit, PriorityArea
+from portfolio.validation import ServiceValidationError
 
 MIN_PASSWORD_LENGTH = User.LIMITS["password_min"]
 
@@ -47,8 +60,9 @@ def validate_user(data: UserInput) -> tuple[list[PriorityArea], list[OrgUnit]]:
     unknown = [r for r in data.roles if r not in Role.values()]
     if not data.roles or unknown:
         raise AccountError(f"Okänd roll: {', '.join(unknown) or '(ingen)'}; välj bland {', '.join(Role.values())}")
-    if len(data.password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken")
+    problem = password_problem(data.password, email=email, name=data.name)
+    if problem:
+        raise AccountError(problem)
     area_rows = _by_code(PriorityArea, data.areas, "prioriterat område")
     unit_rows = _by_code(OrgUnit, data.units, "enhet")
     if Role.PROGRAMME_MANAGER in data.roles and not area_rows:
@@ -62,8 +76,7 @@ def add_user(data: UserInput, actor_id: int | None = None) -> User:
     area_rows, unit_rows = validate_user(data)
     email = normalise_email(data.email)
     user = User(email=email, name=data.name or email.split("@")[0], active=True,
-                password_hash=generate_password_hash(
-                    data.password, method=current_app.config["PASSWORD_HASH_METHOD"]),
+                password_hash=_hash(data.password),
                 role_rows=[UserRole(role=r) for r in dict.fromkeys(data.roles)],
                 areas=area_rows, units=unit_rows, created_at=now())
     db.session.add(user)
@@ -98,3 +111,131 @@ def end_sessions(user: User) -> None:
     a session whose stored generation is not the user's current one."""
     user.session_generation = (user.session_generation or 0) + 1
     db.session.flush()
+
+
+# --- passwords -------------------------------------------------------------------------------------
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _set_password(user: User, password: str) -> None:
+    """A new password for `user`, and every session of theirs ended (the caller may start a
+    fresh one for this browser)."""
+    user.password_hash = _hash(password)
+    end_sessions(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user's own change: the current password must match and the new one pass the policy.
+    Ends all of the user's sessions (the view starts a new one for the browser that changed it)."""
+    errors = {}
+    if not check_password_hash(user.password_hash, current or ""):
+        errors["current_password"] = _("Det nuvarande lösenordet stämmer inte.")
+    problem = password_problem(new, email=user.email, name=user.name)
+    if problem:
+        errors["new_password"] = problem
+    if errors:
+        raise ServiceValidationError(errors)
+    _set_password(user, new)
+    record_changes(entity_type="user", entity_id=user.id, action="password_change", before={},
+                   after={}, user_id=user.id, reason=_("Användaren bytte sitt lösenord."))
+    db.session.flush()
+
+
+def end_sessions_for(user: User, actor_id: int | None) -> None:
+    """An administrator ends every session of `user` (logged)."""
+    end_sessions(user)
+    record_changes(entity_type="user", entity_id=user.id, action="end_sessions", before={},
+                   after={}, user_id=actor_id, reason=_("Alla sessioner avslutades."))
+    db.session.flush()
+
+
+# --- reset links -----------------------------------------------------------------------------------
+
+RESET_SALT = "portfolio.password-reset"
+_EPOCH = datetime(1970, 1, 1)
+
+
+class ResetLinkInvalid(ValueError):
+    """A reset token that cannot be used. `expired`: it was genuine but is too old or used."""
+
+    def __init__(self, expired: bool = False):
+        self.expired = expired
+        super().__init__("expired or used" if expired else "invalid")
+
+
+class _ClockSigner(TimestampSigner):
+    """Stamps and ages reset tokens by the application's clock (portfolio.clock)."""
+
+    def get_timestamp(self) -> int:
+        return int((clock.now() - _EPOCH).total_seconds())
+
+
+def reset_hours() -> int:
+    return int(current_app.config.get("PASSWORD_RESET_HOURS") or 24)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT,
+                                  signer=_ClockSigner)
+
+
+def _fingerprint(user: User) -> str:
+    """Changes when the password changes or the user's sessions end: a used link stops working."""
+    material = f"{user.id}:{user.session_generation or 0}:{user.password_hash}"
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class ResetLink:
+    token: str
+    expires_at: datetime     # naive UTC, as the database stores times
+
+
+def reset_link(user: User) -> ResetLink:
+    """A new reset token for an active user (nothing is stored)."""
+    if not user.active:
+        raise ServiceValidationError({"user": _("Kontot är inaktiverat. Aktivera det innan du "
+                                                "skapar en återställningslänk.")})
+    token = _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+    return ResetLink(token=token, expires_at=now() + timedelta(hours=reset_hours()))
+
+
+def record_reset_link(user: User, actor_id: int | None, delivery: str) -> None:
+    record_changes(entity_type="user", entity_id=user.id, action="reset_link", before={},
+                   after={}, user_id=actor_id, reason=delivery)
+    db.session.flush()
+
+
+def user_for_reset_token(token: str) -> User:
+    """The active user a reset token is for, while it is unexpired and unused."""
+    try:
+        data = _serializer().loads(token, max_age=reset_hours() * 3600)
+    except SignatureExpired as exc:
+        raise ResetLinkInvalid(expired=True) from exc
+    except BadSignature as exc:
+        raise ResetLinkInvalid() from exc
+    user_id = data.get("u") if isinstance(data, dict) else None
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id < 2**31:
+        raise ResetLinkInvalid()
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        raise ResetLinkInvalid()
+    if data.get("f") != _fingerprint(user):
+        raise ResetLinkInvalid(expired=True)
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set the password from a reset link (which then stops working); ends every session."""
+    user = user_for_reset_token(token)
+    problem = password_problem(new, email=user.email, name=user.name)
+    if problem:
+        raise ServiceValidationError({"new_password": problem})
+    _set_password(user, new)
+    record_changes(entity_type="user", entity_id=user.id, action="password_reset", before={},
+                   after={}, user_id=user.id,
+                   reason=_("Lösenordet sattes med en återställningslänk."))
+    db.session.flush()
+    return user

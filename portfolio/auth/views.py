@@ -69,9 +69,10 @@ def profile():
     if form.validate_on_submit():
         try:
             with transaction():
-                created = tokens.create_token(current_user, form.name.data)
+                created = tokens.create_token(current_user, form.name.data, read_only=form.read_only.data,
+                                              lifetime_days=form.lifetime_days.data)
         except ServiceValidationError as exc:
-            form.name.errors = [exc.errors.get("name", "")]
+            form.attach_errors(exc.errors)
             status = 422
         else:
             form = TokenForm(formdata=None)

@@ -16,6 +16,7 @@ from portfolio.auth.services import create_user
 from portfolio.clock import today
 from portfolio.domain import phases as P
 from portfolio.extensions import db
+from portfolio.initiatives import publication
 from portfolio.initiatives import services as initiative_services
 from portfolio.initiatives.models import Initiative
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
@@ -84,6 +85,7 @@ def load_demo() -> bool:
     _load_plans_and_audit(office)
     _load_prioritisation(office, today())
     _backdate_registration()
+    _publish_open_data(office)
     return True
 
 
@@ -637,3 +639,18 @@ def _backdate_registration() -> None:
                 ChangeLogEntry.initiative_id == ini.id, ChangeLogEntry.action == "phase")
                 .values(changed_at=closed))
     db.session.flush()
+
+
+# The open data of the demo: what the project office has reviewed and published. Initiatives
+# the programme has decided to carry out (prioritised onwards, and finished ones) are; ideas,
+# needs analyses and paused, rejected or cancelled ones wait in the office's review list.
+DEMO_PUBLISHED_PHASES = (P.PRIORITERAD, P.PLANERING, P.GENOMFORANDE, P.UPPFOLJNING, P.AVSLUTAD)
+
+
+def _publish_open_data(office: User) -> None:
+    """Mark the demo's decided initiatives publishable, through the same check as the office's
+    button (no personal data in their text; none is confirmed away)."""
+    for ini in db.session.scalars(db.select(Initiative).where(
+            Initiative.is_demo.is_(True), Initiative.archived.is_(False),
+            Initiative.phase.in_(DEMO_PUBLISHED_PHASES)).order_by(Initiative.ref)):
+        publication.publish(ini, office)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import selectinload
@@ -25,24 +26,38 @@ FOLLOWUP_COLUMNS = ("Referens", "Titel", "Nämnd", "År", "Period", "Status", "F
                     "Kostnad hittills (kr)", "Kommentar", "Uppnått", "Nästa steg", "Senast ändrad")
 
 
-def register_rows(flt: RegisterFilter) -> list[tuple]:
-    """Every initiative matching the register's filters (all pages), children loaded in bulk."""
-    stmt = register_query(flt).options(
+def _initiatives(stmt) -> list[Initiative]:
+    """The initiatives of a register query, children loaded in bulk."""
+    return list(db.session.scalars(stmt.options(
         selectinload(Initiative.participating_units), selectinload(Initiative.secondary_areas),
         selectinload(Initiative.principles),
-        selectinload(Initiative.funding).joinedload(FundingLine.source), selectinload(Initiative.staffing))
-    rows = []
-    for ini in db.session.scalars(stmt).unique():
-        rows.append((
-            ini.ref, ini.title, ini.description or "", ini.owning_unit.code, ini.owning_unit.committee.code,
-            ", ".join(u.code for u in ini.participating_units), ini.primary_area.name,
-            ", ".join(a.name for a in ini.secondary_areas), ", ".join(p.name for p in ini.principles),
-            phase_label(ini.phase), ini.start_date, ini.end_date, ini.need_owner or "", ini.project_lead or "",
-            ini.benefit_owner or "", ini.total_funding, funding_text(ini.funding),
-            sum((s.fte for s in ini.staffing), Decimal(0)), staffing_text(ini.staffing),
-            "ja" if ini.archived else "nej",
-            ini.updated_at.strftime("%Y-%m-%d %H:%M")))
-    return rows
+        selectinload(Initiative.funding).joinedload(FundingLine.source),
+        selectinload(Initiative.staffing))).unique())
+
+
+def _register_row(ini: Initiative) -> tuple:
+    return (
+        ini.ref, ini.title, ini.description or "", ini.owning_unit.code, ini.owning_unit.committee.code,
+        ", ".join(u.code for u in ini.participating_units), ini.primary_area.name,
+        ", ".join(a.name for a in ini.secondary_areas), ", ".join(p.name for p in ini.principles),
+        phase_label(ini.phase), ini.start_date, ini.end_date, ini.need_owner or "", ini.project_lead or "",
+        ini.benefit_owner or "", ini.total_funding, funding_text(ini.funding),
+        sum((s.fte for s in ini.staffing), Decimal(0)), staffing_text(ini.staffing),
+        "ja" if ini.archived else "nej",
+        ini.updated_at.strftime("%Y-%m-%d %H:%M"))
+
+
+def register_rows(flt: RegisterFilter) -> list[tuple]:
+    """Every initiative matching the register's filters (all pages), children loaded in bulk."""
+    return [_register_row(ini) for ini in _initiatives(register_query(flt))]
+
+
+def open_data_rows() -> list[tuple[tuple, date]]:
+    """The open data: each initiative the project office has marked publishable and that is not
+    archived (whatever its phase), as a register row with the date it was published."""
+    stmt = register_query(RegisterFilter()).where(Initiative.published_at.is_not(None))
+    return [(_register_row(ini), ini.published_on) for ini in _initiatives(stmt)
+            if ini.published_on is not None]
 
 
 def number_text(value: Decimal, *, money: bool = False) -> str:

@@ -8,7 +8,6 @@ from flask_login import login_required
 from portfolio.clock import today
 from portfolio.exports import formats, tables
 from portfolio.initiatives.forms import register_filter_from_args
-from portfolio.initiatives.queries import RegisterFilter
 
 bp = Blueprint("exports", __name__)
 
@@ -47,19 +46,20 @@ def followups(fmt: str):
 
 @bp.route("/open-data/initiatives.json")
 def open_data():
-    """The portfolio as open data: no names or e-mail addresses, nothing archived."""
-    rows = tables.register_rows(RegisterFilter())
+    """The portfolio as open data: only what the project office has reviewed and marked
+    publishable, nothing archived, no names or e-mail addresses."""
     keep = [i for i, c in enumerate(tables.REGISTER_COLUMNS) if c not in tables.PERSONAL]
     keys = ["ref", "title", "description", "owning_unit", "committee", "participating_units",
             "primary_area", "secondary_areas", "principles", "phase", "start_date", "end_date",
             "need_owner", "project_lead", "benefit_owner", "funding_total_sek", "funding",
             "fte_total", "fte_per_year", "archived", "updated"]
     data = []
-    for row in rows:
+    for row, published in tables.open_data_rows():
         item = {keys[i]: row[i] for i in keep}
         for key in ("start_date", "end_date"):
             item[key] = item[key].isoformat() if item[key] else None
         item["funding_total_sek"] = str(item["funding_total_sek"])
         item["fte_total"] = str(item["fte_total"])
+        item["published"] = published.isoformat()
         data.append(item)
     return jsonify(generated=today().isoformat(), licence="CC0", initiatives=data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio import clock
 from portfolio.auth.models import User
 from portfolio.extensions import Model, db
 from portfolio.programme.models import FundingSource, OrgUnit, Principle, PriorityArea
@@ -102,6 +103,13 @@ class Initiative(Model):
     @property
     def total_funding(self) -> Decimal:
         return sum((f.amount for f in self.funding), Decimal(0))
+
+    @property
+    def published_on(self) -> date | None:
+        """The Swedish date the project office marked the initiative publishable (open data)."""
+        if self.published_at is None:
+            return None
+        return self.published_at.replace(tzinfo=UTC).astimezone(clock.TIME_ZONE).date()
 
 
 class FundingLine(Model):

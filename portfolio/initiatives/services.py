@@ -21,6 +21,7 @@ from portfolio.domain import completeness
 from portfolio.domain import gates as G
 from portfolio.domain import phases as P
 from portfolio.extensions import db
+from portfolio.initiatives import publication
 from portfolio.initiatives.basis import readers as basis_readers
 from portfolio.initiatives.models import FundingLine, GateOverride, Initiative, StaffingLine
 from portfolio.initiatives.snapshots import planned_snapshot, snapshot  # noqa: F401 (planned_snapshot: public)
@@ -43,6 +44,7 @@ REF_MAX = Initiative.LIMITS["ref"]
 REF_PATTERN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._/-]{{0,{REF_MAX - 1}}}")
 TEXT_LIMITS = {name: Initiative.LIMITS[name]
                for name in ("title", "description", "need_owner", "project_lead", "benefit_owner")}
+SINGLE_LINE = frozenset(TEXT_LIMITS) - {"description"}
 
 
 @dataclass
@@ -105,7 +107,8 @@ def _validate(data: InitiativeInput, *, office: bool, creating: bool, any_phase:
     """Check every rule; return the resolved rows, or raise with all problems at once.
     `any_phase`: the project office may create an initiative directly in any phase (import)."""
     errors: dict[str, str] = {}
-    check_texts({name: getattr(data, name) for name in TEXT_LIMITS}, TEXT_LIMITS, errors)
+    check_texts({name: getattr(data, name) for name in TEXT_LIMITS}, TEXT_LIMITS, errors,
+                single_line=SINGLE_LINE)
     if creating and data.ref:
         _validate_ref(data.ref, errors)
     if not (data.title or "").strip():
@@ -292,14 +295,18 @@ def create_initiative(data: InitiativeInput, actor, *,
 
 
 def update_initiative(ini: Initiative, data: InitiativeInput, actor, *, expected_version) -> Initiative:
-    """Save changed fields; an identical save changes nothing (no new version, no log entry)."""
+    """Save changed fields; an identical save changes nothing (no new version, no log entry).
+    A changed title or description takes a published initiative out of the open data."""
     if not permissions.can_edit_initiative(actor, ini):
         raise PermissionDenied()
     resolved: dict = {}
-    return INITIATIVE.save(
-        ini, actor=actor, expected_version=expected_version, create=Initiative,
+    reviewed, moment = publication.reviewed_texts(ini), now()
+    saved = INITIATIVE.save(
+        ini, actor=actor, expected_version=expected_version, create=Initiative, at=moment,
         validate=lambda: resolved.update(validate_input(data, actor, creating=False, initiative=ini)),
         apply=lambda row: _apply(row, data, resolved))
+    publication.lapse_if_changed(saved, reviewed, actor, at=moment)   # unreviewed text is never open data
+    return saved
 
 
 class GateRefused(ServiceValidationError):

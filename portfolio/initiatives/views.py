@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace as NS
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from portfolio.auth import permissions
 from portfolio.changelog.queries import initiative_history
 from portfolio.domain import phases as P
 from portfolio.forms_base import BaseForm
-from portfolio.initiatives import queries, services
+from portfolio.initiatives import publication, queries, services
 from portfolio.initiatives.basis import readers as basis_readers
 from portfolio.initiatives.forms import (
     ArchiveForm,
@@ -21,6 +21,7 @@ from portfolio.initiatives.forms import (
     RestoreForm,
     register_filter_from_args,
 )
+from portfolio.initiatives.publication_forms import PublishForm, WithdrawForm
 from portfolio.initiatives.requirement_links import requirement_url
 from portfolio.labels import PHASE_LABELS, REQUIREMENT_LABELS
 from portfolio.plans.forms import GoalLinkForm
@@ -60,7 +61,7 @@ def detail(initiative_id: int):
 
 
 def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
-                  goal_form=None, status: int = 200):
+                  goal_form=None, publish_form=None, withdraw_form=None, status: int = 200):
     """The initiative page; forms passed in are shown with their errors."""
     phase_form = phase_form or PhaseForm(version=ini.version)
     phase_form.phase.choices = [(p, PHASE_LABELS[p]) for p in
@@ -70,6 +71,9 @@ def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
         can_edit=permissions.can_edit_initiative(current_user, ini),
         archive_form=archive_form or ArchiveForm(version=ini.version),
         restore_form=restore_form or RestoreForm(version=ini.version),
+        publish_form=publish_form or PublishForm(version=ini.version),
+        withdraw_form=withdraw_form or WithdrawForm(version=ini.version),
+        finding_text=publication.finding_text,
         history=initiative_history(ini.id), basis=basis_readers().summary(ini),
         requirement_labels=REQUIREMENT_LABELS, goal_form=goal_form or GoalLinkForm(),
         linkable_goals=[g for g in all_goals() if g not in ini.plan_goals],
@@ -81,11 +85,21 @@ def render_detail(ini, *, phase_form=None, archive_form=None, restore_form=None,
 
 def _save(form: InitiativeForm, action, template: str, **context):
     ini = context.get("ini")
+    published = ini is not None and ini.published_at is not None
     return run_form(form, lambda: action(form.to_input()), success=_("Initiativet är sparat."),
-                    redirect_to=lambda ini: url_for(".detail", initiative_id=ini.id),
+                    redirect_to=lambda saved: _after_save(saved, published),
                     render=lambda status: (render_template(template, form=form, **context), status),
                     check=lambda: services.validate_input(form.to_input(), current_user,
                                                           creating=ini is None, initiative=ini))
+
+
+def _after_save(ini, was_published: bool) -> str:
+    """Where a saved initiative goes next; the editor is told when the save took it out of the
+    open data (its reviewed text changed)."""
+    if was_published and ini.published_at is None:
+        flash(_("Titeln eller beskrivningen ändrades, så initiativet är inte längre med i öppna data. "
+                "Projektkontoret behöver granska det igen innan det publiceras."), "info")
+    return url_for(".detail", initiative_id=ini.id)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -153,3 +167,36 @@ def restore(initiative_id: int):
     return _post_action(initiative_id, RestoreForm(), lambda ini, f: services.set_archived(
         ini, False, current_user, expected_version=f.version.data),
         _("Initiativet är återställt."), "restore_form")
+
+
+def _publish(ini, form: PublishForm):
+    """Mark publishable; a refusal for personal data keeps what was found for the page."""
+    try:
+        return publication.publish(ini, current_user, bool(form.confirm.data),
+                                   expected_version=form.version.data)
+    except publication.PersonalDataFound as err:
+        form.findings = err.findings
+        raise
+
+
+@bp.route("/<int:initiative_id>/publish", methods=["GET", "POST"])
+def publish(initiative_id: int):
+    return _post_action(initiative_id, PublishForm(), _publish,
+                        _("Initiativet är markerat som publicerbart och finns nu i öppna data."),
+                        "publish_form")
+
+
+@bp.route("/<int:initiative_id>/withdraw", methods=["GET", "POST"])
+def withdraw(initiative_id: int):
+    return _post_action(initiative_id, WithdrawForm(), lambda ini, f: publication.withdraw(
+        ini, current_user, f.reason.data, expected_version=f.version.data),
+        _("Initiativet är borttaget från öppna data."), "withdraw_form")
+
+
+@bp.route("/open-data")
+def open_data_review():
+    """The project office's work list: initiatives not in the open data, each with what the
+    personal-data check finds in its text."""
+    permissions.require(current_user.is_office)
+    return render_template("initiatives/open_data_review.html", rows=publication.awaiting_review(),
+                           published=publication.published_count())

@@ -1,17 +1,23 @@
-"""Browser: create an API token in the profile, use it, revoke it; the API docs page works with
-only the app's own assets, and both pages pass axe."""
+"""Browser: create an API token in the profile (read-only, with a chosen lifetime), see its expiry
+and scope, use it, revoke it; the API docs page works with only the app's own assets, and both
+pages pass axe."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
+from datetime import date
 
 from tests.e2e.conftest import assert_accessible, log_in
 
+TODAY = date(2026, 11, 27)   # `frozen`: a 30-day token made today is valid until 2026-12-27
 
-def _api_status(base: str, path: str, token: str) -> int:
-    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+
+def _api_status(base: str, path: str, token: str, method: str = "GET") -> int:
+    body = b"{}" if method != "GET" else None
+    request = urllib.request.Request(base + path, data=body, method=method, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             json.load(response)
@@ -20,7 +26,7 @@ def _api_status(base: str, path: str, token: str) -> int:
         return err.code
 
 
-def test_token_lifecycle_in_the_profile(page, make_user, live_server):
+def test_token_lifecycle_in_the_profile(frozen, page, make_user, live_server):
     _uid, email = make_user("editor", units=["SBF"])
     log_in(page, email)
     page.get_by_role("link", name="redigerare").click()   # the user's name and roles in the header
@@ -32,13 +38,21 @@ def test_token_lifecycle_in_the_profile(page, make_user, live_server):
     assert page.get_by_label("Namn på nyckeln").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
 
+    assert page.get_by_label("Giltighetstid").input_value() == "90"    # the default
     page.get_by_label("Namn på nyckeln").fill("Rapportskript <b>fet</b>")
+    page.get_by_label("Giltighetstid").select_option("30")
+    page.get_by_label("Endast läsrättighet").check()
     page.get_by_role("button", name="Skapa nyckel").click()
     token = page.get_by_label("Nyckel", exact=True).input_value()
     assert token.startswith("pft_")
     assert page.get_by_role("cell", name="Rapportskript <b>fet</b>", exact=True).is_visible()   # escaped, not bold
+    assert page.get_by_role("cell", name="Gäller till 2026-12-27", exact=True).is_visible()
+    assert page.get_by_role("cell", name="Endast läsa", exact=True).is_visible()
+    assert page.get_by_label("Giltighetstid").input_value() == "90"    # the form is fresh again
+    assert not page.get_by_label("Endast läsrättighet").is_checked()
     assert_accessible(page)
     assert _api_status(live_server, "/api/v1/areas", token) == 200
+    assert _api_status(live_server, "/api/v1/initiatives", token, "POST") == 403   # read-only
 
     page.goto("/profile")
     assert token not in page.content()

@@ -18,7 +18,7 @@ from tests.factories import make_initiative, unit_id
 
 
 def test_every_page_is_accessible(app, page, make_user):
-    office_id, email = make_user("portfolio_office")
+    office_id, email = make_user("portfolio_office", "admin")
     with app.app_context():
         office = db.session.get(User, office_id)
         ini = make_initiative(office, title="Digital bygglovsansökan", phase="genomforande",
@@ -62,7 +62,8 @@ def test_every_page_is_accessible(app, page, make_user):
         f"/audits/{ids['audit']}/edit", f"/audits/recommendations/{ids['rec']}/edit",
         "/prioritisation/", "/prioritisation/transparency", "/prioritisation/criteria",
         f"/prioritisation/score/{ids['ini']}", "/prioritisation/decisions", "/dashboards/",
-        "/reports/ks/2026", "/initiatives/?archived=1", "/finns-inte",
+        "/reports/ks/2026", "/initiatives/?archived=1", "/finns-inte", "/initiatives/open-data",
+        "/profile", "/profile/password", "/admin/users",
     ]
     for url in urls:
         page.goto(url)

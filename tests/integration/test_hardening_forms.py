@@ -42,3 +42,22 @@ def test_csv_export_names_its_charset_once(client, login_as):
     response = client.get("/exports/initiatives.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"].count("charset") == 1
+
+
+def test_bidirectional_controls_are_refused_by_the_service_too(app, api_as):
+    """The API and the import reach the same service as the form: one rule, 422 with the field."""
+    from tests.integration.test_api_initiatives import _body
+
+    api, _uid = api_as("editor", units=["SBF"])
+    with app.app_context():
+        body = _body(title="Faktura\u202egpj.exe", project_lead="Anna\u2066 Andersson")
+    response = api.post("/api/v1/initiatives", json=body)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]["json"]
+    assert set(errors) >= {"title", "project_lead"}
+    assert "styrtecken för skrivriktning" in errors["title"][0]
+    with app.app_context():
+        body = _body(description="Rad ett\n\u202ebehållen i flerradig text")   # multi-line: kept
+    assert api.post("/api/v1/initiatives", json=body).status_code == 201
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Initiative.id))) == 1
