@@ -42,6 +42,8 @@ def _configure(app: Flask, overrides: dict) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = uri.replace("postgresql://", "postgresql+psycopg://", 1)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        settings.tune_postgresql(app.config)
     app.extensions["portfolio.programme"] = load_programme(app.config["PROGRAMME_FILE"])
 
 

@@ -129,3 +129,18 @@ def settle_session_cookie(config: dict) -> None:
     if value is None:
         value = not (config.get("DEMO") or config.get("TESTING"))
     config["SESSION_COOKIE_SECURE"] = bool(value)
+
+
+def tune_postgresql(config: dict) -> None:
+    """PostgreSQL settings for this workload on every connection the app opens: no JIT (it
+    compiled for seconds on the dashboards' short analytic queries and made them up to 3.8×
+    slower; POSTGRES_JIT=True keeps the server's choice)."""
+    if config.get("POSTGRES_JIT"):
+        return
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    existing = connect_args.get("options", "")
+    if "jit=" not in existing:
+        connect_args["options"] = f"{existing} -c jit=off".strip()
+    options["connect_args"] = connect_args
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
