@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from portfolio.app import create_app
+from portfolio.db_statistics import refresh_statistics
 from portfolio.programme.loader import ProgrammeError
 from portfolio.settings import SettingsError
 from portfolio.transactions import transaction
@@ -59,6 +60,8 @@ def serve(demo: bool, host: str, port: int) -> None:
         with app.app_context():
             with transaction():
                 created = load_demo()
+            if created:
+                refresh_statistics()
             click.echo("Demodata inläst." if created else "Befintlig demodata återanvänds.")
             click.echo(f"Databas: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
             click.echo(f"\nDemoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
@@ -138,6 +141,8 @@ def demo_load() -> None:
     with transaction():
         sync_reference_data()
         created = load_demo()
+    if created:
+        refresh_statistics()
     click.echo("Demodata inläst." if created else "Demodata fanns redan.")
 
 
@@ -174,6 +179,8 @@ def import_command(path: str, dry_run: bool, email: str) -> None:
             data = handle.read(MAX_BYTES + 1)
         with transaction():
             result = import_file(data, path, user, dry_run=dry_run)
+        if result.ok and not dry_run:
+            refresh_statistics(result.created + result.updated)
         if result.problems:
             click.echo(f"{len(result.problems)} problem i filen, ingenting har sparats:", err=True)
             for p in result.problems:
@@ -322,6 +329,7 @@ def restore_command(path: str, yes: bool, files_dir: str | None) -> None:
                            "Ingenting har ändrats. Kör igen med --yes för att återställa.", err=True)
                 sys.exit(2)
             summary = restore_backup(reader, folder)
+            refresh_statistics()
     except BackupError as exc:
         click.echo(f"Fel: {exc}", err=True)
         sys.exit(2)

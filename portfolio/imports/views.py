@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portfolio.auth import permissions
 from portfolio.clock import today
+from portfolio.db_statistics import refresh_statistics
 from portfolio.imports.forms import ImportForm
 from portfolio.imports.reader import MAX_BYTES, MAX_ROWS
 from portfolio.imports.service import can_import, import_file
@@ -31,6 +32,8 @@ def upload():
             with transaction():
                 result = import_file(upload.stream.read(MAX_BYTES + 1), upload.filename, current_user,
                                      dry_run=not form.run.data)
+            if result.ok and not result.dry_run:
+                refresh_statistics(result.created + result.updated)
             status = result.status
     return render_template("imports/upload.html", form=form, result=result,
                            max_mb=MAX_BYTES // (1024 * 1024), max_rows=MAX_ROWS), status
