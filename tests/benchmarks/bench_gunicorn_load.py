@@ -2,7 +2,7 @@
 demo data, N logged-in clients for S seconds on loopback; counts every status and times requests.
 
     pip install gunicorn
-    python tests/benchmarks/bench_gunicorn_load.py [--clients 20] [--seconds 30]
+    python tests/benchmarks/bench_gunicorn_load.py [--clients 20] [--seconds 30] [--page PATH]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_load]
         [--redis-url redis://127.0.0.1:6379/7]
 
@@ -88,20 +88,26 @@ def log_in(base: str, email: str) -> requests.Session:
     return session
 
 
-def pages(base: str, session: requests.Session) -> list[str]:
+def pages(base: str, session: requests.Session, only: str | None = None) -> list[str]:
+    """The pages a client walks: every kind (default), or one page over and over (`--page`)."""
+    if only:
+        return [only]
     register = session.get(f"{base}/initiatives/").text
     links = sorted(set(re.findall(r'href="(/initiatives/\d+)"', register)))[:5]
     return ["/", "/initiatives/", "/initiatives/?q=e-tj%C3%A4nst", *links, "/prioritisation/",
             "/dashboards/", "/exports/initiatives.csv"]
 
 
-def run(base: str, emails: list[str], clients: int, seconds: float) -> dict:
+def run(base: str, emails: list[str], clients: int, seconds: float, only: str | None = None) -> dict:
     statuses: collections.Counter = collections.Counter()
     errors: collections.Counter = collections.Counter()
     timings: list[float] = []
     lock = threading.Lock()
     sessions = [log_in(base, emails[n % len(emails)]) for n in range(clients)]
-    plans = [pages(base, s) for s in sessions]
+    plans = [pages(base, s, only) for s in sessions]
+    if only:            # warm up once per worker (e.g. a cached dashboard), not counted
+        for s in sessions[:4]:
+            s.get(base + only)
     start_signal = threading.Event()
     stop_at = [0.0]
 
@@ -149,6 +155,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--database-url")
     parser.add_argument("--redis-url")
+    parser.add_argument("--page", help="one path requested over and over, e.g. /initiatives/ or "
+                                         "/dashboards/portfoljoversikt?year=2025")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-load-")
     env = dict(os.environ,
@@ -165,14 +173,14 @@ def main() -> int:
     server = start_gunicorn(env, port)
     try:
         result = run(f"http://127.0.0.1:{port}", [e for e, _ in demo_logins()], args.clients,
-                     args.seconds)
+                     args.seconds, args.page)
     finally:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(tmp, ignore_errors=True)
     database = "PostgreSQL" if args.database_url and "postgres" in args.database_url else "SQLite"
     print(f"gunicorn -w 2, {args.clients} clients, {args.seconds:.0f} s, {database}"
-          f"{', Redis rate limits' if args.redis_url else ''}")
+          f"{', Redis' if args.redis_url else ''}, pages: {args.page or 'every kind'}")
     for key, value in result.items():
         print(f"  {key}: {value if not isinstance(value, float) else round(value, 1)}")
     ok = result["five_xx"] == 0 and not result["errors"]
