@@ -60,12 +60,14 @@ def _init_extensions(app: Flask) -> None:
     init_login(app, login_manager)
     init_i18n(app, babel)
     init_templating(app)
+    from portfolio.cache import init_cache
     from portfolio.limits import init_limits
     from portfolio.security import init_proxy_fix, init_security
 
     init_security(app)
     init_proxy_fix(app)
     init_limits(app)
+    init_cache(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -80,6 +80,10 @@ def defaults(instance_path: str) -> dict:
         "SMTP_USER": None,
         "SMTP_PASSWORD": None,
         "MAIL_SENDER": None,
+        # Dashboard and report results are cached (Redis with REDIS_URL, else in memory), keyed
+        # by the data version; False turns the cache off (e.g. while developing a plugin).
+        "RESULT_CACHE": True,
+        "RESULT_CACHE_SECONDS": 6 * 3600,
         # Stored files (e.g. published reports); None: the folder `files` in the instance folder.
         "FILES_DIR": None,
         # Change-log entries older than this many days may be pruned (`portfolio retention`);

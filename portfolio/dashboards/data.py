@@ -4,6 +4,8 @@ here, once (see `scope.ScopedReader`). `DashboardReader` implements `contract.Re
 
 from __future__ import annotations
 
+import functools
+import inspect
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, TypeVarTuple
@@ -156,7 +158,7 @@ class DashboardReader(CommitteeReads):
     def systematics_by_committee(self) -> tuple[Systematics, ...]:
         """Per committee, among initiatives past the idea stage: how many have each part of a
         systematic, documented way of working."""
-        conds = conditions(self.acceptable)
+        conds = self._conditions()
         parent, name = self._committee_name()
         required = self.phase.not_in((P.IDE, P.AVSLAGEN))
         closed = self.phase == P.AVSLUTAD
@@ -187,7 +189,7 @@ class DashboardReader(CommitteeReads):
     def systematics_by_start_year(self) -> tuple[YearValue[int], ...]:
         """Trend: per start year, the share (%) of initiatives past the idea stage whose decision
         basis has a complete needs analysis, a benefit case and a risk analysis."""
-        conds = conditions(self.acceptable)
+        conds = self._conditions()
         complete = and_(conds["needs_analysis_complete"], conds["benefit_case"], conds["risk_analysis"])
         year = extract("year", Initiative.start_date)
         stmt = self._scoped(select(year, func.count(Initiative.id), func.sum(case((complete, 1), else_=0)))
@@ -313,12 +315,21 @@ class DashboardReader(CommitteeReads):
             parent, parent.id == self._unit.parent_id)
         return tuple(Named(*r) for r in db.session.execute(stmt.group_by(name).order_by(name)))
 
+    def _conditions(self) -> dict:
+        """The decision basis's conditions as SQL, built once per reader (building them costs
+        more than some of the queries that use them)."""
+        key = ("_conditions",)
+        if key not in self._memo:
+            self._memo[key] = conditions(self.acceptable)
+        found: dict = self._memo[key]     # type: ignore[assignment]
+        return found
+
     def _metric(self, metric: str) -> ColumnElement[bool]:
         """A named yes/no condition on an initiative, as SQL."""
         from portfolio.initiatives.models import initiative_participant
         from portfolio.plans.models import initiative_plan_goal
 
-        conds = conditions(self.acceptable)
+        conds = self._conditions()
         if metric == "goal_linked":
             return select(initiative_plan_goal.c.goal_id).where(
                 initiative_plan_goal.c.initiative_id == Initiative.id).exists()
@@ -555,6 +566,28 @@ class DashboardReader(CommitteeReads):
 
     def unhandled_risk_count(self) -> int:
         return sum(row.count for row in self.unhandled_risks_by_committee())
+
+
+def _memoised(method):
+    """The method's result kept on the reader per arguments: a reader is one read of the data
+    (one request, or one yearly report), and its results are immutable tuples, so a plugin or
+    the report asking twice (the audit questions ask for shares nine times) reads once."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = method(self, *args, **kwargs)
+            return value
+        except TypeError:       # an unhashable argument: read without keeping
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
+for _name in [n for n in dir(DashboardReader) if not n.startswith("_")]:
+    if inspect.isfunction(getattr(DashboardReader, _name)):
+        setattr(DashboardReader, _name, _memoised(getattr(DashboardReader, _name)))
 
 
 if TYPE_CHECKING:

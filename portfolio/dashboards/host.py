@@ -1,11 +1,23 @@
-"""Build a plugin's context and run the visible dashboards for a user."""
+"""Build a plugin's context and run the visible dashboards for a user.
+
+A dashboard's result (its panels: figures as JSON data, tables, summaries) is cached per
+dashboard, filters and language under the data version (`portfolio.cache`): the second reader
+pays nothing and any write anywhere makes the next reader build it again. The result does not
+depend on who reads it (plugins see only the filters; which dashboards a user may open is
+decided before), so readers share it. A failed build is never kept."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
-from flask import current_app
+from flask import current_app, g
+from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 
+from portfolio.cache import result_cache
 from portfolio.clock import today
 from portfolio.dashboards import runner
 from portfolio.dashboards.contract import (
@@ -13,9 +25,12 @@ from portfolio.dashboards.contract import (
     Filters,
     FundingFrame,
     Labels,
+    Link,
+    Panel,
     Plugin,
     RiskBandLabel,
     ShareMemberRow,
+    Table,
     in_order,
 )
 from portfolio.dashboards.data import DashboardReader
@@ -45,7 +60,34 @@ def in_report_order() -> list[Plugin]:
     return in_order(plugins().values())
 
 
+_SHARED_KEY = "portfolio.dashboards.shared_contexts"
+
+
+@contextmanager
+def shared_contexts() -> Iterator[None]:
+    """Within the block, one context (and so one reader, whose reads are memoised) per filters:
+    the yearly report runs every dashboard and the key figures for a year on one reader, so each
+    read happens once per report. Only for work that writes nothing meanwhile."""
+    outer = g.get(_SHARED_KEY)
+    if outer is None:
+        setattr(g, _SHARED_KEY, {})
+    try:
+        yield
+    finally:
+        if outer is None:
+            g.pop(_SHARED_KEY, None)
+
+
 def context(filters: Filters) -> DashboardContext:
+    shared: dict[Filters, DashboardContext] | None = g.get(_SHARED_KEY)
+    if shared is None:
+        return _new_context(filters)
+    if filters not in shared:
+        shared[filters] = _new_context(filters)
+    return shared[filters]
+
+
+def _new_context(filters: Filters) -> DashboardContext:
     from portfolio.prioritisation.services import get_set
 
     programme = current_programme()
@@ -83,8 +125,35 @@ def funding_frames(programme: Programme, year: int) -> tuple[FundingFrame, ...]:
                  for f in programme.funding_frames if f.covers(year))
 
 
+def _locale() -> str:
+    return str(get_locale() or "sv")
+
+
 def run_dashboard(plugin: Plugin, filters: Filters) -> runner.RunResult:
-    return runner.run(plugin, context(filters))
+    """The plugin's result for these filters: cached, built (in isolation) when missing."""
+    return result_cache().get_or_build(
+        ("dashboard", plugin.id, filters.year, filters.committee_id, filters.area_id, _locale()),
+        lambda: _plain_result(runner.run(plugin, context(filters))), keep=lambda result: not result.failed)
+
+
+def _plain(value: object) -> object:
+    """A lazily translated text as the text (translated now: the key holds the language)."""
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, Link) and isinstance(value.text, LazyString):
+        return value._replace(text=str(value.text))
+    return value
+
+
+def _plain_result(result: runner.RunResult) -> runner.RunResult:
+    """The result with every lazily translated text made a plain one, so it can be kept."""
+    def panel(p: Panel) -> Panel:
+        table = p.table and Table(tuple(str(c) for c in p.table.columns),
+                                  tuple(tuple(_plain(cell) for cell in row) for row in p.table.rows),
+                                  str(p.table.caption))
+        return replace(p, title=str(p.title), summary=str(p.summary), table=table,
+                       links=tuple((str(label), href) for label, href in p.links))
+    return replace(result, panels=[panel(p) for p in result.panels])
 
 
 def evidence(filters: Filters, metric: str, phases: tuple[str, ...]) -> tuple[ShareMemberRow, ...]:
@@ -94,7 +163,8 @@ def evidence(filters: Filters, metric: str, phases: tuple[str, ...]) -> tuple[Sh
 
 def demo_share(filters: Filters) -> tuple[int, int]:
     """(demo, total) initiatives behind a dashboard or report of these filters."""
-    return context(filters).reader.demo_initiatives()
+    return result_cache().get_or_build(("demo-share", filters.year, filters.committee_id, filters.area_id),
+                                       lambda: context(filters).reader.demo_initiatives())
 
 
 def checked_filters(year: int | None, committee: int | None, area: int | None) -> tuple[Filters, dict[str, str]]:

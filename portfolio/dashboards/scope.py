@@ -25,6 +25,7 @@ class ScopedReader:
         self.filters = filters
         self.acceptable = acceptable_risk
         self.today = today
+        self._memo: dict[tuple, object] = {}     # results of the reader's reads (see data._memoised)
         self._unit = aliased(OrgUnit)
         self._committee: ColumnElement[int] = func.coalesce(self._unit.parent_id, self._unit.id)
         # A past year is shown as it was on 31 December: initiatives registered by then, in the

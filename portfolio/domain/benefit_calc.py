@@ -9,6 +9,7 @@ Negative benefits (negativ nytta) reduce B_t. Qualitative benefits carry no kron
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -185,6 +186,7 @@ def _calculate(horizon: int, rate: Decimal, costs: list[CostLine],
 RAMP_UP_LOCALE = "sv"   # how a ramp-up is written and stored, whatever the reader's language
 
 
+@functools.lru_cache(maxsize=4096)    # pure and immutable: a dashboard parses each benefit per row
 def parse_ramp_up(text: str | None) -> tuple[Decimal, ...]:
     """"50; 80" → (0.5, 0.8): shares of full benefit for the first years, each 0–100 %.
     Strict: raises ValueError on anything else (the service validates input with it, and the

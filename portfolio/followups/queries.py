@@ -162,62 +162,110 @@ def _committee_name(ini: Initiative) -> str:
     return ini.owning_unit.committee.name
 
 
+# The rules of Att göra, once: `todo` lists the items, `todo_count` counts them (the navigation)
+# with the same conditions, without loading the initiatives.
+
+def _scope(user):
+    return and_(editable_initiatives_condition(user), Initiative.archived.is_(False))
+
+
+def _measured_benefits(scope, *columns):
+    """Active, non-negative benefits of initiatives in a measured phase, with their last
+    measurement date as the last column."""
+    last = (select(Measurement.benefit_id, func.max(Measurement.measured_on).label("last"))
+            .group_by(Measurement.benefit_id).subquery())
+    return (select(*columns, last.c.last)
+            .join(Initiative, Initiative.id == Benefit.initiative_id)
+            .outerjoin(last, last.c.benefit_id == Benefit.id)
+            .where(scope, Benefit.status == "aktiv", Benefit.kind != "negativ",
+                   Initiative.phase.in_(MEASURED_PHASES)))
+
+
+def _measurement_state(baseline_date, first_year, created_at, frequency, last_measured, today):
+    anchor = schedule.measurement_anchor(last_measured, baseline_date, first_year, created_at.date())
+    return schedule.due_state(schedule.next_measurement_due(anchor, frequency), today)
+
+
+def _missing_followup(scope, period):
+    has_followup = select(FollowUp.id).where(
+        FollowUp.initiative_id == Initiative.id, FollowUp.year == period.year,
+        FollowUp.period == period.code).exists()
+    return and_(scope, Initiative.phase.in_(FOLLOWED_UP_PHASES), not_(has_followup))
+
+
+def _risk_due(scope, today):
+    soon = today + timedelta(days=schedule.DUE_SOON_DAYS)
+    return and_(scope, Risk.status.in_(OPEN_STATUSES), Risk.review_date <= soon)
+
+
+def _missing_evaluation(scope):
+    has_evaluation = select(Evaluation.id).where(Evaluation.initiative_id == Initiative.id).exists()
+    return and_(scope, Initiative.phase == P.AVSLUTAD, not_(has_evaluation))
+
+
 def todo(user, today: date) -> TodoList:
     """What needs doing in the user's scope: measurements due or overdue, follow-ups missing for
     the current period, risks due for review (or past it), evaluations missing. Each item knows
     how many days late it is; `TodoItem.group` sorts it into the lateness groups."""
     programme = current_programme()
     period = schedule.current_period(today, programme.followup_periods)
-    scope = and_(editable_initiatives_condition(user), Initiative.archived.is_(False))
+    scope = _scope(user)
     result = TodoList(today=today, period=period)
 
-    last = (select(Measurement.benefit_id, func.max(Measurement.measured_on).label("last"))
-            .group_by(Measurement.benefit_id).subquery())
-    rows = db.session.execute(
-        select(Benefit, Initiative, last.c.last)
-        .join(Initiative, Initiative.id == Benefit.initiative_id)
-        .outerjoin(last, last.c.benefit_id == Benefit.id)
-        .where(scope, Benefit.status == "aktiv", Benefit.kind != "negativ",
-               Initiative.phase.in_(MEASURED_PHASES))
-        .order_by(Initiative.id, Benefit.id))
+    rows = db.session.execute(_measured_benefits(scope, Benefit, Initiative)
+                              .order_by(Initiative.id, Benefit.id))
     for benefit, ini, last_measured in rows:
-        anchor = schedule.measurement_anchor(last_measured, benefit.baseline_date,
-                                             benefit.first_year, benefit.created_at.date())
-        state = schedule.due_state(schedule.next_measurement_due(anchor, benefit.frequency), today)
+        state = _measurement_state(benefit.baseline_date, benefit.first_year, benefit.created_at,
+                                   benefit.frequency, last_measured, today)
         if state.overdue or state.due_soon:
             result.items.append(TodoItem("measurement", ini, _committee_name(ini), state.due,
                                          state.overdue, benefit.title, benefit.id,
                                          days_late=state.days_late))
 
-    has_followup = select(FollowUp.id).where(
-        FollowUp.initiative_id == Initiative.id, FollowUp.year == period.year,
-        FollowUp.period == period.code).exists()
-    for ini in db.session.scalars(select(Initiative).where(
-            scope, Initiative.phase.in_(FOLLOWED_UP_PHASES), not_(has_followup))
-            .order_by(Initiative.ref)):
+    for ini in db.session.scalars(select(Initiative).where(_missing_followup(scope, period))
+                                  .order_by(Initiative.ref)):
         result.items.append(TodoItem("followup", ini, _committee_name(ini), period.ends,
                                      period.ends < today, ini.title,
                                      days_late=max(0, (today - period.ends).days)))
 
-    soon = today + timedelta(days=schedule.DUE_SOON_DAYS)
     for risk, ini in db.session.execute(
             select(Risk, Initiative).join(Initiative, Initiative.id == Risk.initiative_id)
-            .where(scope, Risk.status.in_(OPEN_STATUSES), Risk.review_date <= soon)
-            .order_by(Risk.review_date)):
+            .where(_risk_due(scope, today)).order_by(Risk.review_date)):
         assert risk.review_date is not None     # review_date <= soon: never NULL here
         state = schedule.due_state(risk.review_date, today)
         result.items.append(TodoItem("risk", ini, _committee_name(ini), risk.review_date,
                                      state.overdue, risk.title, risk.id,
                                      days_late=state.days_late))
 
-    has_evaluation = select(Evaluation.id).where(Evaluation.initiative_id == Initiative.id).exists()
-    for ini in db.session.scalars(select(Initiative).where(
-            scope, Initiative.phase == P.AVSLUTAD, not_(has_evaluation)).order_by(Initiative.ref)):
+    for ini in db.session.scalars(select(Initiative).where(_missing_evaluation(scope))
+                                  .order_by(Initiative.ref)):
         due = ini.end_date or today
         result.items.append(TodoItem("evaluation", ini, _committee_name(ini), ini.end_date,
                                      True, ini.title, days_late=max(0, (today - due).days)))
     result.items.sort(key=lambda i: (not i.overdue, i.due or today))
     return result
+
+
+def todo_count(user, today: date) -> int:
+    """How many items `todo` would list: the same conditions, counted in SQL (the measurements'
+    schedule from plain columns), so the navigation does not load the list."""
+    programme = current_programme()
+    period = schedule.current_period(today, programme.followup_periods)
+    scope = _scope(user)
+    measurements = sum(
+        1 for baseline, first_year, created_at, frequency, last_measured in db.session.execute(
+            _measured_benefits(scope, Benefit.baseline_date, Benefit.first_year,
+                               Benefit.created_at, Benefit.frequency).select_from(Benefit))
+        if (state := _measurement_state(baseline, first_year, created_at, frequency,
+                                        last_measured, today)).overdue or state.due_soon)
+
+    def count(condition) -> int:
+        return db.session.scalar(select(func.count()).select_from(Initiative).where(condition)) or 0
+
+    risks = db.session.scalar(select(func.count()).select_from(Risk).join(
+        Initiative, Initiative.id == Risk.initiative_id).where(_risk_due(scope, today))) or 0
+    return (measurements + count(_missing_followup(scope, period)) + risks
+            + count(_missing_evaluation(scope)))
 
 
 def lessons(q: str, page: int, per_page: int = 20):

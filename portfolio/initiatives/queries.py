@@ -5,27 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import func, literal, literal_column, union_all
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
+from portfolio import search
 from portfolio.auth import permissions
-from portfolio.domain import phases as P
 from portfolio.extensions import db
 from portfolio.initiatives.basis import readers as basis_readers
-from portfolio.initiatives.models import FundingLine, GateOverride, Initiative
+from portfolio.initiatives.models import PHASE_ORDER_SQL, FundingLine, GateOverride, Initiative
 from portfolio.programme.models import OrgUnit
 from portfolio.programme.queries import unit_scope
 from portfolio.programme.services import current_programme
+from portfolio.search import SearchIndex
 from portfolio.text_rules import FORBIDDEN_CHARS
 
 SORTS = {
     "updated": lambda: Initiative.updated_at.desc(),
     "title": lambda: func.lower(Initiative.title),
     "ref": lambda: Initiative.ref,
-    "phase": lambda: case({p: i for i, p in enumerate(P.ALL_PHASES)}, value=Initiative.phase),
+    "phase": lambda: literal_column(PHASE_ORDER_SQL),
     "start": lambda: Initiative.start_date,
     "unit": lambda: OrgUnit.name,
 }
+
+# Counting stops here: a page costs the same with a thousand initiatives as with a million. Up to
+# this many (or the page asked for) the total is exact; above it the register says "more than".
+COUNT_CAP = 10_000
+SEARCH_INDEX = SearchIndex("initiative_search")
 
 
 @dataclass(frozen=True)
@@ -65,41 +72,123 @@ def search_text(raw: str | None, limit: int = 200) -> str:
     return text.strip()[:limit].strip()
 
 
-def escape_like(text: str) -> str:
-    """A LIKE pattern's literal part; control characters dropped as in `search_text` (every
-    LIKE search goes through here)."""
-    text = "".join(ch for ch in text if ch not in FORBIDDEN_CHARS)
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+escape_like = search.escape_like
 
 
-def register_query(f: RegisterFilter):
-    stmt = db.select(Initiative).join(Initiative.owning_unit).where(
-        Initiative.archived.is_(f.archived))
+def register_conditions(f: RegisterFilter) -> list:
+    """The filter as conditions on the initiative table alone (the list and its count share
+    them; every one is answered by an index of migration 0014, or by the decision basis's
+    per-initiative EXISTS checks for `basis`)."""
+    conds: list[ColumnElement[bool]] = [Initiative.archived.is_(f.archived)]
     if f.q:
-        pattern = f"%{escape_like(f.q.lower())}%"
-        stmt = stmt.where(or_(func.lower(Initiative.title).like(pattern, escape="\\"),
-                              func.lower(Initiative.ref).like(pattern, escape="\\"),
-                              func.lower(Initiative.description).like(pattern, escape="\\")))
+        conds.append(search.substring_condition(
+            Initiative.id, (Initiative.title, Initiative.ref, Initiative.description), f.q,
+            SEARCH_INDEX))
     if f.area:
-        stmt = stmt.where(Initiative.primary_area_id == f.area)
+        conds.append(Initiative.primary_area_id == f.area)
     if f.unit:
-        stmt = stmt.where(Initiative.owning_unit_id.in_(unit_scope({f.unit})))
+        conds.append(Initiative.owning_unit_id.in_(unit_scope({f.unit})))
     if f.phase:
-        stmt = stmt.where(Initiative.phase == f.phase)
+        conds.append(Initiative.phase == f.phase)
     if f.source:
-        stmt = stmt.where(db.select(FundingLine.id).where(
+        conds.append(db.select(FundingLine.id).where(
             FundingLine.initiative_id == Initiative.id, FundingLine.source_id == f.source).exists())
     if f.basis in ("now", "next"):
         programme = current_programme()
-        stmt = stmt.where(basis_readers().missing_condition(
+        conds.append(basis_readers().missing_condition(
             programme.gates, programme.risk.acceptable_max_score, ahead=f.basis == "next"))
-    order = SORTS.get(f.sort, SORTS["updated"])()
-    return stmt.order_by(order, Initiative.id.desc())
+    return conds
 
 
-def register_page(f: RegisterFilter, page: int, per_page: int):
-    return db.paginate(register_query(f), page=page, per_page=per_page, error_out=False,
-                       max_per_page=100)
+def register_query(f: RegisterFilter):
+    """The whole filtered, sorted register (exports read it all; the list pages it)."""
+    return register_query_from(register_conditions(f), f)
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    """One page of the register: its rows, and a total counted no further than needed (exact
+    up to COUNT_CAP, or to the page asked for; beyond that `total_exact` is False)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+    total_exact: bool
+    has_next: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def register_page(f: RegisterFilter, page: int, per_page: int, *, options=()) -> RegisterPage:
+    """A page of the register in two statements whatever its size: the rows (one more than a
+    page, to know whether a next page exists) through the sort's index, and a lean count over
+    the initiative table alone that stops at COUNT_CAP (or just past the page asked for)."""
+    per_page = max(1, min(per_page, 100))
+    page = max(1, page)
+    offset = (page - 1) * per_page
+    conds = register_conditions(f)
+    if f.sort == "unit":
+        rows = _page_by_unit(conds, offset, per_page + 1, options)
+    else:
+        rows = list(db.session.scalars(
+            register_query_from(conds, f).options(*options).limit(per_page + 1).offset(offset)).unique())
+    cap = max(COUNT_CAP, offset + per_page)
+    limited = db.select(Initiative.id).where(*conds).limit(cap + 1).subquery()
+    total = db.session.scalar(db.select(func.count()).select_from(limited)) or 0
+    return RegisterPage(items=rows[:per_page], page=page, per_page=per_page,
+                        total=min(total, cap), total_exact=total <= cap,
+                        has_next=len(rows) > per_page)
+
+
+def _page_by_unit(conds: list, offset: int, limit: int, options) -> list[Initiative]:
+    """Rows `offset`..`offset + limit` of the register sorted by owning unit (name), then id.
+
+    No index spans the unit's name and the initiative, so the page is put together from one
+    short index walk per unit (index (archived, owning_unit_id, id)): each unit gives at most the
+    rows up to the page's end, in one UNION ALL; then the page's initiatives are loaded. Three
+    statements whatever the register's size, and a page's cost grows with the number of units,
+    not of initiatives."""
+    units = db.session.execute(db.select(OrgUnit.id).order_by(OrgUnit.name, OrgUnit.id)).scalars().all()
+    if not units:
+        return []
+    branches = [
+        db.select(Initiative.id.label("id"), literal(rank).label("rank"))
+        .where(*conds, Initiative.owning_unit_id == unit_id)
+        .order_by(Initiative.id).limit(offset + limit)
+        for rank, unit_id in enumerate(units)]
+    ranked = union_all(*[b.subquery().select() for b in branches]).subquery()
+    ids = db.session.scalars(db.select(ranked.c.id).order_by(ranked.c.rank, ranked.c.id)
+                             .limit(limit).offset(offset)).all()
+    if not ids:
+        return []
+    found = {i.id: i for i in db.session.scalars(
+        db.select(Initiative).where(Initiative.id.in_(ids)).options(*options)).unique()}
+    return [found[i] for i in ids if i in found]
+
+
+def register_query_from(conds: list, f: RegisterFilter):
+    stmt = db.select(Initiative).where(*conds)
+    if f.sort == "unit":
+        stmt = stmt.join(Initiative.owning_unit)
+    # Ties in the direction of the sort (newest first for "updated", ascending for the others), so
+    # the sort's index (migration 0014) gives the whole order and the page stops after its rows.
+    tiebreak = Initiative.id.desc() if f.sort not in SORTS or f.sort == "updated" else Initiative.id
+    return stmt.order_by(SORTS.get(f.sort, SORTS["updated"])(), tiebreak)
 
 
 def get_initiative(initiative_id: int) -> Initiative | None:

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import Connection, Engine, MetaData, Table, inspect, text
 
 from portfolio.operations.archive import BackupError
+from portfolio.search import is_search_index_table
 from portfolio.settings import MIGRATIONS_DIR
 
 VERSION_TABLE = "alembic_version"
@@ -44,7 +45,7 @@ def database_revision(conn: Connection) -> str | None:
 def data_tables(conn: Connection, only: set[str] | None = None) -> list[Table]:
     """The database's tables (all but Alembic's), parents before children."""
     metadata = MetaData()
-    existing = set(inspect(conn).get_table_names())
+    existing = {n for n in inspect(conn).get_table_names() if not is_search_index_table(n)}
     names = existing - {VERSION_TABLE} if only is None else (existing & only) - {VERSION_TABLE}
     metadata.reflect(conn, only=sorted(names))
     return [t for t in metadata.sorted_tables if t.name in names]

@@ -12,7 +12,7 @@ from portfolio.plotting import PALETTE, SYMBOLS, base_layout, safe
 def bubble_figure(ranking) -> dict:
     areas: dict[str, list] = {}
     for c in ranking.ranked:
-        areas.setdefault(c.extra["initiative"].area, []).append(c)
+        areas.setdefault(c.area, []).append(c)
     hover = ("%{text}<br>" + safe(_("Kostnad")) + ": %{x:,.0f} kr<br>" + safe(_("Poäng")) + ": %{y}<br>"
              + safe(_("Högsta risk")) + ": %{customdata}<extra></extra>")
     data = []
@@ -20,10 +20,10 @@ def bubble_figure(ranking) -> dict:
         data.append({
             "type": "scatter", "mode": "markers", "name": safe(area),
             "x": [float(c.cost) for c in items], "y": [float(c.score) for c in items],
-            "text": [safe(f"{c.rank}. {c.extra['initiative'].title}") for c in items],
-            "customdata": [c.extra["risk"] or 0 for c in items],
+            "text": [safe(f"{c.rank}. {c.title}") for c in items],
+            "customdata": [c.risk or 0 for c in items],
             "hovertemplate": hover,
-            "marker": {"size": [8 + 6 * (c.extra["risk"] or 0) ** 0.5 for c in items],
+            "marker": {"size": [8 + 6 * (c.risk or 0) ** 0.5 for c in items],
                        "color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)],
                        "line": {"width": 1, "color": "#1b1f24"}, "opacity": 0.8},
         })

@@ -121,3 +121,22 @@ class PortfolioDecision(Model):
     initiatives = relationship("Initiative", secondary=decision_initiative, order_by="Initiative.ref")
     corrects: Mapped[PortfolioDecision | None] = relationship(remote_side="PortfolioDecision.id")
     created_by: Mapped[User | None] = relationship()
+
+
+class StoredScore(Model):
+    """An initiative's scores in one criteria set, summed up once per save (issue #16): the ranked
+    view and the priority card read these instead of scoring every candidate on every request.
+    Written only by `prioritisation.stored` (refreshed whenever a score, a weight or the set
+    changes); one row per initiative with at least one score in the set."""
+
+    __tablename__ = "stored_score"
+
+    set_id: Mapped[int] = mapped_column(ForeignKey("criteria_set.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"),
+                                               primary_key=True, index=True)
+    set_version: Mapped[int]        # the criteria set's version the row was computed for
+    scores: Mapped[str] = mapped_column(String(64))   # one digit per criterion in set order, "-": none
+    scored: Mapped[int]             # criteria scored
+    score_cents: Mapped[int | None]  # 100 × the 0–100 score; None while a weighted criterion lacks one
+    heaviest: Mapped[int]           # the score on the most heavily weighted criterion (0: none)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from portfolio.benefits.services import calculate, get_case
@@ -15,16 +15,25 @@ from portfolio.decision_basis.requirements import conditions
 from portfolio.domain import scoring
 from portfolio.extensions import db
 from portfolio.initiatives.models import FundingLine, Initiative
-from portfolio.labels import PHASE_LABELS
-from portfolio.numbers import format_kronor
-from portfolio.numbers import format_plain as format_decimal
-from portfolio.prioritisation.models import CriteriaSet, Criterion, Decision, DecisionBody, PortfolioDecision, Score
+from portfolio.prioritisation import stored
+from portfolio.prioritisation.display import prepare_rows
+from portfolio.prioritisation.models import (
+    CriteriaSet,
+    Criterion,
+    Decision,
+    DecisionBody,
+    PortfolioDecision,
+    Score,
+    StoredScore,
+)
 from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
 from portfolio.programme.queries import unit_scope
 from portfolio.programme.services import current_programme
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
 
-BREAKDOWN_STYLES = 8   # colour-and-pattern pairs for the breakdown bars (app.css)
+# Rows of the ranked table per page: a page of a few thousand rows serves nobody and costs its
+# size on every request; ranks, cumulative cost and the budget line are the whole ranking's.
+RANKED_PER_PAGE = 100
 
 
 @dataclass
@@ -33,12 +42,25 @@ class Ranking:
     criteria: list[Criterion]
     weights: dict[str, Decimal]
     ceiling: Decimal | None
-    ranked: list[scoring.Candidate] = field(default_factory=list)
-    failing: list[tuple[CandidateRow, list[str]]] = field(default_factory=list)
+    ranked: list[RankedRow] = field(default_factory=list)
+    failing: list[tuple[CandidateRow, tuple[str, ...]]] = field(default_factory=list)   # row, gates failed
     unscored: list[tuple[CandidateRow, int]] = field(default_factory=list)
     cut: int | None = None
     what_if: bool = False
     legend: list[tuple[Criterion, str]] = field(default_factory=list)   # criterion, its bar style
+    codes: tuple[str, ...] = ()     # the criteria in the order the rows' scores are packed
+    missing_texts: dict[tuple[str, ...], str] = field(default_factory=dict)   # gates failed → text
+
+    def page_count(self, per_page: int) -> int:
+        return max(1, -(-len(self.ranked) // per_page))
+
+    def page_of_rank(self, rank: int, per_page: int) -> int:
+        return (rank - 1) // per_page + 1
+
+    def rows_on_page(self, page: int, per_page: int) -> list[RankedRow]:
+        """One page of the ranked rows; ranks, cumulative cost and the budget line are the
+        whole ranking's, so they read the same on every page."""
+        return self.ranked[(page - 1) * per_page: page * per_page]
 
 
 def _filtered(stmt, area: int | None, committee: int | None):
@@ -55,7 +77,7 @@ def _candidates(area: int | None, committee: int | None) -> list[Initiative]:
     return list(db.session.scalars(_filtered(select(Initiative), area, committee)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CandidateRow:
     """What the ranking shows of an initiative (plain columns: no ORM objects for 2 000 rows)."""
 
@@ -67,57 +89,67 @@ class CandidateRow:
     committee: str
 
 
-def _candidate_rows(area: int | None, committee: int | None) -> list[CandidateRow]:
-    unit, parent = aliased(OrgUnit), aliased(OrgUnit)
-    stmt = (select(Initiative.id, Initiative.ref, Initiative.title, Initiative.phase,
-                   PriorityArea.name, func.coalesce(parent.code, unit.code))
-            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
-            .join(unit, unit.id == Initiative.owning_unit_id)
-            .outerjoin(parent, parent.id == unit.parent_id))
-    return [CandidateRow(*row) for row in db.session.execute(_filtered(stmt, area, committee))]
+@dataclass(slots=True)
+class RankedRow:
+    """A ranked initiative with everything its table row shows, as plain attributes (the
+    template reads them without dictionary look-ups; the texts are made once in Python)."""
+
+    id: int
+    ref: str
+    title: str
+    phase: str
+    area: str
+    committee: str
+    packed: str                     # its scores, one digit per criterion (stored.pack)
+    cost: Decimal
+    risk: int | None
+    score: Decimal
+    heaviest: int
+    rank: int = 0
+    cumulative: Decimal = Decimal(0)
+    within_budget: bool = True
+    meta: str = ""
+    score_text: str = ""
+    bar: str = ""                   # the breakdown bar: display.prepare_rows makes it (Markup)
+    breakdown_text: str = ""
+    cost_text: str = ""
+    cumulative_text: str = ""
 
 
-def gate_failures(ids: list[int]) -> dict[int, list[str]]:
-    """For each initiative, the prioritisation gates it fails (one query)."""
-    programme = current_programme()
-    codes = list(programme.prioritisation.gates)
-    if not codes or not ids:
-        return {}
-    conds = conditions(programme.risk.acceptable_max_score)
-    rows = db.session.execute(select(Initiative.id, *[conds[c].label(c) for c in codes])
-                              .where(Initiative.id.in_(ids)))
-    return {row[0]: [c for c, ok in zip(codes, row[1:], strict=True) if not ok] for row in rows}
-
-
-def costs(year: int, ids: list[int]) -> dict[int, Decimal]:
-    """Cost this year against the ceiling: funding from the ceiling's source, summed in SQL."""
+def _costs_subquery(year: int):
+    """Cost this year against the ceiling per initiative: funding from the ceiling's source."""
     source_code = current_programme().prioritisation.ceiling_source
-    stmt = (select(FundingLine.initiative_id, func.sum(FundingLine.amount))
-            .where(FundingLine.year == year, FundingLine.initiative_id.in_(ids))
-            .group_by(FundingLine.initiative_id))
+    stmt = (select(FundingLine.initiative_id.label("initiative_id"), func.sum(FundingLine.amount).label("total"))
+            .where(FundingLine.year == year).group_by(FundingLine.initiative_id))
     if source_code:
         stmt = stmt.join(FundingSource).where(FundingSource.code == source_code)
-    return {i: total for i, total in db.session.execute(stmt)} if ids else {}
+    return stmt.subquery("cost")
 
 
-def max_risk(ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    return {i: s for i, s in db.session.execute(
-        select(Risk.initiative_id, func.max(Risk.probability * Risk.consequence))
-        .where(Risk.initiative_id.in_(ids), Risk.kind == RISK, Risk.status.in_(OPEN_STATUSES))
-        .group_by(Risk.initiative_id))}
+def _risk_subquery():
+    return (select(Risk.initiative_id.label("initiative_id"),
+                   func.max(Risk.probability * Risk.consequence).label("worst"))
+            .where(Risk.kind == RISK, Risk.status.in_(OPEN_STATUSES))
+            .group_by(Risk.initiative_id).subquery("worst_risk"))
 
 
-def scores_of(criteria_set: CriteriaSet, ids: list[int]) -> dict[int, dict[str, int]]:
-    result: dict[int, dict[str, int]] = {}
-    if not ids:
-        return result
-    for ini_id, code, value in db.session.execute(
-            select(Score.initiative_id, Criterion.code, Score.score).join(Criterion)
-            .where(Criterion.set_id == criteria_set.id, Score.initiative_id.in_(ids))):
-        result.setdefault(ini_id, {})[code] = value
-    return result
+def _candidate_stmt(criteria_set: CriteriaSet, gate_codes: list[str]):
+    """Every candidate with its gates, stored scores, cost this year and worst open risk: one
+    statement, however many candidates (the database aggregates; Python only reads rows)."""
+    conds = conditions(current_programme().risk.acceptable_max_score)
+    unit, parent = aliased(OrgUnit), aliased(OrgUnit)
+    cost, risk = _costs_subquery(criteria_set.year), _risk_subquery()
+    return (select(Initiative.id, Initiative.ref, Initiative.title, Initiative.phase,
+                   PriorityArea.name, func.coalesce(parent.code, unit.code),
+                   StoredScore.scores, StoredScore.scored, StoredScore.score_cents, StoredScore.heaviest,
+                   cost.c.total, risk.c.worst, *[conds[c].label(f"gate_{c}") for c in gate_codes])
+            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
+            .join(unit, unit.id == Initiative.owning_unit_id)
+            .outerjoin(parent, parent.id == unit.parent_id)
+            .outerjoin(StoredScore, and_(StoredScore.initiative_id == Initiative.id,
+                                         StoredScore.set_id == criteria_set.id))
+            .outerjoin(cost, cost.c.initiative_id == Initiative.id)
+            .outerjoin(risk, risk.c.initiative_id == Initiative.id))
 
 
 def ranking(criteria_set: CriteriaSet, *, area: int | None = None, committee: int | None = None,
@@ -126,63 +158,64 @@ def ranking(criteria_set: CriteriaSet, *, area: int | None = None, committee: in
     """The ranking with each row's display values (breakdown bar and texts)."""
     result = _rank(criteria_set, area=area, committee=committee, weights=weights, ceiling=ceiling,
                    what_if=what_if)
-    _prepare_rows(result)
+    prepare_rows(result)
     return result
 
 
 def _rank(criteria_set: CriteriaSet, *, area: int | None = None, committee: int | None = None,
           weights: dict[str, Decimal] | None = None, ceiling: Decimal | None = None,
           what_if: bool = False) -> Ranking:
-    """Gates, scores, order and budget line; no display values (a constant number of queries)."""
+    """Gates, scores, order and budget line; no display values. One statement for the
+    candidates; the scores are the stored ones (computed on save) unless what-if weights are
+    given, and then each distinct set of scores is scored once."""
     criteria = list(criteria_set.criteria)
-    weights = weights or {c.code: c.weight for c in criteria}
+    saved = {c.code: c.weight for c in criteria}
+    weights = weights or saved
+    scoring.check_weights(weights)
     result = Ranking(criteria_set, criteria, weights,
                      ceiling if what_if else criteria_set.budget_ceiling, what_if=what_if)
-    initiatives = _candidate_rows(area, committee)
-    ids = [i.id for i in initiatives]
-    failures = gate_failures(ids)
-    all_scores = scores_of(criteria_set, ids)
-    cost = costs(criteria_set.year, ids)
-    risk = max_risk(ids)
-    complete = []
-    weighted = [c for c, w in weights.items() if w > 0]
-    for ini in initiatives:
-        if failures.get(ini.id):
-            result.failing.append((ini, failures[ini.id]))
+    codes = result.codes = tuple(c.code for c in stored.criteria_order(criteria))
+    stored_weights = weights == saved
+    heaviest_at = codes.index(max(weights, key=lambda c: (weights[c], c)))
+    weighted_at = [i for i, code in enumerate(codes) if weights.get(code, 0) > 0]
+    gate_codes = list(current_programme().prioritisation.gates)
+    first_gate = 12
+    rescored: dict[str, Decimal] = {}
+    zero = Decimal(0)
+    stmt = _filtered(_candidate_stmt(criteria_set, gate_codes), area, committee)
+    for row in db.session.execute(stmt):
+        if gate_codes and not all(row[first_gate:]):
+            failed = tuple(c for c, ok in zip(gate_codes, row[first_gate:], strict=True) if not ok)
+            result.failing.append((CandidateRow(*row[:6]), failed))
             continue
-        scores = all_scores.get(ini.id, {})
-        if any(code not in scores for code in weighted):
-            result.unscored.append((ini, len(scores)))
-            continue
-        complete.append(scoring.Candidate(
-            ini.id, ini.ref, scores, cost.get(ini.id, Decimal(0)),
-            extra={"initiative": ini, "risk": risk.get(ini.id),
-                   "parts": scoring.contributions(scores, weights)}))
-    result.ranked = scoring.rank(complete, weights)
-    result.cut = scoring.apply_budget(result.ranked, result.ceiling)
+        packed, scored, cents = row[6], row[7] or 0, row[8]
+        if stored_weights:
+            if cents is None:
+                result.unscored.append((CandidateRow(*row[:6]), scored))
+                continue
+            score, heaviest = Decimal(cents).scaleb(-2), row[9]
+        else:
+            if packed is None or any(packed[i] == stored.NOT_SCORED for i in weighted_at):
+                result.unscored.append((CandidateRow(*row[:6]), scored))
+                continue
+            known = rescored.get(packed)
+            if known is None:
+                known = rescored[packed] = scoring.weighted_score(stored.unpack(codes, packed), weights)
+            score = known
+            heaviest = int(packed[heaviest_at]) if packed[heaviest_at] != stored.NOT_SCORED else 0
+        result.ranked.append(RankedRow(row[0], row[1], row[2], row[3], row[4], row[5], packed,
+                                       row[10] or zero, row[11], score, heaviest))
+    result.ranked.sort(key=lambda r: (-r.score, r.cost, -r.heaviest, r.ref))
+    running, cut, limit = zero, None, result.ceiling
+    for position, r in enumerate(result.ranked, start=1):
+        running += r.cost
+        r.rank, r.cumulative = position, running
+        if limit is not None:
+            r.within_budget = running <= limit
+            if cut is None and not r.within_budget:
+                cut = position - 1
+    result.cut = cut
     return result
-
-
-def _prepare_rows(result: Ranking) -> None:
-    """Per-row display values computed once in Python (a 2 000-row table stays fast)."""
-    phase_names = {code: str(label) for code, label in PHASE_LABELS.items()}
-    codes = [c.code for c in result.criteria]
-    names = {c.code: c.name for c in result.criteria}
-    styles = {c.code: f"breakdown__part--{i % BREAKDOWN_STYLES}" for i, c in enumerate(result.criteria)}
-    result.legend = [(c, styles[c.code]) for c in result.criteria]
-    for c in result.ranked:
-        parts = c.extra["parts"]
-        # The parts of the row's bar: (style, width in %, title). Each criterion keeps its legend
-        # position (colour and pattern) whatever is left out; the template draws them.
-        c.extra["bar_parts"] = [(styles[code], f"{parts[code]:.2f}", f"{names[code]}: {c.scores.get(code, '–')}")
-                                for code in codes if parts[code] > 0]
-        c.extra["score_text"] = format_decimal(c.score)
-        c.extra["breakdown_text"] = " · ".join(f"{names[code]}: {c.scores.get(code, '–')}"
-                                               for code in codes)
-        ini = c.extra["initiative"]
-        c.extra["meta"] = f"{ini.area} · {ini.committee} · {phase_names.get(ini.phase, ini.phase)}"
-        c.extra["cost_text"] = format_kronor(c.cost)
-        c.extra["cumulative_text"] = format_kronor(c.cumulative)
 
 
 def _decisions_stmt(year: int | None, initiative_id: int | None):
@@ -243,6 +276,11 @@ class InitiativePriority:
     within_budget: bool | None  # above the budget line; None unless ranked against a ceiling
     decision: LatestDecision | None
 
+    @property
+    def ranked_page(self) -> int:
+        """The page of the ranked view that shows this initiative."""
+        return (self.rank - 1) // RANKED_PER_PAGE + 1 if self.rank else 1
+
 
 def initiative_priority(initiative_id: int) -> InitiativePriority | None:
     """The initiative's latest score, rank and portfolio decision; None when it has neither
@@ -259,26 +297,44 @@ def initiative_priority(initiative_id: int) -> InitiativePriority | None:
         criteria_set = db.session.scalar(select(CriteriaSet).where(CriteriaSet.year == year)
                                          .options(selectinload(CriteriaSet.criteria)))
         assert criteria_set is not None     # the year came from a set with scores
-        weights = {c.code: c.weight for c in criteria_set.criteria}
-        scores = scores_of(criteria_set, [initiative_id]).get(initiative_id, {})
-        scored, total = len(scores), len(weights)
-        try:
-            result = _rank(criteria_set)
-        except scoring.ScoringError:      # no weighted criteria: nothing can be scored or ranked
-            result = None
-        if result is not None:
-            ranked_count = len(result.ranked)
-            mine = next((c for c in result.ranked if c.id == initiative_id), None)
-            if mine is not None:
-                score, rank = mine.score, mine.rank
-                within_budget = mine.within_budget if result.ceiling is not None else None
-            else:   # scored but not ranked (fails a gate, or no longer a candidate)
-                try:
-                    score = scoring.weighted_score(scores, weights)
-                except scoring.ScoringError:
-                    score = None
+        total = len(criteria_set.criteria)
+        mine = db.session.get(StoredScore, (criteria_set.id, initiative_id))
+        if mine is not None:
+            scored = mine.scored
+            score = Decimal(mine.score_cents).scaleb(-2) if mine.score_cents is not None else None
+        rank, ranked_count, cumulative = _place(criteria_set, initiative_id)
+        if rank is not None and criteria_set.budget_ceiling is not None:
+            within_budget = cumulative <= criteria_set.budget_ceiling
     return InitiativePriority(initiative_id, year, score, scored, total, rank, ranked_count,
                               within_budget, decision)
+
+
+def _bytewise(column):
+    """The column compared as Python compares strings (the ranked view sorts in Python)."""
+    return column.collate("C") if db.session.get_bind().dialect.name == "postgresql" else column
+
+
+def _place(criteria_set: CriteriaSet, initiative_id: int) -> tuple[int | None, int, Decimal]:
+    """The initiative's rank in the year's whole ranking (None when it is not ranked), how many
+    the ranking holds and the cumulative cost down to it: counted in SQL (two statements), by
+    the same gates, stored scores and tie rule as the ranked view, without ranking in Python."""
+    gate_codes = list(current_programme().prioritisation.gates)
+    candidates = _filtered(_candidate_stmt(criteria_set, gate_codes), None, None).order_by(None).subquery()
+    c = candidates.c
+    cost = func.coalesce(c.total, 0)
+    ranked = and_(c.score_cents.is_not(None), *[c[f"gate_{code}"] for code in gate_codes])
+    me = db.session.execute(select(c.ref, c.score_cents, c.heaviest, cost)
+                            .where(c.id == initiative_id, ranked)).first()
+    if me is None:
+        return None, db.session.scalar(select(func.count()).select_from(candidates).where(ranked)) or 0, Decimal(0)
+    ref, cents, heaviest, my_cost = me
+    ahead = or_(c.score_cents > cents, and_(c.score_cents == cents, or_(
+        cost < my_cost, and_(cost == my_cost, or_(
+            c.heaviest > heaviest, and_(c.heaviest == heaviest, _bytewise(c.ref) < ref))))))
+    count, before, before_cost = db.session.execute(
+        select(func.count(), func.sum(case((ahead, 1), else_=0)), func.sum(case((ahead, cost), else_=0)))
+        .select_from(candidates).where(ranked)).one()
+    return 1 + (before or 0), count, Decimal(before_cost or 0) + (my_cost or Decimal(0))
 
 
 def _latest_decision(initiative_id: int) -> LatestDecision | None:

@@ -15,7 +15,7 @@ from portfolio.initiatives.loading import load_initiative
 from portfolio.labels import REQUIREMENT_LABELS
 from portfolio.numbers import parse_decimal
 from portfolio.plans.queries import committees
-from portfolio.prioritisation import decision_queries, queries, services
+from portfolio.prioritisation import decision_queries, queries, services, stored
 from portfolio.prioritisation.chart import bubble_figure
 from portfolio.prioritisation.forms import AMOUNT_MAX, CopySetForm, DecisionForm, ScoresForm, WeightsForm
 from portfolio.prioritisation.models import CriteriaSet, Decision, DecisionBody
@@ -26,6 +26,7 @@ bp = Blueprint("prioritisation", __name__, template_folder="templates")
 
 
 login_required_for(bp)
+bp.record_once(lambda _state: stored.track_score_changes())   # stored scores follow every save
 
 
 def _year() -> int:
@@ -89,7 +90,13 @@ def _ranking_page(template: str, **extra):
     what_if = (weights is not None or "ceiling" in request.args) and not errors
     result = queries.ranking(criteria_set, area=context["area"], committee=context["committee"],
                              weights=weights if what_if else None, ceiling=ceiling, what_if=what_if)
+    pages = result.page_count(queries.RANKED_PER_PAGE)
+    page = min(max(_int_arg("page") or 1, 1), pages)
+    paging = dict(page=page, pages=pages, per_page=queries.RANKED_PER_PAGE,
+                  page_rows=result.rows_on_page(page, queries.RANKED_PER_PAGE),
+                  cut_page=result.page_of_rank(result.cut, queries.RANKED_PER_PAGE) if result.cut else None)
     return render_template(template, ranking=result, errors=errors, figure=bubble_figure(result),
+                           paging=paging,
                            decisions=queries.decisions(year), bodies=DecisionBody.labels(),
                            decision_labels=Decision.labels(), **context), 400 if errors else 200
 

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from portfolio.cache import result_cache
 from portfolio.clock import local_now, today
 from portfolio.dashboards import host
 from portfolio.dashboards.contract import Filters, Plugin, Share, plugin_order
@@ -31,7 +33,13 @@ class KeyFigure:
 
 
 def key_figures(year: int) -> list[KeyFigure]:
-    """A few headline numbers for the year and the year before, from the same reader."""
+    """A few headline numbers for the year and the year before, from the same readers as the
+    dashboards (cached like them, per year, language and data version)."""
+    return result_cache().get_or_build(("report-key-figures", year, str(get_locale() or "sv")),
+                                       lambda: _key_figures(year))
+
+
+def _key_figures(year: int) -> list[KeyFigure]:
     figures = []
     now, before = host.context(Filters(year=year)).reader, host.context(Filters(year=year - 1)).reader
     for label, get, unit in (
@@ -43,7 +51,7 @@ def key_figures(year: int) -> list[KeyFigure]:
          lambda r: _pct(r.shares_by_committee("evaluation", ("avslutad",))), "%"),
         (_("Centrala digitaliseringsmedel"), lambda r: r.funding_from_source("centrala-medel"), "kr"),
     ):
-        figures.append(KeyFigure(label, get(now), get(before), unit))
+        figures.append(KeyFigure(str(label), get(now), get(before), unit))
     return figures
 
 
@@ -70,6 +78,11 @@ def build_report(year: int, *, standalone: bool, for_pdf: bool = False) -> str:
     """The report as HTML. standalone=True inlines plotly.js and the CSS (opens from disk with no
     network); for_pdf=True puts the charts in as SVG images instead (WeasyPrint runs no
     JavaScript)."""
+    with host.shared_contexts():     # one reader per year: each read once per report
+        return _build_report(year, standalone=standalone, for_pdf=for_pdf)
+
+
+def _build_report(year: int, *, standalone: bool, for_pdf: bool) -> str:
     questions: list[ReportEntry] = []
     dashboards: list[ReportEntry] = []
     for plugin in host.in_report_order():

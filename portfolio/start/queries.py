@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, not_, or_, select
 
 from portfolio.auth import roles as R
 from portfolio.auth.permissions import editable_area_ids, editable_unit_ids
+from portfolio.cache import result_cache
 from portfolio.decision_basis.requirements import conditions
 from portfolio.domain import completeness
 from portfolio.domain import phases as P
@@ -44,10 +45,16 @@ def current_todo(user, today: date) -> followups.TodoList:
 
 
 def todo_nav_count(user, today: date) -> int | None:
-    """The count after "Att göra" in the navigation; None when the list is not for the user."""
+    """The count after "Att göra" in the navigation; None when the list is not for the user.
+    Counted in SQL (never by loading the list on every page) and cached per user, day and data
+    version; a page that shows the list anyway uses its count."""
     if not followups.has_todo_scope(user):
         return None
-    return current_todo(user, today).count
+    listed = g.get("_start_todo", {}).get((user.id, today))
+    if listed is not None:
+        return listed.count
+    return result_cache().get_or_build(("todo-count", user.id),
+                                       lambda: followups.todo_count(user, today))
 
 
 # --- portfolio office -----------------------------------------------------------------------

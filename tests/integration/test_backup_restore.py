@@ -18,6 +18,7 @@ from sqlalchemy import MetaData, select, text
 from portfolio import create_app
 from portfolio.clock import now
 from portfolio.extensions import db
+from portfolio.search import is_search_index_table
 from tests.conftest import TEST_DB_ENV, drop_scratch_database, scratch_database_url
 
 TODAY = date(2026, 11, 27)
@@ -70,7 +71,7 @@ def tables_state(app) -> dict[str, list[tuple]]:
     """Every row of every table (Alembic's included), in primary-key order."""
     with app.app_context(), db.engine.connect() as conn:
         metadata = MetaData()
-        metadata.reflect(conn)
+        metadata.reflect(conn, only=lambda name, _meta: not is_search_index_table(name))
         return {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns or t.columns))]
                 for t in metadata.sorted_tables}
 

@@ -11,13 +11,13 @@ from marshmallow import fields, validate
 from sqlalchemy.orm import selectinload
 
 from portfolio.api.blueprint import Blueprint
-from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version, get_or_404, paged
+from portfolio.api.common import VERSIONED_WRITE, call_service, etag, expected_version, get_or_404
 from portfolio.api.fields import Day, Id, Money, QueryId, StrictSchema, Text, Timestamp, patch_schema
 from portfolio.api.schemas import FundingIn, PageQuery, RefSchema, StaffingIn, page_of
 from portfolio.domain import phases as P
 from portfolio.initiatives import services
 from portfolio.initiatives.models import FundingLine, Initiative
-from portfolio.initiatives.queries import SORTS, RegisterFilter, register_query
+from portfolio.initiatives.queries import SORTS, RegisterFilter, register_page
 
 blp = Blueprint("api_initiatives", __name__, description="Initiativ (registret).")
 
@@ -69,6 +69,20 @@ class InitiativeOut(ma.Schema):
 
 
 InitiativePage = page_of(InitiativeOut, "InitiativePage")
+
+
+class InitiativeListPage(InitiativePage):   # type: ignore[misc, valid-type]
+    total_exact = fields.Boolean(metadata={"description": (
+        "false: fler än total träffar (räkningen stannar där, så att en sida kostar lika mycket "
+        "oavsett registrets storlek); bläddra vidare tills sidan har färre än per_page")})
+
+
+# What a listed initiative shows beyond its own columns, loaded per page in a fixed number of
+# statements (not per row).
+LIST_OPTIONS = (
+    selectinload(Initiative.participating_units), selectinload(Initiative.secondary_areas),
+    selectinload(Initiative.principles), selectinload(Initiative.funding).joinedload(FundingLine.source),
+    selectinload(Initiative.staffing))
 
 
 class InitiativeQuery(PageQuery):
@@ -198,16 +212,14 @@ def as_input_dict(ini: Initiative) -> dict:
 
 @blp.route("/initiatives")
 @blp.arguments(InitiativeQuery, location="query", unknown=ma.RAISE)
-@blp.response(200, InitiativePage)
+@blp.response(200, InitiativeListPage)
 def list_initiatives(args):
     """Initiativ, filtrerade och sorterade som i registret"""
     flt = RegisterFilter(q=args["q"].strip(), area=args["area"], unit=args["unit"], phase=args["phase"],
                          source=args["source"], archived=args["archived"], basis=args["basis"], sort=args["sort"])
-    stmt = register_query(flt).options(
-        selectinload(Initiative.participating_units), selectinload(Initiative.secondary_areas),
-        selectinload(Initiative.principles), selectinload(Initiative.funding).joinedload(FundingLine.source),
-        selectinload(Initiative.staffing))
-    return paged(stmt, args["page"], args["per_page"])
+    result = register_page(flt, args["page"], args["per_page"], options=LIST_OPTIONS)
+    return {"items": result.items, "page": result.page, "per_page": result.per_page,
+            "total": result.total, "pages": result.pages, "total_exact": result.total_exact}
 
 
 @blp.route("/initiatives", methods=["POST"])
