@@ -121,10 +121,13 @@ def _limit_endpoints(app: Flask) -> None:
     """Rate limits on whole endpoints (logins and API tokens count their failures themselves)."""
     from flask_login import current_user
 
-    from portfolio.limits import EXTENSION_KEY
+    from portfolio.limits import EXTENSION_KEY, client_address
 
     limits = app.extensions[EXTENSION_KEY]
+    def user_or_address() -> str:     # anonymous requests (sent to the login) count per address
+        user_id = current_user.get_id() if current_user.is_authenticated else None
+        return f"user:{user_id}" if user_id else f"address:{client_address()}"
+
     for endpoint in ("exports.initiatives", "exports.followups"):
-        limits.limit_endpoint(app, endpoint, "exports_user",
-                              key_func=lambda: f"user:{current_user.get_id() or '-'}")
+        limits.limit_endpoint(app, endpoint, "exports_user", key_func=user_or_address)
     limits.limit_endpoint(app, "exports.open_data", "open_data_client")

@@ -165,6 +165,12 @@ def test_exports_are_limited_per_user(app, make_user):
     assert statuses[:30] == [200] * 30 and statuses[30] == 429
     assert first.get("/exports/followups.xlsx").status_code == 429     # one budget per user
     assert second.get("/exports/initiatives.csv").status_code == 200
+    # Anonymous requests (sent to the login) count per address, not in one shared bucket.
+    anonymous = app.test_client()
+    for _ in range(31):
+        anonymous.get("/exports/initiatives.csv", environ_base={"REMOTE_ADDR": ATTACKER})
+    elsewhere = app.test_client().get("/exports/initiatives.csv", environ_base={"REMOTE_ADDR": OWNER})
+    assert elsewhere.status_code == 302
 
 
 def test_open_data_is_limited_per_address(client):
