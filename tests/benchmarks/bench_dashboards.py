@@ -19,7 +19,6 @@ import argparse
 import math
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.floor import FLOOR_PATH, FLOOR_ROWS, add_floor_route, build_floor, reset_database  # noqa: E402
+from tests.benchmarks.floor import FLOOR_PATH, FLOOR_ROWS, add_floor_route, bench_app, build_floor  # noqa: E402
 
 YEAR = 2026
 EMAIL, PASSWORD = "ks-lasare@example.se", "Instrumentpanel-2026-snabb"
@@ -155,12 +154,9 @@ def main() -> None:
     args = parser.parse_args()
     factors = [int(f) for f in args.factors.split(",")]
 
-    from portfolio import create_app
     from portfolio.extensions import db
 
-    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
-    reset_database(url)
+    app, url = bench_app(args.database_url)
     prepare(app)
     client = app.test_client()
     assert client.post("/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 302

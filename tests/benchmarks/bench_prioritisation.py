@@ -20,7 +20,6 @@ import math
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime
 from decimal import Decimal
@@ -28,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.floor import FLOOR_PATH, FLOOR_ROWS, add_floor_route, build_floor, reset_database  # noqa: E402
+from tests.benchmarks.floor import FLOOR_PATH, FLOOR_ROWS, add_floor_route, bench_app, build_floor  # noqa: E402
 
 YEAR = 2026
 EMAIL, PASSWORD = "viewer@example.se", "Rangordning-2026-sakta"
@@ -140,12 +139,9 @@ def main() -> None:
                         help="gc.freeze() after start-up, as a server would after loading the app")
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
-    from portfolio import create_app
     from portfolio.extensions import db
 
-    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
-    reset_database(url)
+    app, url = bench_app(args.database_url)
     prepare(app)
     client = app.test_client()
     assert client.post("/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 302

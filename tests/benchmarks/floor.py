@@ -58,3 +58,17 @@ def reset_database(url: str) -> None:
             conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
+
+
+def bench_app(database_url: str | None):
+    """The app a benchmark measures, on an empty database (`database_url`, emptied first, or a
+    new SQLite file), and that URL."""
+    import tempfile
+    from pathlib import Path
+
+    from portfolio import create_app
+
+    url = database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    reset_database(url)
+    return app, url
