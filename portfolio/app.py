@@ -23,6 +23,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _connect_features(app: Flask) -> None:
     """Where features plug into the shared layer (which never imports them)."""
+    import portfolio.imports.jobs  # noqa: F401  (registers the features' background jobs)
+    import portfolio.reminders.jobs  # noqa: F401
     from portfolio.demo.loader import demo_hint
     from portfolio.prioritisation.services import sync_criteria_sets
 
@@ -68,6 +70,9 @@ def _init_extensions(app: Flask) -> None:
     init_proxy_fix(app)
     init_limits(app)
     init_cache(app)
+    from portfolio.jobs.engine import init_jobs
+
+    init_jobs(app)
 
 
 def _register_blueprints(app: Flask) -> None:

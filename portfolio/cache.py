@@ -73,11 +73,22 @@ BOOKKEEPING_COLUMNS: dict[str, frozenset[str]] = {
 }
 
 
+# Tables that record how the app works, not what it knows (background jobs, reminders sent):
+# writing them changes no figure.
+BOOKKEEPING_TABLES: frozenset[str] = frozenset({"background_job", "reminder_delivery"})
+
+
+def _table(obj) -> str:
+    return getattr(obj, "__tablename__", "")
+
+
 def _changes_data(session: Session) -> bool:
-    """Whether the session's pending changes touch anything but bookkeeping columns."""
-    if session.new or session.deleted:
+    """Whether the session's pending changes touch anything but bookkeeping columns/tables."""
+    if any(_table(obj) not in BOOKKEEPING_TABLES for obj in (*session.new, *session.deleted)):
         return True
     for obj in session.dirty:
+        if _table(obj) in BOOKKEEPING_TABLES:
+            continue
         if not session.is_modified(obj):
             continue
         allowed = BOOKKEEPING_COLUMNS.get(getattr(obj, "__tablename__", ""))

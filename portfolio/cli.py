@@ -151,6 +151,11 @@ def register_commands(app) -> None:
     for group in (users, programme, demo_group, dashboards_group, report_group, import_command,
                   backup_command, restore_command, retention_command):
         app.cli.add_command(group)
+    from portfolio.jobs.commands import COMMANDS as job_commands
+    from portfolio.reminders.commands import COMMANDS as reminder_commands
+
+    for command in (*job_commands, *reminder_commands):
+        app.cli.add_command(command)
 
 
 @click.command("import")

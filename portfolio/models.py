@@ -6,6 +6,7 @@ from portfolio.benefits.models import Benefit, BenefitCase, CostLine  # noqa: F4
 from portfolio.changelog.models import ChangeLogEntry  # noqa: F401
 from portfolio.followups.models import Evaluation, FollowUp, Measurement  # noqa: F401
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine  # noqa: F401
+from portfolio.jobs.models import BackgroundJob  # noqa: F401
 from portfolio.needs.models import NeedsAnalysis  # noqa: F401
 from portfolio.plans.models import CommitteePlan, GoalFollowUp, PlanGoal  # noqa: F401
 from portfolio.prioritisation.models import CriteriaSet, Criterion, PortfolioDecision, Score  # noqa: F401

@@ -35,6 +35,7 @@ ENV_KEYS = {
     "PORTFOLIO_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "PORTFOLIO_PASSWORD_RESET_HOURS": "PASSWORD_RESET_HOURS",
     "PORTFOLIO_FILES_DIR": "FILES_DIR",
+    "PORTFOLIO_JOB_QUEUE": "JOB_QUEUE",
 }
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "ja"})
@@ -71,8 +72,18 @@ def defaults(instance_path: str) -> dict:
         "SESSION_ABSOLUTE_HOURS": 12,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-        # Redis (rate-limit counters; later the job queue). None: kept in the process's memory.
+        # Redis (rate-limit counters, the cache, the job queue). None: kept in the process's
+        # memory, and background jobs run at once in the web process.
         "REDIS_URL": None,
+        # The RQ queue's name (several installations may share one Redis) and the seconds
+        # between a failed job's retries (one retry per value).
+        "JOB_QUEUE": "portfolio",
+        "JOB_RETRY_SECONDS": [30, 120, 600],
+        # Reminder digests go out from this hour (Swedish time): daily ones every day, weekly
+        # ones on Mondays.
+        "REMINDER_SEND_HOUR": 7,
+        # An import of more rows than this runs as a background job with a progress page.
+        "IMPORT_IN_BACKGROUND_ROWS": 300,
         # Outgoing e-mail. No SMTP_HOST: nothing is sent (e.g. a reset link is shown to the admin).
         "SMTP_HOST": None,
         "SMTP_PORT": 587,

@@ -391,3 +391,57 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no csrf token in page"
     return match.group(1)
+
+
+# --- Redis and the job queue -------------------------------------------------------------------
+
+TEST_SETTINGS = {"TESTING": True, "WTF_CSRF_ENABLED": False,
+                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+
+
+@pytest.fixture
+def redis_url():
+    """PORTFOLIO_TEST_REDIS_URL (a Redis database number of the suite's own; never flushed as a
+    whole). Without it the Redis tests skip, except under CI, where Redis runs."""
+    url = os.environ.get("PORTFOLIO_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but PORTFOLIO_TEST_REDIS_URL is not set: the Redis tests must run")
+        pytest.skip("PORTFOLIO_TEST_REDIS_URL is not set: the tests of Redis (job queue, shared "
+                    "counters) need one, e.g. redis://127.0.0.1:6379/7")
+    return url
+
+
+@pytest.fixture
+def queued_app(app, redis_url, database_url):
+    """An app on the suite's database whose background jobs go to an RQ queue of its own on the
+    test Redis (retries without waiting). Run its jobs with `run_queue(queued_app)`. The queue's
+    keys are deleted afterwards."""
+    import redis
+
+    queued = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url,
+                         "REDIS_URL": redis_url, "JOB_RETRY_SECONDS": [0, 0, 0]})
+    yield queued
+    name = queued.extensions["portfolio.jobs"].queue_name
+    store = redis.Redis.from_url(redis_url)
+    keys = list(store.scan_iter(f"*{name}*"))
+    if keys:
+        store.delete(*keys)
+
+
+def run_queue(queued_app, *, fork: bool = False) -> None:
+    """Run what is on the app's queue with a real RQ worker in burst mode: a SimpleWorker in
+    this process, or (fork=True) RQ's forking worker, as `portfolio worker` runs."""
+    from rq import SimpleWorker
+
+    from portfolio.jobs.worker import run_worker
+
+    with queued_app.app_context():
+        if fork:
+            run_worker(queued_app, burst=True)
+        else:
+            engine = queued_app.extensions["portfolio.jobs"]
+            SimpleWorker([engine.queue()], connection=engine.connection()).work(
+                burst=True, with_scheduler=True, logging_level="WARNING")
+        db.session.remove()
+

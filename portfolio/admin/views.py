@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portfolio.admin import queries, services
+from portfolio.admin import job_queries, queries, services
 from portfolio.admin.forms import ConfirmForm
 from portfolio.auth.models import User
 from portfolio.auth.roles import Role
@@ -67,3 +67,40 @@ def reset_link(user_id: int):
         abort(403)
     # The link is on this page once: keep it out of every cache and the back button.
     return render_template("admin/reset_link.html", user=user, issued=issued, error=error), status, NO_STORE
+
+
+@bp.route("/jobs")
+def jobs_list():
+    from portfolio.jobs.engine import jobs
+
+    status = request.args.get("status") or ""
+    if status and status not in job_queries.STATUS_LABELS:
+        status = ""
+    engine = jobs()
+    if engine.queued:
+        try:
+            engine.reconcile()
+        except Exception:            # Redis down: show what the database knows
+            current_app.logger.warning("could not reconcile jobs", exc_info=True)
+    return render_template("admin/jobs.html", rows=job_queries.recent_jobs(status or None),
+                           status=status, statuses=job_queries.STATUS_LABELS, queued=engine.queued,
+                           form=ConfirmForm())
+
+
+@bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
+def retry_job(job_id: int):
+    from portfolio.jobs.engine import JobError, jobs
+    from portfolio.jobs.models import BackgroundJob
+
+    record = get_or_404(BackgroundJob, job_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        jobs().retry(record)
+    except JobError as err:
+        flash(str(err), "error")
+        return redirect(url_for("admin.jobs_list")), 303
+    flash(_("Jobb %(id)d körs igen.", id=job_id) if jobs().queued
+          else _("Jobb %(id)d kördes igen: %(status)s.", id=job_id,
+                 status=job_queries.STATUS_LABELS[record.status]), "success")
+    return redirect(url_for("admin.jobs_list")), 303

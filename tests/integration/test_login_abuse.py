@@ -7,7 +7,6 @@ from __future__ import annotations
 import statistics
 import time
 
-import pytest
 from sqlalchemy import event
 
 from portfolio import create_app
@@ -190,16 +189,6 @@ def test_logins_work_when_redis_is_down(database_url, make_user):
     client = down.test_client()
     assert [_login(client, email, "fel").status_code for _ in range(5)] == [401] * 4 + [429]
     assert _login(client, email, PASSWORD, OWNER).status_code == 302
-
-
-@pytest.fixture
-def redis_url():
-    import os
-
-    url = os.environ.get("PORTFOLIO_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("PORTFOLIO_TEST_REDIS_URL is not set (Redis-backed rate limits)")
-    return url
 
 
 def test_workers_sharing_redis_share_the_counts(redis_url, database_url, make_user):

@@ -1,0 +1,1 @@
+"""The import as a background job (registered with `portfolio.jobs.engine.job`)."""

@@ -1,0 +1,1 @@
+"""Reminders: digests of what is due, sent by e-mail on the job queue."""

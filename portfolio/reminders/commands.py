@@ -1,0 +1,3 @@
+"""`portfolio reminders …`."""
+
+COMMANDS: tuple = ()

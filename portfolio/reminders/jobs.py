@@ -1,0 +1,1 @@
+"""The reminder jobs (registered with `portfolio.jobs.engine.job`)."""
