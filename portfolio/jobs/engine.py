@@ -102,7 +102,7 @@ class JobEngine:
     def connection(self):
         if self._connection is None:
             from redis import Redis
-            self._connection = Redis.from_url(self.redis_url, socket_connect_timeout=5,
+            self._connection = Redis.from_url(str(self.redis_url), socket_connect_timeout=5,
                                               socket_timeout=30, health_check_interval=30)
         return self._connection
 
