@@ -89,7 +89,7 @@ class JobEngine:
         if config.get("TESTING"):       # every test app its own queue on the shared Redis
             self.queue_name += f"-test-{secrets.token_hex(4)}"
         self.retry_seconds: list[int] = list(config.get("JOB_RETRY_SECONDS") or DEFAULT_RETRY_SECONDS)
-        self._connection = None
+        self._connection: Any = None
         self._progress: dict[int, dict[str, Any]] = {}     # embedded mode
         self._lock = threading.Lock()
 
