@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import Flask, current_app, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user
+from sqlalchemy.orm import joinedload
 
 from portfolio import clock
 from portfolio.extensions import db
@@ -76,13 +77,17 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    _WHOLE_ACCOUNT = (joinedload(User.role_rows), joinedload(User.areas), joinedload(User.units))
+
     @login_manager.user_loader
     def load_user(user_id: str):
         if g.get("stateless_request"):     # e.g. the API: a session cookie is not accepted there
             return None
         if positive_int(user_id) is None:
             return None
-        user = db.session.get(User, int(user_id))
+        # One statement for the account and its roles and scopes (a handful of rows): every
+        # request pays this, and on a database server each extra statement is a round trip.
+        user = db.session.get(User, int(user_id), options=_WHOLE_ACCOUNT)
         if user is None or not user.active or not session_is_current(user):
             session.clear()                # ended: the cookie no longer names anyone
             return None

@@ -12,7 +12,7 @@ from portfolio.auth import permissions
 from portfolio.changelog.queries import initiative_history
 from portfolio.domain import phases as P
 from portfolio.forms_base import BaseForm
-from portfolio.initiatives import publication, queries, services
+from portfolio.initiatives import listing, publication, queries, services
 from portfolio.initiatives.basis import readers as basis_readers
 from portfolio.initiatives.forms import (
     ArchiveForm,
@@ -28,7 +28,6 @@ from portfolio.plans.forms import GoalLinkForm
 from portfolio.plans.queries import all_goals
 from portfolio.prioritisation import queries as prio
 from portfolio.prioritisation.models import Decision, DecisionBody
-from portfolio.programme import queries as ref
 from portfolio.viewkit import login_required_for, run_form
 
 bp = Blueprint("initiatives", __name__, template_folder="templates")
@@ -47,12 +46,12 @@ def _load(initiative_id: int):
 @bp.route("/")
 def index():
     flt, page = register_filter_from_args(request.args)
-    pagination = queries.register_page(flt, page, current_app.config["PAGE_SIZE"])
-    totals = queries.funding_totals([i.id for i in pagination.items])
+    choices = listing.filter_choices()
     return render_template(
-        "initiatives/index.html", pagination=pagination, flt=flt, totals=totals,
-        areas=ref.areas(), units=ref.org_units(), sources=ref.funding_sources(),
-        phases=PHASE_LABELS, can_create=permissions.can_create_initiative(current_user))
+        "initiatives/index.html", flt=flt, phases=PHASE_LABELS,
+        listing=listing.register_listing(flt, page, current_app.config["PAGE_SIZE"]),
+        areas=choices.areas, units=choices.units, sources=choices.sources,
+        can_create=permissions.can_create_initiative(current_user))
 
 
 @bp.route("/<int:initiative_id>")
