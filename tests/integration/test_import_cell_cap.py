@@ -17,7 +17,7 @@ def _xlsx(text: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.append(["Titel", "Beskrivning"])
-    sheet.append(["Ett initiativ", "PLATSHÅLLARE"])
+    sheet.append(["Ett initiativ", "PLATSHALLARE"])
     out = io.BytesIO()
     book.save(out)
     source, crafted = zipfile.ZipFile(io.BytesIO(out.getvalue())), io.BytesIO()
@@ -25,7 +25,7 @@ def _xlsx(text: str) -> bytes:
         for info in source.infolist():
             content = source.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace("PLATSHÅLLARE".encode(), text.encode())
+                content = content.replace("PLATSHALLARE".encode(), text.encode())
             target.writestr(info.filename, content)
     return crafted.getvalue()
 
