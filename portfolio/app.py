@@ -23,8 +23,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _connect_features(app: Flask) -> None:
     """Where features plug into the shared layer (which never imports them)."""
+    import portfolio.ideas.jobs  # noqa: F401
     import portfolio.imports.jobs  # noqa: F401  (registers the features' background jobs)
     import portfolio.reminders.jobs  # noqa: F401
+    import portfolio.reports.jobs  # noqa: F401
     from portfolio.demo.loader import demo_hint
     from portfolio.prioritisation.services import sync_criteria_sets
 
@@ -90,11 +92,13 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.errors import register_error_handlers
     from portfolio.exports.views import bp as exports_bp
     from portfolio.followups.views import bp as followups_bp
+    from portfolio.ideas.views import bp as ideas_bp
     from portfolio.imports.views import bp as imports_bp
     from portfolio.initiatives.views import bp as initiatives_bp
     from portfolio.needs.views import bp as needs_bp
     from portfolio.plans.views import bp as plans_bp
     from portfolio.prioritisation.views import bp as prioritisation_bp
+    from portfolio.reminders.views import bp as reminders_bp
     from portfolio.reports.views import bp as reports_bp
     from portfolio.risks.views import bp as risks_bp
     from portfolio.start.views import bp as start_bp
@@ -108,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     for feature_bp in (needs_bp, risks_bp, benefits_bp, decision_basis_bp):
         app.register_blueprint(feature_bp, url_prefix="/initiatives")
     app.register_blueprint(followups_bp)
+    app.register_blueprint(reminders_bp)
+    app.register_blueprint(ideas_bp, url_prefix="/ideas")
     app.register_blueprint(plans_bp, url_prefix="/plans")
     app.register_blueprint(audits_bp, url_prefix="/audits")
     app.register_blueprint(prioritisation_bp, url_prefix="/prioritisation")

@@ -86,7 +86,10 @@ def users() -> None:
 @click.option("--unit", "units", multiple=True, help="Enhetskod för redigerare (kan upprepas)")
 @click.option("--name", default=None)
 @click.option("--password", default=None, help="Utelämna för att få en fråga om lösenord")
-def users_create(email, roles, areas, units, name, password) -> None:
+@click.option("--break-glass", "break_glass", is_flag=True,
+              help="Nödkonto: får logga in med lösenord också när lösenordsinloggningen är avstängd "
+                   "(PASSWORD_LOGIN=false) och bara organisationens inloggning används")
+def users_create(email, roles, areas, units, name, password, break_glass) -> None:
     """Skapa ett konto."""
     from portfolio.auth.services import AccountError, create_user
     from portfolio.programme.services import sync_reference_data
@@ -97,11 +100,12 @@ def users_create(email, roles, areas, units, name, password) -> None:
         with transaction():
             sync_reference_data()
             user = create_user(email=email, roles=list(roles), password=password, name=name,
-                               areas=list(areas), units=list(units))
+                               areas=list(areas), units=list(units), break_glass=break_glass)
     except AccountError as exc:
         click.echo(f"Fel: {exc}", err=True)
         sys.exit(2)
-    click.echo(f"Skapade {user.email} ({', '.join(sorted(user.roles))})")
+    kind = " – nödkonto" if break_glass else ""
+    click.echo(f"Skapade {user.email} ({', '.join(sorted(user.roles))}){kind}")
 
 
 @click.group("programme", cls=AppGroup)
@@ -151,10 +155,11 @@ def register_commands(app) -> None:
     for group in (users, programme, demo_group, dashboards_group, report_group, import_command,
                   backup_command, restore_command, retention_command):
         app.cli.add_command(group)
+    from portfolio.ideas.commands import COMMANDS as similar_commands
     from portfolio.jobs.commands import COMMANDS as job_commands
     from portfolio.reminders.commands import COMMANDS as reminder_commands
 
-    for command in (*job_commands, *reminder_commands):
+    for command in (*job_commands, *reminder_commands, *similar_commands):
         app.cli.add_command(command)
 
 
@@ -169,8 +174,8 @@ def import_command(path: str, dry_run: bool, email: str) -> None:
     Allt eller ingenting; finns referensen redan uppdateras initiativet."""
     from portfolio.auth.models import User
     from portfolio.extensions import db
-    from portfolio.imports.reader import MAX_BYTES
-    from portfolio.imports.service import can_import, import_file
+    from portfolio.imports.reader import Source
+    from portfolio.imports.service import can_import, import_source
 
     with current_app.test_request_context():
         user = db.session.scalar(db.select(User).where(db.func.lower(User.email) == email.strip().lower()))
@@ -180,10 +185,11 @@ def import_command(path: str, dry_run: bool, email: str) -> None:
         if not can_import(user):
             click.echo("Fel: bara projektkontoret och administratörer får importera.", err=True)
             sys.exit(2)
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        # Streamed in two passes (check, then write), as the web's background job does: the
+        # file's size does not decide the memory used.
         with transaction():
-            result = import_file(data, path, user, dry_run=dry_run)
+            result = import_source(Source.from_path(path, path), user, dry_run=dry_run,
+                                   progress=_import_progress())
         if result.ok and not dry_run:
             refresh_statistics(result.created + result.updated)
         if result.problems:
@@ -199,6 +205,25 @@ def import_command(path: str, dry_run: bool, email: str) -> None:
             click.echo(f"Provkörningen hittade inga problem. Ingenting har sparats; en import skulle ge: {counts}.")
         else:
             click.echo(f"Importen är klar: {counts}.")
+
+
+def _import_progress():
+    """Progress of a long import on stderr (when it is a terminal), every 5 000 rows."""
+    from portfolio.imports.service import SAVING
+
+    shown = {"checked": 0, "saved": 0}
+
+    def report(**values) -> None:
+        if not sys.stderr.isatty():
+            return
+        for key, label in (("checked", "kontrollerade"), ("saved", "sparade")):
+            if key == "saved" and values.get("stage") != SAVING:
+                continue
+            count = values.get(key)
+            if isinstance(count, int) and count >= shown[key] + 5000:
+                shown[key] = count
+                click.echo(f"  {count} rader {label} …", err=True)
+    return report
 
 
 @click.group("dashboards", cls=AppGroup)
@@ -365,17 +390,34 @@ def _target_text(target) -> str:
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
     """Ta bort poster i ändringsloggen som är äldre än CHANGE_LOG_RETENTION_DAYS dagar
-    (PORTFOLIO_CHANGE_LOG_RETENTION_DAYS; inte satt: allt behålls). Tidigare års rapporter och
+    (PORTFOLIO_CHANGE_LOG_RETENTION_DAYS; inte satt: allt behålls), och händelser i
+    säkerhetsloggen som är äldre än SECURITY_LOG_RETENTION_DAYS dagar (standard 730). Tidigare års rapporter och
     dashboards läser initiativens fas per 31 december ur loggen; därför behålls den sista
     fasändringen per initiativ och år, hur gammal den än är, så att varje år fortfarande visas
     som det var. Allt annat äldre försvinner ur initiativens historik, också vem som ändrade."""
+    from portfolio.auth.security_log import (
+        SecurityRetentionError,
+        prune_security_log,
+        security_log_retention_days,
+    )
     from portfolio.operations.retention import RetentionError, prune_change_log, retention_days
 
     try:
         days = retention_days(current_app.config.get("CHANGE_LOG_RETENTION_DAYS"))
-    except RetentionError as exc:
+        security_days = security_log_retention_days(current_app.config.get("SECURITY_LOG_RETENTION_DAYS"))
+    except (RetentionError, SecurityRetentionError) as exc:
         click.echo(f"Fel: {exc}", err=True)
         sys.exit(2)
+    if security_days is None:
+        click.echo("SECURITY_LOG_RETENTION_DAYS är inte satt: hela säkerhetsloggen behålls.")
+    else:
+        with transaction():
+            security_cutoff, count = prune_security_log(security_days, dry_run=dry_run)
+        when = security_cutoff.strftime("%Y-%m-%d %H:%M")
+        click.echo(f"Provkörning: {count} händelser i säkerhetsloggen äldre än {when} (UTC, "
+                   f"{security_days} dagar) skulle tas bort." if dry_run else
+                   f"Tog bort {count} händelser i säkerhetsloggen äldre än {when} (UTC, "
+                   f"{security_days} dagar).")
     if days is None:
         click.echo("CHANGE_LOG_RETENTION_DAYS är inte satt: hela ändringsloggen behålls. Ingenting har tagits bort.")
         return

@@ -74,6 +74,13 @@ FIELD_LABELS = {
     "goals_comment": _l("Kommentar om målen"), "benefits_realised": _l("Realiserade nyttor"),
     "measured_after": _l("Mätning efter avslut"), "lessons_learned": _l("Lärdomar"),
     "evaluated_on": _l("Utvärderad"), "status_reason": _l("Motivering för status"),
+    # ideas and similar initiatives
+    "need": _l("Behov"), "who": _l("Vem har behovet"), "today": _l("Så görs det i dag"),
+    "need_score": _l("Behov (1–5)"), "feasibility_score": _l("Genomförbarhet (1–5)"),
+    "office_message": _l("Meddelande från projektkontoret"), "pair": _l("Par"),
+    # published yearly reports
+    "case_number": _l("Diarienummer"), "meeting_date": _l("Sammanträdesdatum"),
+    "version": _l("Version"), "html_sha256": _l("SHA-256 för HTML-filen"),
 }
 
 ENTITY_LABELS = {
@@ -88,6 +95,9 @@ ENTITY_LABELS = {
     "follow_up": _l("Uppföljning"),
     "evaluation": _l("Utvärdering"),
     "score": _l("Poängsättning"),
+    "idea": _l("Idé"),
+    "similar_mark": _l("Liknande initiativ"),
+    "published_report": _l("Publicerad årsuppföljning"),
 }
 
 ACTION_LABELS = {
@@ -105,6 +115,14 @@ ACTION_LABELS = {
     "publish": _l("Markerade som publicerbar i öppna data"),
     "withdraw": _l("Tog bort från öppna data"),
     "publication_lapsed": _l("Publiceringen i öppna data upphörde"),
+    "score": _l("Bedömde"),
+    "accept": _l("Accepterade"),
+    "merge": _l("Slog samman"),
+    "more_info": _l("Bad om mer information"),
+    "decline": _l("Avslog"),
+    "mark": _l("Markerade par"),
+    "unmark": _l("Tog bort markering"),
+    "publish_report": _l("Publicerade årsuppföljningen"),
 }
 
 

@@ -31,11 +31,23 @@ ENV_KEYS = {
     "PORTFOLIO_SMTP_USER": "SMTP_USER",
     "PORTFOLIO_SMTP_PASSWORD": "SMTP_PASSWORD",
     "PORTFOLIO_MAIL_SENDER": "MAIL_SENDER",
+    "PORTFOLIO_SMTP_TIMEOUT": "SMTP_TIMEOUT",       # seconds (default 15)
+    "PORTFOLIO_BASE_URL": "BASE_URL",               # where links in e-mails point
     "PORTFOLIO_CHANGE_LOG_RETENTION_DAYS": "CHANGE_LOG_RETENTION_DAYS",
     "PORTFOLIO_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "PORTFOLIO_PASSWORD_RESET_HOURS": "PASSWORD_RESET_HOURS",
     "PORTFOLIO_FILES_DIR": "FILES_DIR",
     "PORTFOLIO_JOB_QUEUE": "JOB_QUEUE",
+    # Single sign-on with OpenID Connect (portfolio.auth.oidc); off unless the issuer is set.
+    "PORTFOLIO_OIDC_ISSUER": "OIDC_ISSUER",
+    "PORTFOLIO_OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
+    "PORTFOLIO_OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
+    "PORTFOLIO_OIDC_SCOPES": "OIDC_SCOPES",
+    "PORTFOLIO_OIDC_GROUPS_CLAIM": "OIDC_GROUPS_CLAIM",
+    "PORTFOLIO_OIDC_PROVIDER_NAME": "OIDC_PROVIDER_NAME",
+    "PORTFOLIO_OIDC_GROUP_MAPPING": "OIDC_GROUP_MAPPING",     # JSON, see OIDC_GROUP_MAPPING
+    "PORTFOLIO_PASSWORD_LOGIN": "PASSWORD_LOGIN",             # true/false
+    "PORTFOLIO_SECURITY_LOG_RETENTION_DAYS": "SECURITY_LOG_RETENTION_DAYS",
 }
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "ja"})
@@ -91,6 +103,11 @@ def defaults(instance_path: str) -> dict:
         "SMTP_USER": None,
         "SMTP_PASSWORD": None,
         "MAIL_SENDER": None,
+        # Seconds to wait for the SMTP server before a send counts as failed (and is retried).
+        "SMTP_TIMEOUT": 15,
+        # Where links in e-mails point (e.g. https://portfolj.kommun.se); None: SERVER_NAME, else
+        # http://localhost:5000.
+        "BASE_URL": None,
         # Dashboard and report results are cached (Redis with REDIS_URL, else in memory), keyed
         # by the data version; False turns the cache off (e.g. while developing a plugin).
         "RESULT_CACHE": True,
@@ -102,6 +119,25 @@ def defaults(instance_path: str) -> dict:
         "CHANGE_LOG_RETENTION_DAYS": None,
         # Dashboard plugins to enable (entry-point names); None enables every valid plugin.
         "DASHBOARD_PLUGINS": None,
+        # Single sign-on with OpenID Connect (authorization code flow with PKCE). None: off, only
+        # the password form. The issuer's discovery document gives the endpoints and keys.
+        "OIDC_ISSUER": None,
+        "OIDC_CLIENT_ID": None,
+        "OIDC_CLIENT_SECRET": None,
+        "OIDC_SCOPES": "openid profile email",
+        # The ID token's claim with the user's groups (Entra ID: "groups", or "roles" for app roles).
+        "OIDC_GROUPS_CLAIM": "groups",
+        # Shown on the login button: "Logga in med <name>".
+        "OIDC_PROVIDER_NAME": None,
+        # Group -> what it grants: {"<group id>": {"roles": [...], "areas": [...], "units": [...]}};
+        # a user's grants are the union over their groups. A dict, or JSON in the environment.
+        "OIDC_GROUP_MAPPING": {},
+        "OIDC_TIMEOUT_SECONDS": 10,
+        # The password form; off (false) leaves single sign-on and break-glass accounts only.
+        "PASSWORD_LOGIN": True,
+        # Security-log events older than this many days may be pruned (`portfolio retention`);
+        # None keeps the whole log.
+        "SECURITY_LOG_RETENTION_DAYS": 730,
     }
 
 

@@ -17,6 +17,7 @@ ROLE_LABELS = Role.labels()   # one source: the Role codes
 # (endpoint, label); features add their entry here as they land.
 NAV = [
     ("initiatives.index", _l("Initiativ")),
+    ("ideas.index", _l("Idéer")),
     ("followups.todo", _l("Att göra")),
     ("prioritisation.index", _l("Prioritering")),
     ("plans.index", _l("Planer")),

@@ -7,6 +7,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.domain.benefit_calc import planned_totals
@@ -29,6 +30,8 @@ class BenefitRealisation:
         plan = planned_totals(ctx.reader.planned_benefit_lines())
         real = {(row.year, row.kind): row.realised for row in ctx.reader.realised_per_year()}
         years = sorted({y for y, _k in plan} | {y for y, _k in real})
+        # Nothing is realised in a year that has not come yet: no "0" for it, a gap and a dash.
+        ahead = {y for y in years if y > ctx.filters.year}
         fig = go.Figure(layout=base_layout(_("Planerat och realiserat per år"), "", _("Kronor")))
         rows = []
         for i, (kind, lazy_label) in enumerate(KINDS.items()):
@@ -36,11 +39,12 @@ class BenefitRealisation:
             fig.add_trace(go.Scatter(x=[str(y) for y in years], y=[float(plan.get((y, kind), 0)) for y in years],
                                      name=safe(_("%(kind)s, planerat", kind=label)), mode="lines+markers",
                                      line=dict(dash=DASHES[1]), marker=dict(symbol=SYMBOLS[i])))
-            fig.add_trace(go.Bar(x=[str(y) for y in years], y=[float(real.get((y, kind), 0)) for y in years],
+            fig.add_trace(go.Bar(x=[str(y) for y in years],
+                                 y=[None if y in ahead else float(real.get((y, kind), 0)) for y in years],
                                  name=safe(_("%(kind)s, realiserat", kind=label)),
                                  marker_pattern_shape="/" if i else ""))
-            rows += [(y, label, plan.get((y, kind), Decimal(0)), real.get((y, kind), Decimal(0)))
-                     for y in years]
+            rows += [(y, label, plan.get((y, kind), Decimal(0)),
+                      None if y in ahead else real.get((y, kind), Decimal(0))) for y in years]
         waiting = ctx.reader.benefits_awaiting_verification()
         year = ctx.filters.year
         plan_y = sum(plan.get((year, k), 0) for k in KINDS)
@@ -116,7 +120,8 @@ class BenefitRealisation:
     def _overdue(ctx: DashboardContext) -> Panel:
         rows = ctx.reader.benefits_due_for_measurement()
         return Panel(_("Nyttor som väntar på mätning"),
-                     _("%(count)d aktiva nyttor är försenade med sin mätning.", count=sum(r.count for r in rows)),
+                     ngettext("%(num)d aktiv nytta är försenad med sin mätning.",
+                              "%(num)d aktiva nyttor är försenade med sin mätning.", sum(r.count for r in rows)),
                      None, Table((_("Nämnd"), _("Försenade mätningar")), tuple((r.name, r.count) for r in rows)),
                      links=((_("Att göra"), "/todo"),))
 

@@ -21,7 +21,7 @@ from portfolio.dashboards.contract import (
 )
 from portfolio.domain.benefit_calc import planned_totals
 from portfolio.numbers import format_number
-from portfolio.plotting import PATTERNS, base_layout, safe
+from portfolio.plotting import base_layout, safe, series_style
 
 
 def stacked_by_committee(title: str, committees: list[str], series: list[str],
@@ -32,7 +32,7 @@ def stacked_by_committee(title: str, committees: list[str], series: list[str],
     for i, name in enumerate(series):
         fig.add_bar(name=safe(name), y=[safe(c) for c in committees],
                     x=[count.get((c, name), 0) for c in committees], orientation="h",
-                    marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
+                    marker=series_style(i))
     fig.update_layout(barmode="stack")
     return fig
 

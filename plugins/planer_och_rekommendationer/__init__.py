@@ -16,7 +16,7 @@ from portfolio.dashboards.contract import (
     Plugin,
     Table,
 )
-from portfolio.plotting import PATTERNS, base_layout, safe
+from portfolio.plotting import base_layout, safe, series_style
 
 # The order the answer statuses are stacked in the chart.
 ANSWER_ORDER = ("genomford", "pagar", "ej_paborjad", "ej_aktuell", "ej_besvarad")
@@ -69,7 +69,7 @@ class PlansAndRecommendations:
             label = answer_names.get(code, code)
             by = {c.committee: c.count for c in counts if c.status == code}
             fig.add_bar(name=str(label), y=[safe(c) for c in committees], x=[by.get(c, 0) for c in committees],
-                        orientation="h", marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
+                        orientation="h", marker=series_style(i))
         fig.update_layout(barmode="stack")
         total = sum(c.count for c in counts)
         answered = total - sum(c.count for c in counts if c.status == "ej_besvarad")

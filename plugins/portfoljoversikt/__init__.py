@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.domain.phases import ALL_PHASES
-from portfolio.plotting import PATTERNS, base_layout, safe
+from portfolio.plotting import base_layout, phase_style, safe, series_style
 
 
 class PortfolioOverview:
@@ -27,10 +27,10 @@ class PortfolioOverview:
         areas = sorted({row.area for row in rows})
         counts = {(row.area, row.phase): row.count for row in rows}
         fig = go.Figure(layout=base_layout(_("Initiativ per område och fas"), "", _("Antal initiativ")))
-        for i, phase in enumerate(p for p in ALL_PHASES if any(row.phase == p for row in rows)):
+        for phase in (p for p in ALL_PHASES if any(row.phase == p for row in rows)):
             fig.add_bar(name=names.get(phase, phase), x=[safe(a) for a in areas],
                         y=[counts.get((a, phase), 0) for a in areas],
-                        marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
+                        marker=phase_style(phase, ALL_PHASES))
         fig.update_layout(barmode="stack")
         table = Table((_("Område"), _("Fas"), _("Antal")),
                       tuple((row.area, names.get(row.phase, row.phase), row.count) for row in sorted(rows)),
@@ -46,7 +46,7 @@ class PortfolioOverview:
         for i, source in enumerate(sorted({m.source for m in money})):
             fig3.add_bar(name=safe(source), x=[safe(m.group) for m in money if m.source == source],
                          y=[float(m.amount) for m in money if m.source == source],
-                         marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
+                         marker=series_style(i))
         fig3.update_layout(barmode="stack")
         spans = r.active_timeline()
         # One trace for all spans (None separates them): fast even for thousands of initiatives.

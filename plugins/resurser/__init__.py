@@ -21,7 +21,7 @@ from portfolio.dashboards.contract import (
     Table,
 )
 from portfolio.numbers import format_number
-from portfolio.plotting import PATTERNS, base_layout, safe
+from portfolio.plotting import base_layout, safe, series_style
 
 
 class Resources:
@@ -41,7 +41,7 @@ class Resources:
         for i, source in enumerate(sorted({m.source for m in money})):
             fig.add_bar(name=safe(source), x=[safe(m.group) for m in money if m.source == source],
                         y=[float(m.amount) for m in money if m.source == source],
-                        marker_pattern_shape=PATTERNS[i % len(PATTERNS)])
+                        marker=series_style(i))
         fig.update_layout(barmode="stack")
         fte = r.fte_per_year()
         fig2 = go.Figure(go.Bar(x=[str(v.year) for v in fte], y=[float(v.value) for v in fte]),

@@ -159,7 +159,7 @@ class AuditQuestions:
             return " " + _("%(count)d öppna risker över acceptabel nivå saknar åtgärd.",
                            count=reader.unhandled_risk_count())
         if metric == "several_units":
-            return " " + _("%(count)d titlar finns hos flera nämnder (möjliga dubbletter).",
+            return " " + _("%(count)d grupper av liknande initiativ finns i olika nämnder (möjlig samordning).",
                            count=len(reader.possible_duplicates()))
         if metric == "evaluation":
             rows = reader.shares_by_committee("followed_up", ("planering", "genomforande", "uppfoljning"))
@@ -187,9 +187,11 @@ class AuditQuestions:
     @staticmethod
     def _duplicates(ctx: DashboardContext) -> list[Panel]:
         pairs = ctx.reader.possible_duplicates()
-        return [Panel("5. " + _("Möjliga dubbletter"),
-                      _("%(count)d titlar delas av aktiva initiativ i olika nämnder.", count=len(pairs)),
-                      None, Table((_("Titel"), _("Initiativ"), _("Nämnder")), pairs),
+        return [Panel("5. " + _("Liknande initiativ i olika nämnder"),
+                      _("%(count)d grupper av aktiva initiativ i olika nämnder har liknande innehåll. "
+                        "Projektkontoret kan markera ett par som inte liknande på initiativets sida.",
+                        count=len(pairs)),
+                      None, Table((_("Initiativen"), _("Referenser"), _("Nämnder")), pairs),
                       links=((_("Initiativregistret"), "/initiatives/"),))]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portfolio.dashboards.contract import API_VERSION, Cell, DashboardContext, Panel, Plugin, Table
 from portfolio.plotting import base_layout, safe
@@ -12,12 +13,18 @@ from portfolio.plotting import base_layout, safe
 
 def matrix_figure(cells: tuple[Cell, ...], title: str) -> tuple[go.Figure, Table]:
     counts = {(c.probability, c.consequence): c.count for c in cells}
-    z = [[counts.get((p, c), 0) for c in range(1, 6)] for p in range(1, 6)]
-    fig = go.Figure(go.Heatmap(z=z, x=[_("K%(level)d", level=c) for c in range(1, 6)],
-                               y=[_("S%(level)d", level=p) for p in range(1, 6)],
-                               text=z, texttemplate="%{text}", colorscale="Reds", showscale=False,
-                               hovertemplate="%{y} %{x}: " + _("%(count)s risker", count="%{z}")
-                               + "<extra></extra>"),
+    # Coloured by severity (probability × consequence: green low, red high), the count of
+    # risks in each cell as text, so the picture does not rely on colour alone.
+    severity = [[p * c for c in range(1, 6)] for p in range(1, 6)]
+    text = [[str(counts.get((p, c), 0) or "") for c in range(1, 6)] for p in range(1, 6)]
+    hover = [[ngettext("%(num)d risk", "%(num)d risker", counts.get((p, c), 0))
+              + " · " + _("allvarlighet %(score)d", score=p * c) for c in range(1, 6)] for p in range(1, 6)]
+    fig = go.Figure(go.Heatmap(z=severity, x=[_("K%(level)d", level=c) for c in range(1, 6)],
+                               y=[_("S%(level)d", level=p) for p in range(1, 6)], zmin=1, zmax=25,
+                               text=text, texttemplate="%{text}", textfont=dict(size=16, color="#000000"),
+                               colorscale=[[0, "#b7dfc0"], [0.3, "#f6e3a1"], [0.6, "#f4b183"], [1, "#e8898b"]],
+                               showscale=False, xgap=2, ygap=2, customdata=hover,
+                               hovertemplate="%{y} %{x}: %{customdata}<extra></extra>"),
                     layout=base_layout(title, _("Konsekvens"), _("Sannolikhet")))
     return fig, Table((_("Sannolikhet"), _("Konsekvens"), _("Antal")),
                       tuple((p, c, counts.get((p, c), 0)) for p in range(5, 0, -1) for c in range(1, 6)

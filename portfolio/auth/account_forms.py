@@ -1,4 +1,5 @@
-"""Forms for the user's own password: change it, or set it from a reset link.
+"""Forms for the user's own account: change the password, set it from a reset link, choose the
+e-mail digest.
 
 Passwords are taken as typed: unlike other text fields they are not stripped of spaces at the
 ends (the login form does not strip them either)."""

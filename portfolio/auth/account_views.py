@@ -1,4 +1,5 @@
-"""The user's own password: change it (and end other sessions), set it from a reset link."""
+"""The user's own account: change the password (and end other sessions), set it from a reset
+link. (The e-mail digest's choice on the profile page is the reminders feature's.)"""
 
 from __future__ import annotations
 

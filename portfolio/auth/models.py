@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import ClassVar
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,6 +37,7 @@ class UserRole(Model):
 
 class User(UserMixin, Model):
     __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject"),)
     LIMITS: ClassVar[dict[str, int]] = {"email": 254, "name": 200, "password_min": 10, "password_max": 500}
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +49,19 @@ class User(UserMixin, Model):
     last_login_at: Mapped[datetime | None]
     # Stored in the session at login; bumping it (logout, deactivation) ends every session.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The e-mail digest of what is due (portfolio.reminders): daily, weekly (Monday morning) or
+    # never, and its language (sv or en).
+    digest_frequency: Mapped[str] = mapped_column(String(10), default="weekly",
+                                                  server_default="weekly")
+    digest_locale: Mapped[str] = mapped_column(String(5), default="sv", server_default="sv")
+    # Single sign-on (portfolio.auth.oidc): the identity provider's issuer and subject once the
+    # account has logged in through it, and what its groups granted at the latest login (role,
+    # area and unit codes); a role or scope not in `idp_grants` was set by hand.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    idp_grants: Mapped[dict | None] = mapped_column(JSON)
+    # A break-glass account may use its password even when PASSWORD_LOGIN is off.
+    break_glass: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin")
@@ -114,3 +128,6 @@ class ApiToken(Model):
     def expires_on(self) -> date:
         """The (Swedish) date on which the token stops working, as shown in the profile."""
         return self.expires_at.replace(tzinfo=UTC).astimezone(clock.TIME_ZONE).date()
+
+
+from portfolio.auth.security_log import SecurityEvent  # noqa: E402,F401  (registered with the metadata)

@@ -22,6 +22,7 @@ from portfolio import clock
 from portfolio.auth.models import User, UserRole
 from portfolio.auth.passwords import password_problem
 from portfolio.auth.roles import Role
+from portfolio.auth.security_log import LoginMethod, SecurityEventType, record_event
 from portfolio.changelog.services import now, record_changes
 from portfolio.extensions import db
 from portfolio.programme.models import OrgUnit, PriorityArea
@@ -48,6 +49,8 @@ class UserInput:
     name: str | None = None
     areas: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
+    # May log in with the password even when PASSWORD_LOGIN is off (single sign-on only).
+    break_glass: bool = False
 
 
 def validate_user(data: UserInput) -> tuple[list[PriorityArea], list[OrgUnit]]:
@@ -78,9 +81,14 @@ def add_user(data: UserInput, actor_id: int | None = None) -> User:
     user = User(email=email, name=data.name or email.split("@")[0], active=True,
                 password_hash=_hash(data.password),
                 role_rows=[UserRole(role=r) for r in dict.fromkeys(data.roles)],
-                areas=area_rows, units=unit_rows, created_at=now())
+                areas=area_rows, units=unit_rows, created_at=now(), break_glass=data.break_glass)
     db.session.add(user)
     db.session.flush()
+    record_event(SecurityEventType.USER_CREATED,
+                 actor=db.session.get(User, actor_id) if actor_id else None, subject=user,
+                 method=LoginMethod.ADMIN if actor_id else LoginMethod.CLI,
+                 details={"roles": sorted(set(data.roles)), "areas": data.areas, "units": data.units,
+                          **({"break_glass": True} if data.break_glass else {})})
     record_changes(entity_type="user", entity_id=user.id, action="create", before={},
                    after={"email": email, "roles": ", ".join(data.roles),
                           "areas": ", ".join(data.areas), "units": ", ".join(data.units)},
@@ -90,10 +98,11 @@ def add_user(data: UserInput, actor_id: int | None = None) -> User:
 
 
 def create_user(*, email: str, roles: Sequence[str], password: str, name: str | None = None,
-                areas: Sequence[str] = (), units: Sequence[str] = (), actor_id: int | None = None) -> User:
+                areas: Sequence[str] = (), units: Sequence[str] = (), actor_id: int | None = None,
+                break_glass: bool = False) -> User:
     """`add_user` with keywords (the command line and the demo loader call it so)."""
     return add_user(UserInput(email=email, roles=list(roles), password=password, name=name,
-                              areas=list(areas), units=list(units)), actor_id)
+                              areas=list(areas), units=list(units), break_glass=break_glass), actor_id)
 
 
 def _by_code(model, codes, what: str):
@@ -140,6 +149,8 @@ def change_password(user: User, current: str, new: str) -> None:
     _set_password(user, new)
     record_changes(entity_type="user", entity_id=user.id, action="password_change", before={},
                    after={}, user_id=user.id, reason=_("Användaren bytte sitt lösenord."))
+    record_event(SecurityEventType.PASSWORD_CHANGED, actor=user, subject=user,
+                 method=LoginMethod.PASSWORD)
     db.session.flush()
 
 
@@ -148,6 +159,8 @@ def end_sessions_for(user: User, actor_id: int | None) -> None:
     end_sessions(user)
     record_changes(entity_type="user", entity_id=user.id, action="end_sessions", before={},
                    after={}, user_id=actor_id, reason=_("Alla sessioner avslutades."))
+    record_event(SecurityEventType.SESSIONS_ENDED, actor=db.session.get(User, actor_id) if actor_id else None,
+                 subject=user, method=LoginMethod.ADMIN)
     db.session.flush()
 
 
@@ -205,6 +218,8 @@ def reset_link(user: User) -> ResetLink:
 def record_reset_link(user: User, actor_id: int | None, delivery: str) -> None:
     record_changes(entity_type="user", entity_id=user.id, action="reset_link", before={},
                    after={}, user_id=actor_id, reason=delivery)
+    record_event(SecurityEventType.RESET_LINK, actor=db.session.get(User, actor_id) if actor_id else None,
+                 subject=user, method=LoginMethod.ADMIN, details={"delivery": delivery})
     db.session.flush()
 
 
@@ -237,5 +252,7 @@ def reset_password(token: str, new: str) -> User:
     record_changes(entity_type="user", entity_id=user.id, action="password_reset", before={},
                    after={}, user_id=user.id,
                    reason=_("Lösenordet sattes med en återställningslänk."))
+    record_event(SecurityEventType.PASSWORD_CHANGED, actor=user, subject=user,
+                 method=LoginMethod.PASSWORD, details={"via": "reset_link"})
     db.session.flush()
     return user

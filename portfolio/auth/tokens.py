@@ -13,6 +13,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 
 from portfolio.auth.models import ApiToken, User
+from portfolio.auth.security_log import SecurityEventType, record_event
 from portfolio.changelog.services import now
 from portfolio.extensions import db
 from portfolio.text_rules import check_texts
@@ -95,6 +96,9 @@ def create_token(user: User, name: str, *, lifetime_days: int = DEFAULT_LIFETIME
                      read_only=bool(read_only))
     db.session.add(token)
     db.session.flush()
+    record_event(SecurityEventType.TOKEN_CREATED, actor=user, subject=user,
+                 details={"key_id": token.id, "name": name, "prefix": token.prefix,
+                          "read_only": token.read_only, "days": lifetime_days})
     return NewToken(token, secret)
 
 
@@ -105,6 +109,8 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = now()
         db.session.flush()
+        record_event(SecurityEventType.TOKEN_REVOKED, actor=user, subject=user,
+                     details={"key_id": token.id, "name": token.name, "prefix": token.prefix})
     return token
 
 

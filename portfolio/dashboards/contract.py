@@ -211,7 +211,9 @@ class ReaderV1(Protocol):
         ...
 
     def possible_duplicates(self, limit: int = 200) -> tuple[tuple[str, str, str], ...]:
-        """(title, refs, committees) for titles shared by active initiatives of several committees."""
+        """(titles, refs, committees) for groups of active initiatives of different committees
+        whose texts are similar (identical titles included; pairs the office marked "not similar"
+        left out), most similar first."""
         ...
 
     def demo_initiatives(self) -> tuple[int, int]:

@@ -46,6 +46,7 @@ from portfolio.domain import phases as P
 from portfolio.domain.benefit_calc import MONEY_KINDS
 from portfolio.extensions import db
 from portfolio.followups.models import Evaluation, FollowUp, Measurement
+from portfolio.ideas.similar import pairs_across_committees
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
 from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
@@ -547,22 +548,43 @@ class DashboardReader(CommitteeReads):
         return int(demo or 0), int(total or 0)
 
     def possible_duplicates(self, limit: int = 200) -> tuple[tuple[str, str, str], ...]:
-        """Titles (case and spaces ignored) shared by active initiatives of more than one
-        committee: (title, refs, committees). Grouped in SQL, so it stays linear."""
-        key = func.lower(func.trim(Initiative.title))
-        shared = self._scoped(select(key).where(self.phase.in_(ACTIVE_PHASES)).group_by(key)
-                              .having(func.count(func.distinct(self._committee)) > 1)).subquery()
-        parent, name = self._committee_name()
-        stmt = self._scoped(select(key, Initiative.title, Initiative.ref, name)
-                            .where(self.phase.in_(ACTIVE_PHASES), key.in_(select(shared.c[0])))
-                            ).outerjoin(parent, parent.id == self._unit.parent_id)
-        groups: dict[str, list] = {}
-        for k, title, ref, committee in db.session.execute(stmt.order_by(key, Initiative.ref)):
-            groups.setdefault(k, [title, [], set()])
-            groups[k][1].append(ref)
-            groups[k][2].add(committee)
-        return tuple((title, ", ".join(refs), ", ".join(sorted(committees)))
-                     for title, refs, committees in list(groups.values())[:limit])
+        """Groups of active initiatives of different committees whose texts are similar (title,
+        description and the needs analysis's problem; the similarity engine of portfolio.ideas
+        at the programme file's threshold; pairs the project office marked as not similar left
+        out), joined where they share a member, the most similar first; each with at least one
+        initiative in scope: (titles, refs, committees). Identical titles are one such group."""
+        in_scope = set(db.session.scalars(self._scoped(select(Initiative.id).where(
+            self.phase.in_(ACTIVE_PHASES)))))
+        if not in_scope:
+            return ()
+        active = set(db.session.scalars(select(Initiative.id).where(
+            Initiative.archived.is_(False), Initiative.phase.in_(ACTIVE_PHASES))))
+        groups: list[dict] = []
+        member_of: dict[int, dict] = {}
+        for pair in pairs_across_committees(sorted(in_scope | active), limit=None):
+            first, second = member_of.get(pair.a.id), member_of.get(pair.b.id)
+            if first is None and second is None:
+                group: dict = {}
+                groups.append(group)
+            elif first is not None and second is not None and first is not second:
+                first.update(second)            # two groups joined by this pair
+                groups.remove(second)
+                group = first
+            else:
+                group = first if first is not None else second   # type: ignore[assignment]
+            group[pair.a.id], group[pair.b.id] = pair.a, pair.b
+            for member_id in group:
+                member_of[member_id] = group
+        rows = []
+        for group in groups:
+            if not in_scope & set(group):
+                continue
+            members = sorted(group.values(), key=lambda ini: ini.ref)
+            titles = list(dict.fromkeys(ini.title.strip() for ini in members))
+            same = len({t.lower() for t in titles}) == 1
+            rows.append((titles[0] if same else " – ".join(titles), ", ".join(ini.ref for ini in members),
+                         ", ".join(sorted({ini.owning_unit.committee.name for ini in members}))))
+        return tuple(rows[:limit])
 
     def unhandled_risk_count(self) -> int:
         return sum(row.count for row in self.unhandled_risks_by_committee())

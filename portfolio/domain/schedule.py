@@ -69,3 +69,16 @@ def current_period(today: date, definitions) -> Period:
     candidates = [p for y in (today.year - 1, today.year) for p in periods_for_year(y, definitions)
                   if p.ends <= today]
     return max(candidates, key=lambda p: p.ends)
+
+
+def next_period(today: date, definitions) -> Period:
+    """The first period that ends after today (its follow-up can be written before it ends)."""
+    candidates = [p for y in (today.year, today.year + 1) for p in periods_for_year(y, definitions)
+                  if p.ends > today]
+    return min(candidates, key=lambda p: p.ends)
+
+
+def within_lead(due: date, today: date, lead_days: int) -> bool:
+    """Whether `due` is today or later and at most `lead_days` ahead ("due soon"); with no lead
+    time nothing is due soon before its day."""
+    return lead_days > 0 and today <= due <= today + timedelta(days=lead_days)

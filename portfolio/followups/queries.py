@@ -18,6 +18,7 @@ from portfolio.extensions import db
 from portfolio.followups.models import Evaluation, FollowUp, Measurement
 from portfolio.initiatives.models import Initiative
 from portfolio.initiatives.queries import editable_initiatives_condition, escape_like
+from portfolio.programme.loader import LeadTimes
 from portfolio.programme.services import current_programme
 from portfolio.risks.models import OPEN_STATUSES, Risk
 
@@ -181,9 +182,10 @@ def _measured_benefits(scope, *columns):
                    Initiative.phase.in_(MEASURED_PHASES)))
 
 
-def _measurement_state(baseline_date, first_year, created_at, frequency, last_measured, today):
+def _measurement_state(baseline_date, first_year, created_at, frequency, last_measured, today,
+                       lead_days=schedule.DUE_SOON_DAYS):
     anchor = schedule.measurement_anchor(last_measured, baseline_date, first_year, created_at.date())
-    return schedule.due_state(schedule.next_measurement_due(anchor, frequency), today)
+    return schedule.due_state(schedule.next_measurement_due(anchor, frequency), today, lead_days)
 
 
 def _missing_followup(scope, period):
@@ -193,8 +195,8 @@ def _missing_followup(scope, period):
     return and_(scope, Initiative.phase.in_(FOLLOWED_UP_PHASES), not_(has_followup))
 
 
-def _risk_due(scope, today):
-    soon = today + timedelta(days=schedule.DUE_SOON_DAYS)
+def _risk_due(scope, today, lead_days=schedule.DUE_SOON_DAYS):
+    soon = today + timedelta(days=lead_days)
     return and_(scope, Risk.status.in_(OPEN_STATUSES), Risk.review_date <= soon)
 
 
@@ -203,12 +205,55 @@ def _missing_evaluation(scope):
     return and_(scope, Initiative.phase == P.AVSLUTAD, not_(has_evaluation))
 
 
+def _evaluation_soon(scope, today, lead_days):
+    """Initiatives still running whose end date is within the lead time, not yet evaluated."""
+    has_evaluation = select(Evaluation.id).where(Evaluation.initiative_id == Initiative.id).exists()
+    return and_(scope, Initiative.phase.in_((P.GENOMFORANDE, P.UPPFOLJNING)),
+                Initiative.end_date >= today, Initiative.end_date <= today + timedelta(days=lead_days),
+                not_(has_evaluation))
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The dates that decide what is on the list today: the period whose follow-up is missing,
+    the next period when its end is within the follow-up lead time, and each kind's lead time
+    (the programme file's `reminders.lead_days`)."""
+
+    period: schedule.Period
+    next_period: schedule.Period | None
+    lead: LeadTimes
+
+
+def _rules(today: date) -> _Rules:
+    programme = current_programme()
+    lead = programme.lead_times
+    period = schedule.current_period(today, programme.followup_periods)
+    upcoming: schedule.Period | None = schedule.next_period(today, programme.followup_periods)
+    if upcoming is not None and not schedule.within_lead(upcoming.ends, today, lead.followup):
+        upcoming = None
+    return _Rules(period, upcoming, lead)
+
+
+def lead_times() -> LeadTimes:
+    return current_programme().lead_times
+
+
+def missing_followups(period: schedule.Period, user=None) -> list[Initiative]:
+    """Initiatives (not archived; in the user's scope, or all) in a followed-up phase with no
+    follow-up for `period`, by reference: the follow-up items of Att göra."""
+    scope = _scope(user) if user is not None else Initiative.archived.is_(False)
+    return list(db.session.scalars(select(Initiative).where(_missing_followup(scope, period))
+                                   .order_by(Initiative.ref)))
+
+
 def todo(user, today: date) -> TodoList:
     """What needs doing in the user's scope: measurements due or overdue, follow-ups missing for
-    the current period, risks due for review (or past it), evaluations missing. Each item knows
-    how many days late it is; `TodoItem.group` sorts it into the lateness groups."""
-    programme = current_programme()
-    period = schedule.current_period(today, programme.followup_periods)
+    the current period (and the next one within its lead time), risks due for review (or past
+    it), evaluations missing (and coming within their lead time). Each item knows how many days
+    late it is; `TodoItem.group` sorts it into the lateness groups. The reminder digests list
+    exactly this."""
+    rules = _rules(today)
+    period = rules.period
     scope = _scope(user)
     result = TodoList(today=today, period=period)
 
@@ -216,21 +261,24 @@ def todo(user, today: date) -> TodoList:
                               .order_by(Initiative.id, Benefit.id))
     for benefit, ini, last_measured in rows:
         state = _measurement_state(benefit.baseline_date, benefit.first_year, benefit.created_at,
-                                   benefit.frequency, last_measured, today)
+                                   benefit.frequency, last_measured, today, rules.lead.measurement)
         if state.overdue or state.due_soon:
             result.items.append(TodoItem("measurement", ini, _committee_name(ini), state.due,
                                          state.overdue, benefit.title, benefit.id,
                                          days_late=state.days_late))
 
-    for ini in db.session.scalars(select(Initiative).where(_missing_followup(scope, period))
-                                  .order_by(Initiative.ref)):
+    for ini in missing_followups(period, user):
         result.items.append(TodoItem("followup", ini, _committee_name(ini), period.ends,
                                      period.ends < today, ini.title,
                                      days_late=max(0, (today - period.ends).days)))
+    if rules.next_period is not None:
+        for ini in missing_followups(rules.next_period, user):
+            result.items.append(TodoItem("followup", ini, _committee_name(ini),
+                                         rules.next_period.ends, False, ini.title))
 
     for risk, ini in db.session.execute(
             select(Risk, Initiative).join(Initiative, Initiative.id == Risk.initiative_id)
-            .where(_risk_due(scope, today)).order_by(Risk.review_date)):
+            .where(_risk_due(scope, today, rules.lead.risk)).order_by(Risk.review_date)):
         assert risk.review_date is not None     # review_date <= soon: never NULL here
         state = schedule.due_state(risk.review_date, today)
         result.items.append(TodoItem("risk", ini, _committee_name(ini), risk.review_date,
@@ -242,6 +290,11 @@ def todo(user, today: date) -> TodoList:
         due = ini.end_date or today
         result.items.append(TodoItem("evaluation", ini, _committee_name(ini), ini.end_date,
                                      True, ini.title, days_late=max(0, (today - due).days)))
+    if rules.lead.evaluation:
+        for ini in db.session.scalars(select(Initiative).where(
+                _evaluation_soon(scope, today, rules.lead.evaluation)).order_by(Initiative.ref)):
+            result.items.append(TodoItem("evaluation", ini, _committee_name(ini), ini.end_date,
+                                         False, ini.title))
     result.items.sort(key=lambda i: (not i.overdue, i.due or today))
     return result
 
@@ -249,23 +302,27 @@ def todo(user, today: date) -> TodoList:
 def todo_count(user, today: date) -> int:
     """How many items `todo` would list: the same conditions, counted in SQL (the measurements'
     schedule from plain columns), so the navigation does not load the list."""
-    programme = current_programme()
-    period = schedule.current_period(today, programme.followup_periods)
+    rules = _rules(today)
     scope = _scope(user)
     measurements = sum(
         1 for baseline, first_year, created_at, frequency, last_measured in db.session.execute(
             _measured_benefits(scope, Benefit.baseline_date, Benefit.first_year,
                                Benefit.created_at, Benefit.frequency).select_from(Benefit))
         if (state := _measurement_state(baseline, first_year, created_at, frequency,
-                                        last_measured, today)).overdue or state.due_soon)
+                                        last_measured, today, rules.lead.measurement)).overdue
+        or state.due_soon)
 
     def count(condition) -> int:
         return db.session.scalar(select(func.count()).select_from(Initiative).where(condition)) or 0
 
     risks = db.session.scalar(select(func.count()).select_from(Risk).join(
-        Initiative, Initiative.id == Risk.initiative_id).where(_risk_due(scope, today))) or 0
-    return (measurements + count(_missing_followup(scope, period)) + risks
-            + count(_missing_evaluation(scope)))
+        Initiative, Initiative.id == Risk.initiative_id).where(
+            _risk_due(scope, today, rules.lead.risk))) or 0
+    upcoming = count(_missing_followup(scope, rules.next_period)) if rules.next_period else 0
+    soon_evaluations = (count(_evaluation_soon(scope, today, rules.lead.evaluation))
+                        if rules.lead.evaluation else 0)
+    return (measurements + count(_missing_followup(scope, rules.period)) + upcoming + risks
+            + count(_missing_evaluation(scope)) + soon_evaluations)
 
 
 def lessons(q: str, page: int, per_page: int = 20):

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portfolio.auth import permissions
@@ -9,6 +10,7 @@ from portfolio.benefits import services as benefit_services
 from portfolio.benefits.forms import BENEFIT_KIND_LABELS, FREQUENCY_LABELS
 from portfolio.benefits.models import Benefit
 from portfolio.clock import today
+from portfolio.extensions import db
 from portfolio.followups import queries, services
 from portfolio.followups.benefit_chart import benefit_figure, benefit_summary
 from portfolio.followups.forms import (
@@ -149,6 +151,72 @@ def todo():
                            periods={p.code: p.name for p in current_programme().followup_periods},
                            measurement_form=MeasurementForm(measured_on=today()),
                            frequencies=FREQUENCY_LABELS)
+
+
+# --- the project office's one-off reminder about missing follow-ups -----------------------------
+
+def _reminder_period():
+    """The period named in the request (year and code), or the one "Att göra" shows now."""
+    from portfolio.domain import schedule
+
+    definitions = current_programme().followup_periods
+    year = positive_int(request.values.get("year", ""), upper=2100)
+    code = request.values.get("period")
+    if year is None and code is None:
+        period = schedule.current_period(today(), definitions)
+        return period.year, period.code
+    if year is None or year < 2000 or code not in {d.code for d in definitions}:
+        abort(404)
+    return year, code
+
+
+@bp.route("/todo/period-reminder", methods=["GET", "POST"])
+def period_reminder():
+    """Confirm, then send (as a background job) a reminder to the owners of every initiative
+    whose follow-up for the period is missing. The project office only; once a day per period
+    (a second click gets the first job)."""
+    from portfolio.jobs.engine import jobs
+    from portfolio.jobs.models import DONE, FAILED
+    from portfolio.mail import mail_configured
+    from portfolio.reminders.forms import PeriodReminderForm
+    from portfolio.reminders.jobs import PERIOD
+    from portfolio.reminders.runs import plan_period_reminder
+
+    permissions.require(current_user.is_office)
+    year, code = _reminder_period()
+    form = PeriodReminderForm(year=year, period=code)
+    if form.validate_on_submit():
+        sent_on = today().isoformat()
+        record = jobs().enqueue(PERIOD, created_by_id=current_user.id,
+                                dedupe_key=f"{PERIOD}:{year}:{code}:{sent_on}",
+                                year=year, code=code, day=sent_on)
+        db.session.refresh(record)
+        result = record.result or {}
+        if record.status == DONE and result.get("skipped_reason") == "no-smtp":
+            flash(_("Ingen e-postserver är inställd, så ingen påminnelse skickades."), "warning")
+        elif record.status == DONE:
+            message = ngettext("Påminnelsen om %(period)s %(year)d är skickad till %(num)d person.",
+                               "Påminnelsen om %(period)s %(year)d är skickad till %(num)d personer.",
+                               result.get("sent", 0), period=_period_name(code), year=year)
+            if result.get("skipped"):
+                message += " " + ngettext("%(num)d hade redan fått den i dag.",
+                                          "%(num)d hade redan fått den i dag.", result["skipped"])
+            flash(message, "success")
+        elif record.status == FAILED:
+            flash(_("Påminnelsen kunde inte skickas: %(error)s", error=record.error or ""), "error")
+        else:
+            flash(_("Påminnelsen om %(period)s %(year)d skickas nu i bakgrunden.",
+                    period=_period_name(code), year=year), "info")
+        return redirect(url_for(".todo", _anchor="per-committee-h"))
+    if request.method == "POST":
+        abort(400)
+    plan = plan_period_reminder(year, code)
+    return render_template("followups/period_reminder.html", plan=plan, form=form, year=year,
+                           code=code, mail_on=mail_configured(current_app.config))
+
+
+def _period_name(code: str) -> str:
+    return next((d.name for d in current_programme().followup_periods if d.code == code), code)
 
 
 @bp.route("/lessons")

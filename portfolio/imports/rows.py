@@ -19,7 +19,6 @@ from portfolio.domain import phases as P
 from portfolio.exports.tables import COMPUTED, REGISTER_COLUMNS
 from portfolio.extensions import db
 from portfolio.imports import parsing
-from portfolio.imports.reader import Table
 from portfolio.initiatives import services
 from portfolio.initiatives.models import FundingLine, Initiative
 from portfolio.labels import PHASE_LABELS
@@ -96,41 +95,63 @@ def input_from(ini: Initiative) -> services.InitiativeInput:
 
 
 class RowReader:
-    def __init__(self, table: Table, actor):
-        self.table = table
+    """Plans rows of one read of a file, a batch at a time, collecting problems (at most
+    `max_problems` of them kept; `problem_count` counts all). What it keeps across batches is
+    small: the references seen so far (a reference twice in the file is a problem) and the
+    problems."""
+
+    def __init__(self, sheet: str, headers: list[str], actor, *, max_problems: int = 500):
+        self.sheet = sheet
+        self.headers = headers
         self.actor = actor
+        self.max_problems = max_problems
         self.problems: list[Problem] = []
+        self.problem_count = 0
+        self.rows_read = 0
+        self.seen: dict[str, int] = {}        # Referens → the row it first appeared on
         self.units = parsing.Lookup(ref.org_units(), extra_keys=lambda u: (u.label,))
         self.areas = parsing.Lookup(ref.areas())
         self.principles = parsing.Lookup(ref.principles())
         self.sources = parsing.Lookup(ref.funding_sources())
         self.phases = _phase_lookup()
         self._unlabelled_reported: set[int] = set()
+        self.columns = self._columns()        # None: a required column is missing
 
     def _problem(self, row: int | None, column: str | None, message: str) -> None:
-        self.problems.append(Problem(self.table.sheet, row, column, message))
+        self.problem_count += 1
+        if len(self.problems) < self.max_problems:
+            self.problems.append(Problem(self.sheet, row, column, message))
 
-    def parse(self) -> list[PlannedRow]:
-        """Every row as planned input; check `problems` before using them."""
-        columns = self._columns()
-        if columns is None:
+    def ref_of(self, cells: list) -> str | None:
+        """The row's Referens (None when empty or when the file has no such column)."""
+        if self.columns is None or "ref" not in self.columns:
+            return None
+        return parsing.text(cells[self.columns["ref"]])
+
+    def plan(self, batch: list[tuple[int, list]]) -> list[PlannedRow]:
+        """The batch's rows as planned input (rows with a problem are left out; check
+        `problem_count` before using them)."""
+        if self.columns is None:
             return []
-        existing = self._existing(columns)
-        seen: dict[str, int] = {}
+        existing = self._existing(batch)
         planned = []
-        for number, cells in self.table.rows:
-            row = self._row(number, cells, columns, existing, seen)
+        for number, cells in batch:
+            self.rows_read += 1
+            row = self._row(number, cells, self.columns, existing, self.seen)
             if row is not None:
                 planned.append(row)
-        if not self.table.rows and not self.problems:
-            self._problem(None, None, _("Filen innehåller inga rader med initiativ under rubrikraden."))
         return planned
+
+    def finish(self) -> None:
+        """After the last batch: a file with a header and no rows is a problem too."""
+        if not self.rows_read and not self.problem_count:
+            self._problem(None, None, _("Filen innehåller inga rader med initiativ under rubrikraden."))
 
     def _columns(self) -> dict[str, int] | None:
         known = {_norm(h): h for h in REGISTER_COLUMNS}
         columns: dict[str, int] = {}
         self.unlabelled: list[int] = []
-        for index, header in enumerate(self.table.headers):
+        for index, header in enumerate(self.headers):
             if not header:
                 self.unlabelled.append(index)
                 continue
@@ -150,13 +171,12 @@ class RowReader:
                                        "mallen.", header=header))
         return None if missing else columns
 
-    def _existing(self, columns: dict[str, int]) -> dict[str, Initiative]:
-        texts = (parsing.text(cells[columns["ref"]]) for _n, cells in self.table.rows)
-        refs = {ref for ref in texts if ref is not None}
+    def _existing(self, batch: list[tuple[int, list]]) -> dict[str, Initiative]:
+        """The initiatives the batch's references name, with what a row compares."""
+        refs = sorted({ref for _n, cells in batch if (ref := self.ref_of(cells)) is not None})
         found: dict[str, Initiative] = {}
-        refs_list = sorted(refs)
-        for start in range(0, len(refs_list), 500):
-            stmt = db.select(Initiative).where(Initiative.ref.in_(refs_list[start:start + 500])).options(
+        for start in range(0, len(refs), 500):
+            stmt = db.select(Initiative).where(Initiative.ref.in_(refs[start:start + 500])).options(
                 selectinload(Initiative.participating_units), selectinload(Initiative.secondary_areas),
                 selectinload(Initiative.principles),
                 selectinload(Initiative.funding).joinedload(FundingLine.source),
@@ -223,7 +243,7 @@ class RowReader:
         return PlannedRow(number, data, phase, archived, existing, resolved)
 
     def _check_unlabelled(self, number: int, cells: list) -> None:
-        extra = list(self.unlabelled) + list(range(len(self.table.headers), len(cells)))
+        extra = list(self.unlabelled) + list(range(len(self.headers), len(cells)))
         for index in extra:
             value = cells[index] if index < len(cells) else None
             if index not in self._unlabelled_reported and parsing.text(value) is not None:

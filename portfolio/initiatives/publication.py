@@ -89,6 +89,10 @@ def _set_publication(ini: Initiative, actor, *, published: bool, action: str,
     record_changes(entity_type=ENTITY, entity_id=ini.id, action=action, before=before,
                    after={LOG_FIELD: _published_text(ini)}, user_id=actor.id, reason=reason,
                    at=moment)
+    from portfolio.auth.security_log import SecurityEventType, record_event
+
+    record_event(SecurityEventType.PUBLICATION, actor=actor, at=moment,
+                 details={"initiative": ini.id, "action": action, "reason": reason})
 
 
 def publish(ini: Initiative, actor, confirm_personal_data: bool = False, *,

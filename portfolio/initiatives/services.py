@@ -381,6 +381,11 @@ def record_override(ini: Initiative, target: str, missing, reason: str, actor,
     db.session.add(GateOverride(initiative_id=ini.id, from_phase=ini.phase, to_phase=target,
                                 missing=",".join(missing), reason=reason, decision_id=decision_id,
                                 user_id=actor.id, created_at=now()))
+    from portfolio.auth.security_log import SecurityEventType, record_event
+
+    record_event(SecurityEventType.GATE_OVERRIDE, actor=actor,
+                 details={"initiative": ini.id, "from": ini.phase, "to": target,
+                          "missing": list(missing), "reason": reason, "decision": decision_id})
     return _("Undantag från fasgrinden (saknas: %(missing)s). Motivering: %(reason)s",
              missing=missing_text(missing), reason=reason)
 

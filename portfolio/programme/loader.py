@@ -117,6 +117,37 @@ class FundingFrameDef:
         return self.first_year <= year <= self.last_year
 
 
+# Kinds of work on "Att göra" and in the reminder digests, with how many days before its date
+# each counts as "due soon". The defaults are the list's behaviour before lead times were set
+# per kind: measurements and risk reviews 30 days ahead; a period follow-up from the period's
+# end, an evaluation once the initiative is closed (0: no advance notice).
+LEAD_TIME_KINDS = ("measurement", "followup", "risk", "evaluation")
+DEFAULT_LEAD_DAYS = {"measurement": 30, "followup": 0, "risk": 30, "evaluation": 0}
+MAX_LEAD_DAYS = 365
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    """Days before its date that work counts as due soon, per kind (`reminders.lead_days`)."""
+
+    measurement: int = DEFAULT_LEAD_DAYS["measurement"]
+    followup: int = DEFAULT_LEAD_DAYS["followup"]
+    risk: int = DEFAULT_LEAD_DAYS["risk"]
+    evaluation: int = DEFAULT_LEAD_DAYS["evaluation"]
+
+    def of(self, kind: str) -> int:
+        return int(getattr(self, kind))
+
+    @property
+    def longest(self) -> int:
+        return max(self.of(kind) for kind in LEAD_TIME_KINDS)
+
+
+# Similar initiatives and ideas (`similarity: {threshold: "0.25"}`): the cosine similarity, 0–1,
+# from which two texts count as similar (chosen on tests/data/similar_pairs.tsv).
+DEFAULT_SIMILARITY_THRESHOLD = Decimal("0.25")
+
+
 @dataclass(frozen=True)
 class Programme:
     name: str
@@ -134,6 +165,8 @@ class Programme:
     prioritisation: PrioritisationDef = field(default_factory=PrioritisationDef)
     question_thresholds: tuple[int, int] = (80, 50)
     funding_frames: tuple[FundingFrameDef, ...] = ()
+    lead_times: LeadTimes = field(default_factory=LeadTimes)
+    similarity_threshold: Decimal = DEFAULT_SIMILARITY_THRESHOLD
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -262,6 +295,8 @@ def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
                                            {f.code for f in funding})
 
     frames = _parse_funding_frames(c, root.get("funding_frames"), {f.code for f in funding})
+    lead_times = _parse_lead_times(c, root.get("reminders"))
+    similarity_threshold = _parse_similarity(c, root.get("similarity"))
 
     questions = c.mapping(root.get("audit_questions", {"green": 80, "yellow": 50}), "audit_questions")
     green = c.integer(questions, "green", "audit_questions", 0, 100)
@@ -275,13 +310,15 @@ def parse_programme(data: Any, path: str = "<programfil>") -> Programme:
     assert name is not None and municipality is not None and risk is not None
     assert defaults is not None and green is not None and yellow is not None
     known = {"audit_questions", "programme", "priority_areas", "principles", "org_units", "funding_sources", "risk",
-             "followup_periods", "defaults", "decision_basis", "gates", "prioritisation", "funding_frames"}
+             "followup_periods", "defaults", "decision_basis", "gates", "prioritisation", "funding_frames", "reminders",
+             "similarity"}
     return Programme(
         name=name, municipality=municipality, priority_areas=tuple(areas),
         principles=tuple(principles), org_units=tuple(units), funding_sources=tuple(funding),
         risk=risk, followup_periods=tuple(periods), defaults=defaults,
         infosec_classes=tuple(infosec), risk_categories=tuple(categories), gates=gates,
         prioritisation=prioritisation, question_thresholds=(green, yellow), funding_frames=frames,
+        lead_times=lead_times, similarity_threshold=similarity_threshold,
         extra={k: v for k, v in root.items() if k not in known},
     )
 
@@ -442,6 +479,45 @@ def _parse_funding_frames(c: _Checker, raw: Any, funding_codes: set[str]) -> tup
             codes.add(code)
             frames.append(FundingFrameDef(code, name, source, first, last, amount, reference))
     return tuple(frames)
+
+
+def _parse_similarity(c: _Checker, raw: Any) -> Decimal:
+    """Optional section `similarity: {threshold: "0.25"}`."""
+    if raw is None:
+        return DEFAULT_SIMILARITY_THRESHOLD
+    section = c.mapping(raw, "similarity")
+    unknown_keys = sorted(str(k) for k in section if k != "threshold")
+    if unknown_keys:
+        c.fail("similarity", f"okänd nyckel {', '.join(unknown_keys)}; bara threshold finns")
+    if "threshold" not in section:
+        return DEFAULT_SIMILARITY_THRESHOLD
+    value = c.decimal(section, "threshold", "similarity", Decimal("0.01"), Decimal("0.99"))
+    return DEFAULT_SIMILARITY_THRESHOLD if value is None else value
+
+
+def _parse_lead_times(c: _Checker, raw: Any) -> LeadTimes:
+    """Optional section `reminders: {lead_days: {measurement: 14, …}}`; a kind left out keeps
+    its default (DEFAULT_LEAD_DAYS)."""
+    if raw is None:
+        return LeadTimes()
+    section = c.mapping(raw, "reminders")
+    unknown_keys = sorted(str(k) for k in section if k != "lead_days")
+    if unknown_keys:
+        c.fail("reminders", f"okänd nyckel {', '.join(unknown_keys)}; bara lead_days finns")
+    days = section.get("lead_days")
+    if days is None:
+        return LeadTimes()
+    days = c.mapping(days, "reminders.lead_days")
+    values = dict(DEFAULT_LEAD_DAYS)
+    for kind in days:
+        if kind not in LEAD_TIME_KINDS:
+            c.fail(f"reminders.lead_days.{kind}",
+                   f"okänt slag; välj bland {', '.join(LEAD_TIME_KINDS)}")
+            continue
+        value = c.integer(days, kind, "reminders.lead_days", 0, MAX_LEAD_DAYS)
+        if value is not None:
+            values[kind] = value
+    return LeadTimes(**values)
 
 
 def _parse_periods(c: _Checker, raw: Any) -> list[FollowupPeriodDef]:

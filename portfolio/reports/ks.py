@@ -1,16 +1,33 @@
 """Build the yearly KS report: the eight questions, key figures against the previous year, every
-dashboard's panels and per-committee tables, as one self-contained HTML file."""
+dashboard's panels and per-committee tables.
+
+The data is read once per report (`collect`) and rendered in one of three modes:
+- "web": the body inside the app's page (site header, charts drawn by static/js/charts.js);
+- "standalone": one self-contained HTML file that opens from disk with no network (plotly.js
+  once, gzip-compressed and unpacked by the browser; the CSS inlined);
+- "print": the PDF's input (WeasyPrint), charts as placeholders that become vector SVG, long
+  tables cut to what KS needs (the full tables stay in the HTML and the exports).
+
+An `Edition` says whether the text is the live draft (marked "utkast" on every page) or a
+published version (its KS case number, meeting and publisher, frozen into the files)."""
 
 from __future__ import annotations
 
+import base64
+import gzip
+import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from portfolio.cache import result_cache
 from portfolio.clock import local_now, today
@@ -19,9 +36,16 @@ from portfolio.dashboards.contract import Filters, Plugin, Share, plugin_order
 from portfolio.dashboards.runner import RunResult
 from portfolio.decision_basis.labels import REQUIREMENT_LABELS
 from portfolio.initiatives.queries import overrides
-from portfolio.plotting import figure_dict
+from portfolio.numbers import format_cell
+from portfolio.plotting import compact_figure, figure_dict
 
 CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
+BODY_START, BODY_END = "<!-- report-body -->", "<!-- /report-body -->"
+PRINT_POINTS = 3000       # a chart with more data points than this is not drawn in the PDF
+PRINT_ROWS = 25          # rows of a table the PDF shows; the HTML has them all
+FIGURE_SRC = "report-figure:"
+
+Mode = Literal["web", "standalone", "print"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +54,12 @@ class KeyFigure:
     value: object
     previous: object
     unit: str = ""
+
+    @property
+    def change(self) -> object:
+        if isinstance(self.value, (int, Decimal)) and isinstance(self.previous, (int, Decimal)):
+            return self.value - self.previous
+        return None
 
 
 def key_figures(year: int) -> list[KeyFigure]:
@@ -71,49 +101,239 @@ class ReportEntry:
     plugin: Plugin
     result: RunResult
     figures: dict[int, dict[str, Any]]
-    svgs: dict[int, str] = field(default_factory=dict)
+    numbers: dict[int, int] = field(default_factory=dict)     # panel index → figure number (print)
 
+
+@dataclass(frozen=True)
+class Edition:
+    """The live draft, or a published version (what its files say about it)."""
+
+    draft: bool = True
+    version: int | None = None
+    case_number: str | None = None
+    meeting_date: date | None = None
+    published_at: str | None = None
+    published_by: str | None = None
+    reason: str | None = None
+
+
+DRAFT = Edition()
+
+
+@dataclass
+class ReportData:
+    year: int
+    questions: list[ReportEntry]
+    dashboards: list[ReportEntry]
+    figures: list[KeyFigure]
+    overrides: Any
+    demo: Any
+    as_of: date
+    generated: str
+
+    @property
+    def entries(self) -> list[ReportEntry]:
+        return self.questions + self.dashboards
+
+    def all_figures(self) -> list[tuple[dict[str, Any], str]]:
+        """Every chart the PDF shows, in print order with its text alternative; numbers the
+        entries' panels. A chart of more points than a page can show (a timeline of thousands
+        of initiatives) is left to the HTML version."""
+        found: list[tuple[dict[str, Any], str]] = []
+        for entry in self.entries:
+            for index, figure in entry.figures.items():
+                if figure_points(figure) > PRINT_POINTS:
+                    continue
+                panel = entry.result.panels[index]
+                entry.numbers[index] = len(found)
+                found.append((figure, chart_alt(panel.title, panel.summary)))
+        return found
+
+
+@dataclass(frozen=True)
+class Light:
+    number: int
+    status: str          # green, yellow, red or "" (no data)
+    text: str
+
+
+def traffic_lights(data: ReportData) -> tuple[list[int], list[tuple[str, dict[int, Light]]], list[str]]:
+    """The audit questions as a traffic-light row per committee, from the question panels'
+    tables (the committee first, the status last; question 2 by plan status), and the three
+    things KS should note: the questions furthest from their targets."""
+    numbers: list[int] = []
+    rows: dict[str, dict[int, Light]] = {}
+    totals: list[tuple[int, int, str, str]] = []
+    for entry in data.questions:
+        for panel in entry.result.panels:
+            head = str(panel.title).split(".", 1)
+            if not head[0].strip().isdigit() or panel.table is None or not panel.table.rows:
+                continue
+            number = int(head[0])
+            columns = [str(c).lower() for c in panel.table.columns]
+            for row in panel.table.rows:
+                committee = str(getattr(row[0], "text", row[0]))
+                if "status" in columns[-1]:
+                    word = str(row[-1] or "")
+                elif len(columns) > 1 and "status" in columns[1]:
+                    word = {"beslutad": "grön", "under arbete": "gul"}.get(
+                        str(row[1]).split(" (")[0].strip(), "röd")
+                else:
+                    continue
+                light = Light(number, STATUS_CLASSES.get(word.strip().lower(), ""), word)
+                if committee.lower() in ("totalt", "total"):
+                    pct = row[3] if len(row) > 3 and isinstance(row[3], int) else -1
+                    totals.append((pct, number, str(panel.title), word))
+                else:
+                    rows.setdefault(committee, {})[number] = light
+            if number not in numbers:
+                numbers.append(number)
+    numbers.sort()
+    notes = [_("%(question)s %(pct)s %% (%(status)s).", question=title,
+               pct=pct if pct >= 0 else "–", status=word)
+             for pct, _n, title, word in sorted(t for t in totals if t[0] >= 0)[:3]]
+    return numbers, sorted(rows.items()), notes
+
+
+def figure_points(figure: dict[str, Any]) -> int:
+    return sum(max((len(trace.get(axis) or ()) for axis in ("x", "y", "z")), default=0)
+               for trace in figure.get("data") or ())
+
+
+def chart_alt(title: object, summary: object) -> str:
+    return _("Diagram: %(title)s. %(summary)s", title=title, summary=summary or "").strip()
+
+
+def collect(year: int) -> ReportData:
+    """Everything the report shows for `year`, read once (one reader per year)."""
+    with host.shared_contexts():
+        questions: list[ReportEntry] = []
+        dashboards: list[ReportEntry] = []
+        for plugin in host.in_report_order():
+            if plugin.audience != "alla":
+                continue
+            result = host.run_dashboard(plugin, Filters(year=year))
+            entry = ReportEntry(plugin, result, {i: compact_figure(figure_dict(p.figure))
+                                                 for i, p in enumerate(result.panels)
+                                                 if p.figure is not None})
+            (questions if plugin_order(plugin) < OVERRIDES_ORDER else dashboards).append(entry)
+        return ReportData(
+            year=year, questions=questions, dashboards=dashboards, figures=key_figures(year),
+            overrides=overrides(year=year), demo=host.demo_share(Filters(year=year)),
+            as_of=min(today(), today().replace(year=year, month=12, day=31)),
+            generated=local_now().strftime("%Y-%m-%d %H:%M"))
+
+
+def _context(data: ReportData, mode: Mode, edition: Edition) -> dict[str, Any]:
+    return dict(data=data, year=data.year, mode=mode, edition=edition, figures=data.figures,
+                questions=data.questions, dashboards=data.dashboards, overrides=data.overrides,
+                demo=data.demo, as_of=data.as_of, generated=data.generated,
+                labels=REQUIREMENT_LABELS, print_rows=PRINT_ROWS, figure_src=FIGURE_SRC,
+                author=author(), report_cell=report_cell, lights=traffic_lights(data))
+
+
+def author() -> str:
+    programme = current_app.extensions.get("portfolio.programme")
+    return str(getattr(programme, "municipality", "") or getattr(programme, "name", "") or "")
+
+
+def render_body(data: ReportData, *, mode: Mode, edition: Edition = DRAFT) -> Markup:
+    return Markup(render_template("reports/_body.html", **_context(data, mode, edition)))
+
+
+def render_document(data: ReportData, *, mode: Literal["standalone", "print"],
+                    edition: Edition = DRAFT) -> str:
+    """A whole HTML document: the stand-alone file, or the PDF's input."""
+    context = _context(data, mode, edition)
+    body = render_template("reports/_body.html", **context)
+    return render_template(
+        "reports/document.html", body=Markup(body), body_start=Markup(BODY_START),
+        body_end=Markup(BODY_END), css=CSS_PATH.read_text(encoding="utf-8") if mode == "standalone" else "",
+        plotly_gz=plotly_gzip_base64() if mode == "standalone" else None, **context)
+
+
+def body_of(document: str) -> Markup:
+    """The report body inside a stored stand-alone document (to show it in the app's page: the
+    document is ours, rendered with escaping when it was published)."""
+    start, end = document.find(BODY_START), document.rfind(BODY_END)
+    if start < 0 or end < start:
+        raise ValueError("not a report document")
+    return Markup(document[start + len(BODY_START):end])
+
+
+@lru_cache(maxsize=1)
+def plotly_gzip_base64() -> str:
+    """plotly.min.js gzip-compressed as base64 (4.8 MB → about 1.9 MB), unpacked in the browser
+    with DecompressionStream: the stand-alone file stays small and still needs no network."""
+    source = (files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+    return base64.b64encode(gzip.compress(source, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def print_source(data: ReportData, edition: Edition = DRAFT) -> dict[str, Any]:
+    """The PDF's frozen input: the print HTML with placeholders and the charts as JSON."""
+    charts = data.all_figures()
+    html = render_document(data, mode="print", edition=edition)
+    return {"html": html, "figures": [figure for figure, _alt in charts],
+            "alts": [alt for _figure, alt in charts]}
+
+
+def report_cell(value: object, column: object = "") -> tuple[str, str]:
+    """A table cell as (text, CSS class): numbers right-aligned in Swedish format, years as
+    plain digits, a traffic-light status with its symbol as well as its colour."""
+    if isinstance(value, bool) or value is None:
+        return format_cell(value), ""
+    if isinstance(value, int) and 1900 <= value <= 2100 and _is_year_column(column):
+        return str(value), "num"
+    if isinstance(value, (int, float, Decimal)):
+        return format_cell(value), "num"
+    text = str(value)
+    status = STATUS_CLASSES.get(text.strip().lower())
+    if status:
+        return text, f"rag rag--{status}"
+    if NUMBER_TEXT.fullmatch(text.strip()):      # "100 %", "1 500 kr": a number as text
+        return text, "num"
+    return text, ""
+
+
+NUMBER_TEXT = re.compile(r"[−-]?\d{1,3}(?:[\s\u00a0\u202f]\d{3})*(?:,\d+)?(?:[\s\u00a0]?(?:%|kr|tkr|mnkr))?")
+
+
+STATUS_CLASSES = {"grön": "green", "gul": "yellow", "röd": "red",
+                  "green": "green", "yellow": "yellow", "red": "red"}
+
+
+def _is_year_column(column: object) -> bool:
+    text = str(column or "").strip().lower()
+    return text in ("år", "year", "budgetår", "startår", "slutår") or text.endswith("år") or "year" in text
+
+
+# --- the old entry points (CLI, views) ---------------------------------------------------------
 
 def build_report(year: int, *, standalone: bool, for_pdf: bool = False) -> str:
-    """The report as HTML. standalone=True inlines plotly.js and the CSS (opens from disk with no
-    network); for_pdf=True puts the charts in as SVG images instead (WeasyPrint runs no
-    JavaScript)."""
-    with host.shared_contexts():     # one reader per year: each read once per report
-        return _build_report(year, standalone=standalone, for_pdf=for_pdf)
-
-
-def _build_report(year: int, *, standalone: bool, for_pdf: bool) -> str:
-    questions: list[ReportEntry] = []
-    dashboards: list[ReportEntry] = []
-    for plugin in host.in_report_order():
-        if plugin.audience != "alla":
-            continue
-        result = host.run_dashboard(plugin, Filters(year=year))
-        entry = ReportEntry(plugin, result, {i: figure_dict(p.figure) for i, p in enumerate(result.panels)
-                                             if p.figure is not None})
-        (questions if plugin_order(plugin) < OVERRIDES_ORDER else dashboards).append(entry)
+    """The live draft as HTML: the stand-alone document, or (standalone=False) the body for the
+    app's page. for_pdf=True: the PDF's input with the charts as SVG (slow: renders them)."""
+    data = collect(year)
     if for_pdf:
-        from portfolio.reports.pdf import figures_to_svg
+        from portfolio.reports.pdf import fill_figures
 
-        entries = questions + dashboards
-        keys = [(n, i) for n, entry in enumerate(entries) for i in entry.figures]
-        svgs = dict(zip(keys, figures_to_svg([entries[n].figures[i] for n, i in keys]), strict=True))
-        for n, entry in enumerate(entries):
-            entry.svgs = {i: svgs[(n, i)] for i in entry.figures}
-    plotly_js = (files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8") \
-        if standalone and not for_pdf else None
-    css = CSS_PATH.read_text(encoding="utf-8") if standalone else None
-    return render_template(
-        "reports/ks.html", year=year, questions=questions, dashboards=dashboards,
-        figures=key_figures(year), generated=local_now().strftime("%Y-%m-%d %H:%M"),
-        as_of=min(today(), today().replace(year=year, month=12, day=31)), standalone=standalone,
-        plotly_js=plotly_js, css=css, for_pdf=for_pdf, overrides=overrides(year=year),
-        demo=host.demo_share(Filters(year=year)),
-        labels=REQUIREMENT_LABELS)
+        return fill_figures(print_source(data))
+    if standalone:
+        return render_document(data, mode="standalone")
+    return render_body(data, mode="web")
 
 
 def build_pdf(year: int) -> bytes:
-    from portfolio.reports.pdf import check_available, html_to_pdf
+    from portfolio.reports.pdf import check_available, pdf_from_source
 
     check_available()
-    return html_to_pdf(build_report(year, standalone=True, for_pdf=True))
+    return pdf_from_source(print_source(collect(year)))
+
+
+def local_time(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    from datetime import UTC
+
+    from portfolio.clock import TIME_ZONE
+
+    return moment.replace(tzinfo=UTC).astimezone(TIME_ZONE).strftime("%Y-%m-%d %H:%M")

@@ -1,16 +1,32 @@
-"""The yearly report as PDF: WeasyPrint renders the HTML; plotly figures become SVG through one
-kaleido session that drives the system Chromium with the app's own plotly.js (no network).
-Without Chromium (or WeasyPrint's system libraries) the PDF is refused with a clear message and
-the HTML report keeps working."""
+"""The yearly report as PDF: WeasyPrint renders the print HTML; plotly figures become vector SVG
+through one kaleido session (several tabs at once) that drives the system Chromium with the
+app's own plotly.js (no network). Without Chromium (or WeasyPrint's system libraries) the PDF
+is refused with a clear message and the HTML report keeps working.
+
+The PDF is PDF/A-2a (archivable; level A means tagged: a structure tree, Unicode text, figures
+with their text alternatives) and carries the PDF/UA-1 identification too, with the document's
+title, language, author and subject from the HTML's <title>, lang and <meta> elements. Table
+header rows repeat on every page (WeasyPrint repeats <thead>)."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import html as html_lib
 import os
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
+from typing import Any
+from xml.etree import ElementTree
+
+PDF_VARIANT = "pdf/a-2a"
+PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+KALEIDO_TABS = 1        # a tab more costs more to start than it saves (measured)
+
+Progress = Callable[..., None]
 
 
 class PdfUnavailable(RuntimeError):
@@ -36,28 +52,92 @@ def check_available() -> None:
         raise PdfUnavailable(f"PDF kan inte skapas: {exc}. HTML-rapporten fungerar som vanligt.") from exc
 
 
-def figures_to_svg(figures: list[dict]) -> list[str]:
-    """SVG data URIs for the figures, from one reused kaleido session."""
+def figures_to_svg(figures: list[dict], alts: list[str] | None = None,
+                   progress: Progress | None = None) -> list[str]:
+    """SVG data URIs for the figures, rendered concurrently in one kaleido session. Each SVG
+    carries its text alternative as <title> (and the <img> its alt)."""
+    if not figures:
+        return []
     import kaleido
 
     chrome = chromium_path()
     if chrome and not os.environ.get("BROWSER_PATH"):
         os.environ["BROWSER_PATH"] = chrome
     plotly_js = str(files("plotly") / "package_data" / "plotly.min.js")
+    done = [0]
 
     async def render() -> list[bytes]:
-        async with kaleido.Kaleido(n=1, mathjax=False, plotlyjs=plotly_js) as session:
-            return [await session.calc_fig(fig, opts={"format": "svg", "width": 900,
-                                                      "height": fig.get("layout", {}).get("height", 420)})
-                    for fig in figures]
+        async with kaleido.Kaleido(n=min(KALEIDO_TABS, len(figures)), mathjax=False,
+                                   plotlyjs=plotly_js) as session:
+            async def one(fig: dict) -> bytes:
+                svg = await session.calc_fig(fig, opts={
+                    "format": "svg", "width": 900, "height": fig.get("layout", {}).get("height", 420)})
+                done[0] += 1
+                if progress is not None:
+                    progress(done=done[0], total=len(figures) + 1)
+                return svg
+            return list(await asyncio.gather(*(one(fig) for fig in figures)))
 
     # A thread of its own: the caller may already run an event loop (an async server, tests).
     with ThreadPoolExecutor(max_workers=1) as pool:
         images = pool.submit(asyncio.run, render()).result()
-    return ["data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") for svg in images]
+    out = []
+    for n, svg in enumerate(images):
+        if alts and n < len(alts):
+            svg = _with_title(svg, alts[n])
+        out.append("data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"))
+    return out
+
+
+def _with_title(svg: bytes, title: str) -> bytes:
+    """The SVG with a <title> (its text alternative) as the first child of the root element."""
+    text = svg.decode("utf-8")
+    end = text.find(">", text.find("<svg"))
+    if end < 0:
+        return svg
+    return (text[:end + 1] + f"<title>{html_lib.escape(title)}</title>" + text[end + 1:]).encode("utf-8")
+
+
+def fill_figures(source: dict[str, Any], progress: Progress | None = None) -> str:
+    """The print HTML with every chart placeholder replaced by its SVG."""
+    from portfolio.reports.ks import FIGURE_SRC
+
+    html = str(source["html"])
+    svgs = figures_to_svg(list(source.get("figures") or []), list(source.get("alts") or []), progress)
+    for n, uri in enumerate(svgs):
+        html = html.replace(f'src="{FIGURE_SRC}{n}"', f'src="{uri}"', 1)
+    return html
 
 
 def html_to_pdf(html: str) -> bytes:
+    """PDF/A-2a with the PDF/UA-1 identification added to its XMP metadata."""
     import weasyprint
 
-    return weasyprint.HTML(string=html).write_pdf()
+    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    metadata = document.metadata
+    original = getattr(metadata, "generate_rdf_metadata", None)
+    if original is not None:
+        def with_pdfua(variant, version, conformance):
+            return _add_pdfua(original(variant, version, conformance))
+        metadata.generate_rdf_metadata = with_pdfua
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+
+
+def _add_pdfua(rdf: bytes) -> bytes:
+    """Add pdfuaid:part="1" to the RDF's first description (beside pdfaid:part)."""
+    ElementTree.register_namespace("pdfuaid", PDFUA_NS)
+    ElementTree.register_namespace("rdf", RDF_NS)
+    root = ElementTree.fromstring(rdf)
+    description = root.find(f"{{{RDF_NS}}}Description")
+    if description is None:
+        return rdf
+    description.set(f"{{{PDFUA_NS}}}part", "1")
+    return ElementTree.tostring(root, encoding="utf-8")
+
+
+def pdf_from_source(source: dict[str, Any], progress: Progress | None = None) -> bytes:
+    html = fill_figures(source, progress)
+    if progress is not None:
+        total = len(source.get("figures") or []) + 1
+        progress(done=total - 1, total=total, stage=2)
+    return html_to_pdf(html)

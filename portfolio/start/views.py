@@ -7,13 +7,17 @@ from flask import Blueprint
 from flask_login import current_user
 
 from portfolio.clock import today
-from portfolio.domain.schedule import DUE_SOON_DAYS
 from portfolio.followups import queries as followups
 from portfolio.start.queries import todo_nav_count
 
 bp = Blueprint("start", __name__, template_folder="templates")
 
-TODO_DAYS = {"recent": followups.RECENT_DAYS, "long": followups.LONG_PAST_DAYS, "soon": DUE_SOON_DAYS}
+TODO_DAYS = {"recent": followups.RECENT_DAYS, "long": followups.LONG_PAST_DAYS}
+
+
+def _todo_days() -> dict[str, int]:
+    """The lateness groups' limits; "soon" is the longest lead time of the programme file."""
+    return {**TODO_DAYS, "soon": followups.lead_times().longest}
 
 
 @bp.app_context_processor
@@ -22,5 +26,5 @@ def todo_helpers() -> dict:
     return {
         "has_todo_scope": followups.has_todo_scope,
         "todo_nav_count": lambda: todo_nav_count(current_user, today()),
-        "todo_days": lambda: TODO_DAYS,
+        "todo_days": _todo_days,
     }

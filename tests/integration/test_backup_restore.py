@@ -337,6 +337,31 @@ def test_retention_refuses_a_setting_that_is_not_days(app):
     assert result.exit_code == 2 and "ska vara ett helt antal dagar" in result.output
 
 
+def test_retention_prunes_the_security_log_after_its_own_days(app):
+    from datetime import timedelta
+
+    from portfolio import clock
+    from portfolio.auth.security_log import SecurityEvent, record_event
+    from portfolio.transactions import transaction
+
+    with app.app_context(), transaction():
+        record_event("logout", subject_label="gammal@test.se", at=clock.now() - timedelta(days=800))
+        record_event("logout", subject_label="ny@test.se")
+    app.config["SECURITY_LOG_RETENTION_DAYS"] = 730
+
+    def labels() -> set:
+        with app.app_context():
+            found = {e.subject_label for e in db.session.scalars(db.select(SecurityEvent))}
+            db.session.remove()
+            return found
+    dry = cli(app, "retention", "--dry-run")
+    assert dry.exit_code == 0 and "1 händelser i säkerhetsloggen" in dry.output
+    assert labels() == {"gammal@test.se", "ny@test.se"}
+    result = cli(app, "retention")
+    assert result.exit_code == 0 and "Tog bort 1 händelser i säkerhetsloggen" in result.output
+    assert labels() == {"ny@test.se"}
+
+
 def test_backup_refuses_a_folder_that_does_not_exist(app, tmp_path):
     result = cli(app, "backup", "--out", str(tmp_path / "saknas" / "b.zip"))
     assert result.exit_code == 2 and "finns inte" in result.output

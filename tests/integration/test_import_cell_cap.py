@@ -25,7 +25,7 @@ def _xlsx(text: str) -> bytes:
         for info in source.infolist():
             content = source.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace("PLATSHALLARE".encode(), text.encode())
+                content = content.replace(b"PLATSHALLARE", text.encode())
             target.writestr(info.filename, content)
     return crafted.getvalue()
 

@@ -37,8 +37,12 @@ def test_pdf_without_chromium_says_so_and_html_still_works(client, login_as, mon
 
 @pytest.mark.skipif(find_chromium() is None and os.environ.get("CI", "").lower() != "true",
                     reason="Ingen Chromium: PDF-diagrammen kräver systemets Chromium")
-def test_pdf_with_svg_charts(client, login_as):
+def test_pdf_with_svg_charts(client, login_as, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "FILES_DIR", str(tmp_path / "files"))
     login_as("viewer")
-    response = client.get("/reports/ks/2026/pdf")
-    assert response.status_code == 200, response.data[:500]
+    response = client.get("/reports/ks/2026/pdf")       # a background job (here: at once)
+    assert response.status_code == 303, response.data[:500]
+    status = client.get(response.headers["Location"] + "/status").get_json()
+    assert status["finished"] and not status["failed"], status
+    response = client.get(status["file_url"])
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")

@@ -10,6 +10,7 @@ def BLUEPRINTS() -> list:  # noqa: N802
         benefits,
         dashboards,
         followups,
+        ideas,
         initiatives,
         links,
         needs,
@@ -19,4 +20,4 @@ def BLUEPRINTS() -> list:  # noqa: N802
     )
 
     return [reference.blp, initiatives.blp, needs.blp, risks.blp, benefit_case.blp, benefits.blp,
-            followups.blp, links.blp, plans.blp, audits.blp, dashboards.blp]
+            followups.blp, links.blp, plans.blp, audits.blp, dashboards.blp, ideas.blp]
