@@ -181,6 +181,7 @@ class JobEngine:
         if record.status == DONE:
             return          # a second delivery of a job that already ran
         job_spec = _REGISTRY.get(record.name)
+        self.clear_progress(record.id)       # a retry starts counting afresh
         with transaction():
             record.status = RUNNING
             record.attempts += 1
@@ -229,6 +230,15 @@ class JobEngine:
             self._progress.setdefault(record_id, {}).update(values)
             while len(self._progress) > 1000:
                 self._progress.pop(next(iter(self._progress)))
+
+    def clear_progress(self, record_id: int) -> None:
+        with self._lock:
+            self._progress.pop(record_id, None)
+        if self.queued:
+            try:
+                self.connection().delete(self._progress_key(record_id))
+            except Exception:
+                log.warning("could not clear progress of job %s", record_id, exc_info=True)
 
     def progress(self, record_id: int) -> dict[str, int]:
         """What the job has reported so far (numbers), e.g. {"checked": 1200, "saved": 0}."""
