@@ -34,3 +34,18 @@ class FromValues:
     @classmethod
     def of(cls, values: Self | Mapping[str, Any]) -> Self:
         return as_input(cls, values)
+
+
+def days_setting(value: Any, name: str) -> int | None:
+    """A setting that holds a number of days (`name`, e.g. CHANGE_LOG_RETENTION_DAYS): None when
+    it is not set; ValueError, in Swedish, when it is not a whole number of at least 1."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if days < 1 or isinstance(value, bool | float):
+        raise ValueError(f"{name} (PORTFOLIO_{name}) ska vara ett helt antal dagar (minst 1), "
+                         f"inte {value!r}.")
+    return days

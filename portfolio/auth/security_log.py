@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from portfolio import clock
 from portfolio.codes import Code
 from portfolio.extensions import Model, db
+from portfolio.inputs import days_setting
 
 
 class SecurityEventType(Code):
@@ -180,17 +181,10 @@ class SecurityRetentionError(ValueError):
 
 def security_log_retention_days(value) -> int | None:
     """SECURITY_LOG_RETENTION_DAYS as a number of days; None (not set) keeps the whole log."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
     try:
-        days = int(value)
-    except (TypeError, ValueError):
-        days = 0
-    if days < 1 or isinstance(value, bool | float):
-        raise SecurityRetentionError(
-            "SECURITY_LOG_RETENTION_DAYS (PORTFOLIO_SECURITY_LOG_RETENTION_DAYS) ska vara ett helt "
-            f"antal dagar (minst 1), inte {value!r}.")
-    return days
+        return days_setting(value, "SECURITY_LOG_RETENTION_DAYS")
+    except ValueError as exc:
+        raise SecurityRetentionError(str(exc)) from None
 
 
 def prune_security_log(days: int, *, dry_run: bool = False) -> tuple[datetime, int]:

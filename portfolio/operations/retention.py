@@ -20,6 +20,7 @@ from sqlalchemy import and_, delete, extract, func, or_, select
 from portfolio import clock
 from portfolio.changelog.models import ChangeLogEntry
 from portfolio.extensions import db
+from portfolio.inputs import days_setting
 
 # (entity_type, field) pairs read "as of" a past date; see the module's text.
 ANCHORS: tuple[tuple[str, str], ...] = (("initiative", "phase"),)
@@ -39,17 +40,10 @@ class RetentionResult:
 
 def retention_days(value) -> int | None:
     """The setting as a number of days; None (not set) keeps the whole change log."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
     try:
-        days = int(value)
-    except (TypeError, ValueError):
-        days = 0
-    if days < 1 or isinstance(value, bool | float):
-        raise RetentionError(
-            f"CHANGE_LOG_RETENTION_DAYS (PORTFOLIO_CHANGE_LOG_RETENTION_DAYS) ska vara ett helt antal dagar "
-            f"(minst 1), inte {value!r}.")
-    return days
+        return days_setting(value, "CHANGE_LOG_RETENTION_DAYS")
+    except ValueError as exc:
+        raise RetentionError(str(exc)) from None
 
 
 def prune_change_log(days: int, *, dry_run: bool = False) -> RetentionResult:
