@@ -46,7 +46,7 @@ from portfolio.domain import phases as P
 from portfolio.domain.benefit_calc import MONEY_KINDS
 from portfolio.extensions import db
 from portfolio.followups.models import Evaluation, FollowUp, Measurement
-from portfolio.ideas.similar import pairs_across_committees
+from portfolio.ideas.similar import groups_across_committees
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
 from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
@@ -559,32 +559,14 @@ class DashboardReader(CommitteeReads):
             return ()
         active = set(db.session.scalars(select(Initiative.id).where(
             Initiative.archived.is_(False), Initiative.phase.in_(ACTIVE_PHASES))))
-        groups: list[dict] = []
-        member_of: dict[int, dict] = {}
-        for pair in pairs_across_committees(sorted(in_scope | active), limit=None):
-            first, second = member_of.get(pair.a.id), member_of.get(pair.b.id)
-            if first is None and second is None:
-                group: dict = {}
-                groups.append(group)
-            elif first is not None and second is not None and first is not second:
-                first.update(second)            # two groups joined by this pair
-                groups.remove(second)
-                group = first
-            else:
-                group = first if first is not None else second   # type: ignore[assignment]
-            group[pair.a.id], group[pair.b.id] = pair.a, pair.b
-            for member_id in group:
-                member_of[member_id] = group
         rows = []
-        for group in groups:
-            if not in_scope & set(group):
-                continue
-            members = sorted(group.values(), key=lambda ini: ini.ref)
-            titles = list(dict.fromkeys(ini.title.strip() for ini in members))
+        for group in groups_across_committees(sorted(in_scope | active), wanted=in_scope, limit=limit):
+            titles = list(dict.fromkeys(member.title.strip() for member in group.members))
             same = len({t.lower() for t in titles}) == 1
-            rows.append((titles[0] if same else " – ".join(titles), ", ".join(ini.ref for ini in members),
-                         ", ".join(sorted({ini.owning_unit.committee.name for ini in members}))))
-        return tuple(rows[:limit])
+            rows.append((titles[0] if same else " – ".join(titles),
+                         ", ".join(member.ref for member in group.members),
+                         ", ".join(sorted({member.committee for member in group.members}))))
+        return tuple(rows)
 
     def unhandled_risk_count(self) -> int:
         return sum(row.count for row in self.unhandled_risks_by_committee())

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer  # type: ignore[import-untyped]
 
 N_FEATURES = 2**20
@@ -204,6 +205,72 @@ class SimilarityIndex:
         return [(row_keys[a], row_keys[b], float(s))
                 for a, b, s in zip(a_all[order].tolist(), b_all[order].tolist(), s_all[order].tolist(),
                                    strict=True)]
+
+    def groups(self, keys: Sequence[Key], labels: Sequence[int], *, threshold: float,
+               excluded: Iterable[tuple[Key, Key]] = (), chunk: int = 1024) -> list[tuple[list[Key], float]]:
+        """Groups of `keys` joined by pairs at least `threshold` similar whose labels differ
+        (`labels[i]` belongs to `keys[i]`: e.g. the committee), the `excluded` pairs left out; a
+        group is everything such pairs connect. Each group (its keys in index order) with its
+        highest pair score, the most similar group first.
+
+        Documents with the same vector and the same label are one node (they join exactly the
+        same others), so a hundred copies of one text cost what one does; a document in an
+        excluded pair is a node of its own. Nodes are compared in sparse blocks and joined with
+        scipy's connected components: no Python step per pair."""
+        label_of = dict(zip(keys, labels, strict=True))
+        rows = sorted({self._row[k] for k in keys if k in self._row})
+        if len(rows) < 2:
+            return []
+        row_keys = [self.keys[r] for r in rows]
+        excluded = list(excluded)
+        alone = {k for pair in excluded for k in pair}
+        m = self.matrix
+        node_of: dict[tuple, int] = {}
+        node_row: list[int] = []
+        node_label: list[int] = []
+        row_node = np.empty(len(rows), dtype=np.int64)
+        for position, (row, key) in enumerate(zip(rows, row_keys, strict=True)):
+            start, end = m.indptr[row], m.indptr[row + 1]
+            vector = (("key", key) if key in alone
+                      else (m.indices[start:end].tobytes(), m.data[start:end].tobytes()))
+            node = node_of.setdefault((vector, label_of[key]), len(node_row))
+            if node == len(node_row):
+                node_row.append(row)
+                node_label.append(label_of[key])
+            row_node[position] = node
+        n = len(node_row)
+        label = np.array(node_label, dtype=np.int64)
+        first_position = {k: p for p, k in enumerate(row_keys)}
+        skip = np.array(sorted({min(na, nb) * n + max(na, nb) for a, b in excluded
+                                if a in first_position and b in first_position
+                                for na, nb in [(row_node[first_position[a]], row_node[first_position[b]])]}),
+                        dtype=np.int64)
+        sub = m[node_row]
+        lefts, rights, scores = [], [], []
+        for start in range(0, n, chunk):
+            block = (sub[start:start + chunk] @ sub.T).tocoo()
+            left, right, score = block.row.astype(np.int64) + start, block.col.astype(np.int64), block.data
+            keep = (score >= threshold) & (left < right) & (label[left] != label[right])
+            if skip.size:
+                keep &= ~np.isin(left * n + right, skip)
+            lefts.append(left[keep])
+            rights.append(right[keep])
+            scores.append(score[keep])
+        a_all, b_all = np.concatenate(lefts), np.concatenate(rights)
+        if not a_all.size:
+            return []
+        s_all = np.minimum(np.round(np.concatenate(scores), 4), 1.0)
+        graph = sparse.coo_matrix((np.ones(a_all.size), (a_all, b_all)), shape=(n, n))
+        _count, component = connected_components(graph, directed=False)
+        best = np.full(n, -1.0)
+        np.maximum.at(best, component[a_all], s_all)
+        linked = np.zeros(n, dtype=bool)
+        linked[a_all] = linked[b_all] = True
+        members: dict[int, list[Key]] = {}
+        for position in np.flatnonzero(linked[row_node]).tolist():
+            members.setdefault(int(component[row_node[position]]), []).append(row_keys[position])
+        ordered = sorted(members, key=lambda c: (-best[c], first_position[members[c][0]]))
+        return [(members[c], float(best[c])) for c in ordered]
 
     # --- storing --------------------------------------------------------------------------------
     def save(self, path: Path, keys_as: Sequence[str], meta: dict[str, str] | None = None) -> None:

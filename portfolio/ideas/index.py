@@ -337,3 +337,10 @@ def similar_for_key(key: str, fallback_text: str, *, limit: int = 10) -> list[Ma
 def pairs(keys: list[str]) -> list[tuple[str, str, float]]:
     with _state().lock:
         return current_index().pairs(keys, threshold=threshold())
+
+
+def groups(keys: list[str], labels: list[int], excluded: set[tuple[str, str]]) -> list[tuple[list[str], float]]:
+    """Groups of similar documents among `keys` joined across different `labels` (the engine's
+    `groups`), at the programme file's threshold."""
+    with _state().lock:
+        return current_index().groups(keys, labels, threshold=threshold(), excluded=excluded)

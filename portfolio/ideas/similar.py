@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from portfolio.extensions import db
 from portfolio.ideas import index
@@ -107,29 +107,47 @@ def for_idea(idea: Idea, *, limit: int = LIMIT) -> list[SimilarInitiative]:
 
 
 @dataclass(frozen=True)
-class SimilarPair:
-    a: Initiative
-    b: Initiative
-    score: float
+class GroupMember:
+    id: int
+    ref: str
+    title: str
+    committee: str
 
 
-def pairs_across_committees(initiative_ids: list[int], limit: int | None = 200) -> list[SimilarPair]:
-    """Pairs of these initiatives owned by different committees whose texts are similar, most
-    similar first, without the pairs the office marked as not similar."""
-    keys = [index.initiative_key(i) for i in initiative_ids]
-    excluded = not_similar_pairs()
-    found = [(a, b, s) for a, b, s in index.pairs(keys) if (min(a, b), max(a, b)) not in excluded]
-    rows = _initiatives(sorted({index.parse_key(k)[1] for a, b, _s in found for k in (a, b)}))
-    out = []
-    for a, b, score in found:
-        ini_a, ini_b = rows.get(index.parse_key(a)[1]), rows.get(index.parse_key(b)[1])
-        if ini_a is None or ini_b is None:
-            continue
-        if ini_a.owning_unit.committee.id == ini_b.owning_unit.committee.id:
-            continue
-        if ini_a.ref > ini_b.ref:
-            ini_a, ini_b = ini_b, ini_a
-        out.append(SimilarPair(ini_a, ini_b, score))
-        if limit is not None and len(out) >= limit:
-            break
-    return out
+@dataclass(frozen=True)
+class SimilarGroup:
+    members: tuple[GroupMember, ...]     # by reference
+    score: float                         # its most similar pair
+
+
+def groups_across_committees(initiative_ids: list[int], *, wanted: set[int] | None = None,
+                             limit: int | None = 200) -> list[SimilarGroup]:
+    """Groups of these (not archived) initiatives joined by similar pairs owned by different
+    committees, without the pairs the office marked as not similar; most similar first, only
+    groups with a member in `wanted` (when given), at most `limit`. Two statements whatever the
+    number of initiatives: their committees, then the members of the groups returned."""
+    if len(initiative_ids) < 2:
+        return []
+    committee = func.coalesce(OrgUnit.parent_id, OrgUnit.id)
+    owned = db.session.execute(select(Initiative.id, committee)
+                               .join(OrgUnit, OrgUnit.id == Initiative.owning_unit_id)
+                               .where(Initiative.id.in_(initiative_ids), Initiative.archived.is_(False))).all()
+    keys = [index.initiative_key(number) for number, _c in owned]
+    found = []
+    for group_keys, score in index.groups(keys, [c for _n, c in owned], not_similar_pairs()):
+        numbers = [index.parse_key(k)[1] for k in group_keys]
+        if wanted is None or not wanted.isdisjoint(numbers):
+            found.append((numbers, score))
+            if limit is not None and len(found) >= limit:
+                break
+    if not found:
+        return []
+    parent = aliased(OrgUnit)
+    details = {row.id: GroupMember(row.id, row.ref, row.title, row.committee) for row in db.session.execute(
+        select(Initiative.id, Initiative.ref, Initiative.title,
+               func.coalesce(parent.name, OrgUnit.name).label("committee"))
+        .join(OrgUnit, OrgUnit.id == Initiative.owning_unit_id)
+        .outerjoin(parent, parent.id == OrgUnit.parent_id)
+        .where(Initiative.id.in_({n for numbers, _s in found for n in numbers})))}
+    return [SimilarGroup(tuple(sorted((details[n] for n in numbers if n in details), key=lambda m: m.ref)), score)
+            for numbers, score in found]

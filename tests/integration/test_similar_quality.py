@@ -110,3 +110,25 @@ def test_save_and_load_round_trip(tmp_path):
     assert meta == {"watermark": "2026-11-27T12:00:00"}
     assert loaded.keys == ["a", "b"]
     assert [m.key for m in loaded.similar("bokning av idrottshall", threshold=0.2)] == ["a"]
+
+
+def test_groups_join_pairs_across_labels_only_and_leave_out_excluded_pairs():
+    texts = [(f"copy-{n}", "Sensorer på livbojar vid badplatser") for n in range(100)]
+    texts += [("same-a", "Digital bokning av idrottshallar"), ("same-b", "Digital bokning av idrottshallar"),
+              ("x", "Automatiserad handläggning av ekonomiskt bistånd"),
+              ("y", "Automatiserad handläggning av ekonomiskt bistånd för vuxna"),
+              ("lone", "Kommungemensamt e-arkiv")]
+    index = SimilarityIndex.build(texts)
+    keys = [k for k, _t in texts]
+    labels = [n % 3 for n in range(100)] + [7, 7, 1, 2, 4]
+    groups = index.groups(keys, labels, threshold=0.3)
+    members = [set(g) for g, _s in groups]
+    assert {f"copy-{n}" for n in range(100)} in members          # a hundred copies: one group
+    assert {"x", "y"} in members and not any("same-a" in m or "lone" in m for m in members)
+    assert [s for _g, s in groups] == sorted((s for _g, s in groups), reverse=True)
+    assert groups[0][1] == 1.0 and groups[-1][1] < 1.0
+    # The office's "not similar" on the only pair of x and y splits them.
+    assert {"x", "y"} not in [set(g) for g, _s in index.groups(keys, labels, threshold=0.3,
+                                                               excluded={("y", "x")})]
+    # One label for all: nothing joins.
+    assert index.groups(keys, [0] * len(keys), threshold=0.3) == []
