@@ -19,6 +19,8 @@ class ChangeLogEntry(Model):
     __table_args__ = (
         Index("ix_change_log_entity", "entity_type", "entity_id", "changed_at"),
         Index("ix_change_log_initiative", "initiative_id", "changed_at"),
+        # A past year's phases: each initiative's phase changes in time order, from one index.
+        Index("ix_change_log_phase", "field", "initiative_id", "changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
