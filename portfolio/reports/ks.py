@@ -27,7 +27,7 @@ from typing import Any, Literal
 from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portfolio.cache import result_cache
 from portfolio.clock import local_now, today
@@ -229,7 +229,7 @@ def _context(data: ReportData, mode: Mode, edition: Edition) -> dict[str, Any]:
                 questions=data.questions, dashboards=data.dashboards, overrides=data.overrides,
                 demo=data.demo, as_of=data.as_of, generated=data.generated,
                 labels=REQUIREMENT_LABELS, print_rows=PRINT_ROWS, figure_src=FIGURE_SRC,
-                author=author(), report_cell=report_cell, lights=traffic_lights(data))
+                author=author(), report_cell=report_cell, table_rows=table_rows, lights=traffic_lights(data))
 
 
 def author() -> str:
@@ -277,12 +277,14 @@ def print_source(data: ReportData, edition: Edition = DRAFT) -> dict[str, Any]:
             "alts": [alt for _figure, alt in charts]}
 
 
-def report_cell(value: object, column: object = "") -> tuple[str, str]:
+def report_cell(value: object, column: object = "", *, year_column: bool | None = None) -> tuple[str, str]:
     """A table cell as (text, CSS class): numbers right-aligned in Swedish format, years as
-    plain digits, a traffic-light status with its symbol as well as its colour."""
+    plain digits, a traffic-light status with its symbol as well as its colour. `year_column`:
+    whether `column` is a column of years, when the caller already knows."""
     if isinstance(value, bool) or value is None:
         return format_cell(value), ""
-    if isinstance(value, int) and 1900 <= value <= 2100 and _is_year_column(column):
+    if isinstance(value, int) and 1900 <= value <= 2100 and (
+            _is_year_column(column) if year_column is None else year_column):
         return str(value), "num"
     if isinstance(value, (int, float, Decimal)):
         return format_cell(value), "num"
@@ -293,6 +295,30 @@ def report_cell(value: object, column: object = "") -> tuple[str, str]:
     if NUMBER_TEXT.fullmatch(text.strip()):      # "100 %", "1 500 kr": a number as text
         return text, "num"
     return text, ""
+
+
+def table_rows(columns: tuple, rows: tuple, *, linked: bool) -> Markup:
+    """A report table's body rows as HTML, every cell through `report_cell` and escaped; a
+    linked cell (one with .text and .href) as a link on the web, as text in print. In Python
+    rather than in the template: the timeline's table has a row per active initiative."""
+    year_column = [_is_year_column(c) for c in columns]
+    out: list[str] = []
+    for row in rows:
+        out.append("<tr>")
+        for i, cell in enumerate(row):
+            column = columns[i] if i < len(columns) else ""
+            href = getattr(cell, "href", None)
+            text, css = report_cell(cell.text if href is not None else cell, column,
+                                    year_column=year_column[i] if i < len(columns) else False)
+            attr = f' class="{css}"' if css else ""
+            shown = escape(text)
+            if href is not None and linked:
+                shown = Markup(f'<a href="{escape(href)}">{shown}</a>')
+            elif href is None and "rag" in css:
+                shown = Markup(f'<span class="{css}">{shown}</span>')
+            out.append(f"<td{attr}>{shown}</td>")
+        out.append("</tr>")
+    return Markup("".join(out))
 
 
 NUMBER_TEXT = re.compile(r"[−-]?\d{1,3}(?:[\s\u00a0\u202f]\d{3})*(?:,\d+)?(?:[\s\u00a0]?(?:%|kr|tkr|mnkr))?")
