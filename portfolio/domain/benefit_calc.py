@@ -204,7 +204,20 @@ PlannedParameters = tuple[str, int, int | None, Decimal | None, Decimal | None, 
 
 def planned_totals(lines: Iterable[PlannedParameters]) -> dict[tuple[int, str], Decimal]:
     """Planned kronor per (calendar year, kind) from stored benefit parameters:
-    (kind, first, last, amount, volume, minutes, hourly cost, realisation share %, ramp-up)."""
+    (kind, first, last, amount, volume, minutes, hourly cost, realisation share %, ramp-up).
+    A tuple of lines (what the dashboard reader returns, asked for by several plugins and the
+    yearly report) is computed once and the result copied."""
+    if isinstance(lines, tuple):
+        return dict(_planned_totals_of(lines))
+    return _planned_totals(lines)
+
+
+@functools.lru_cache(maxsize=16)
+def _planned_totals_of(lines: tuple[PlannedParameters, ...]) -> dict[tuple[int, str], Decimal]:
+    return _planned_totals(lines)
+
+
+def _planned_totals(lines: Iterable[PlannedParameters]) -> dict[tuple[int, str], Decimal]:
     totals: dict[tuple[int, str], Decimal] = {}
     for kind, first, last, amount, volume, minutes, hourly, share, ramp in lines:
         line = BenefitLine(kind=kind, first=first, last=last or first, amount=amount, volume=volume,
