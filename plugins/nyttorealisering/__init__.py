@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.domain.benefit_calc import planned_totals
 from portfolio.numbers import format_number
-from portfolio.plotting import DASHES, SYMBOLS, base_layout, safe
+from portfolio.plotting import DASHES, SYMBOLS, base_layout, money_axis, safe
 
 KINDS = {"finansiell": _l("Finansiell"), "omfordelning": _l("Frigjord tid")}
 
@@ -32,7 +32,7 @@ class BenefitRealisation:
         years = sorted({y for y, _k in plan} | {y for y, _k in real})
         # Nothing is realised in a year that has not come yet: no "0" for it, a gap and a dash.
         ahead = {y for y in years if y > ctx.filters.year}
-        fig = go.Figure(layout=base_layout(_("Planerat och realiserat per år"), "", _("Kronor")))
+        fig = go.Figure(layout=base_layout(_("Planerat och realiserat per år")))
         rows = []
         for i, (kind, lazy_label) in enumerate(KINDS.items()):
             label = str(lazy_label)
@@ -45,6 +45,7 @@ class BenefitRealisation:
                                  marker_pattern_shape="/" if i else ""))
             rows += [(y, label, plan.get((y, kind), Decimal(0)),
                       None if y in ahead else real.get((y, kind), Decimal(0))) for y in years]
+        money_axis(fig)
         waiting = ctx.reader.benefits_awaiting_verification()
         year = ctx.filters.year
         plan_y = sum(plan.get((year, k), 0) for k in KINDS)
@@ -56,8 +57,9 @@ class BenefitRealisation:
                     year=year, planned=format_number(plan_y), realised=format_number(real_y)), fig,
                   Table((_("År"), _("Typ"), _("Planerat (kr)"), _("Realiserat (kr)")), tuple(rows)), "full"),
             Panel(_("Avslutade initiativ med overifierade nyttor"),
-                  _("%(count)d nyttor i avslutade initiativ följs fortfarande upp.",
-                    count=sum(w.count for w in waiting)),
+                  ngettext("%(num)d nytta i avslutade initiativ följs fortfarande upp.",
+                           "%(num)d nyttor i avslutade initiativ följs fortfarande upp.",
+                           sum(w.count for w in waiting)),
                   None, Table((_("Nämnd"), _("Nyttor att verifiera")), tuple((w.name, w.count) for w in waiting))),
             self._cumulative(plan, real, years),
             self._per_area(ctx),
@@ -67,7 +69,7 @@ class BenefitRealisation:
     @staticmethod
     def _cumulative(plan: dict[tuple[int, str], Decimal], real: dict[tuple[int, str], Decimal],
                     years: list[int]) -> Panel:
-        fig = go.Figure(layout=base_layout(_("Ackumulerat planerat och realiserat"), "", _("Kronor")))
+        fig = go.Figure(layout=base_layout(_("Ackumulerat planerat och realiserat")))
         rows = []
         for i, (kind, lazy_label) in enumerate(KINDS.items()):
             label = str(lazy_label)
@@ -84,6 +86,7 @@ class BenefitRealisation:
             fig.add_trace(go.Scatter(x=[str(y) for y in years], y=[float(v) for v in cum_real],
                                      name=safe(_("%(kind)s, realiserat", kind=label)), mode="lines+markers",
                                      line=dict(dash=DASHES[0]), marker=dict(symbol=SYMBOLS[i + 2])))
+        money_axis(fig)
         total_plan = sum((r[2] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)
         total_real = sum((r[3] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)
         return Panel(_("Ackumulerat"), _("Totalt hittills: planerat %(planned)s kr, realiserat %(realised)s kr.",
@@ -102,7 +105,7 @@ class BenefitRealisation:
         real = {(r.group, r.source): r.amount for r in ctx.reader.realised_by_area()}
         areas = sorted({a for a, _k in plan} | {a for a, _k in real})
         fig = go.Figure(layout=base_layout(_("Planerat och realiserat per område, till och med %(year)d",
-                                             year=ctx.filters.year), "", _("Kronor")))
+                                             year=ctx.filters.year)))
         rows = []
         for kind, lazy_label in KINDS.items():
             label = str(lazy_label)
@@ -112,6 +115,7 @@ class BenefitRealisation:
                         y=[float(real.get((a, kind), 0)) for a in areas], marker_pattern_shape="/")
             rows += [(a, label, plan.get((a, kind), Decimal(0)), real.get((a, kind), Decimal(0))) for a in areas]
         fig.update_layout(barmode="group")
+        money_axis(fig)
         return Panel(_("Per prioriterat område"), _("Planerat och realiserat per prioriterat område till och med "
                                                     "%(year)d.", year=ctx.filters.year), fig,
                      Table((_("Område"), _("Typ"), _("Planerat (kr)"), _("Realiserat (kr)")), tuple(rows)), "full")

@@ -9,6 +9,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portfolio.dashboards.contract import (
     API_VERSION,
@@ -20,8 +21,8 @@ from portfolio.dashboards.contract import (
     Table,
 )
 from portfolio.domain.benefit_calc import planned_totals
-from portfolio.numbers import format_number
-from portfolio.plotting import base_layout, safe, series_style
+from portfolio.numbers import format_number, format_plain
+from portfolio.plotting import base_layout, money_axis, safe, series_style
 
 
 def stacked_by_committee(title: str, committees: list[str], series: list[str],
@@ -85,8 +86,11 @@ class PerCommittee:
         count = {(r.committee, r.area): r.count for r in rows}
         fig = stacked_by_committee(_("Aktiva initiativ per nämnd och område"), committees, areas, count)
         return Panel(_("Initiativ per prioriterat område och nämnd"),
-                     _("%(count)d aktiva initiativ %(year)d i %(committees)d nämnder.",
-                       count=sum(r.count for r in rows), year=ctx.filters.year, committees=len(committees)),
+                     _("%(initiatives)s %(year)d i %(committees)s.",
+                       initiatives=ngettext("%(num)d aktivt initiativ", "%(num)d aktiva initiativ",
+                                            sum(r.count for r in rows)),
+                       year=ctx.filters.year,
+                       committees=ngettext("%(num)d nämnd", "%(num)d nämnder", len(committees))),
                      fig, Table((_("Nämnd"), _("Prioriterat område"), _("Aktiva initiativ")),
                                 tuple((r.committee, r.area, r.count) for r in rows)), "full")
 
@@ -102,12 +106,12 @@ class PerCommittee:
         for r in ctx.reader.realised_by_committee():
             realised[r.committee] = realised.get(r.committee, Decimal(0)) + (r.amount or Decimal(0))
         names = sorted(set(planned) | set(realised))
-        fig = go.Figure(layout=base_layout(_("Planerad och realiserad nytta %(year)d per nämnd", year=year),
-                                           "", _("Kronor")))
+        fig = go.Figure(layout=base_layout(_("Planerad och realiserad nytta %(year)d per nämnd", year=year)))
         fig.add_bar(name=_("Planerat"), x=[safe(n) for n in names], y=[float(planned.get(n, 0)) for n in names])
         fig.add_bar(name=_("Realiserat"), x=[safe(n) for n in names], y=[float(realised.get(n, 0)) for n in names],
                     marker_pattern_shape="/")
         fig.update_layout(barmode="group")
+        money_axis(fig)
         return Panel(_("Nyttor per nämnd: planerat mot realiserat"),
                      _("%(year)d: planerat %(planned)s kr, realiserat %(realised)s kr (finansiell nytta och "
                        "frigjord tid; frigjord tid är inte en budgetminskning).", year=year,
@@ -126,7 +130,7 @@ class PerCommittee:
         total = sum((r.amount or Decimal(0) for r in rows), Decimal(0))
         return Panel(_("Personalbehov per nämnd"),
                      _("%(year)d: %(fte)s årsarbetare i initiativen sammanlagt.", year=ctx.filters.year,
-                       fte=str(total.normalize()).replace(".", ",")),
+                       fte=format_plain(total)),
                      fig, Table((_("Nämnd"), _("Årsarbetare")), tuple((r.committee, r.amount) for r in rows)))
 
     @staticmethod
@@ -143,8 +147,9 @@ class PerCommittee:
         committees = sorted({r.committee for r in rows})
         fig = stacked_by_committee(_("Öppna risker per nämnd och riskband"), committees, labels, per)
         return Panel(_("Riskbild per nämnd"),
-                     _("%(count)d öppna risker; %(unhandled)d över acceptabel nivå saknar åtgärd, ägare eller datum.",
-                       count=sum(r.count for r in rows), unhandled=sum(unhandled.values())),
+                     _("%(risks)s; %(unhandled)d över acceptabel nivå saknar åtgärd, ägare eller datum.",
+                       risks=ngettext("%(num)d öppen risk", "%(num)d öppna risker", sum(r.count for r in rows)),
+                       unhandled=sum(unhandled.values())),
                      fig, Table((_("Nämnd"), *labels, _("Utan åtgärd")),
                                 tuple((c, *[per.get((c, label), 0) for label in labels], unhandled.get(c, 0))
                                       for c in committees)), "full")

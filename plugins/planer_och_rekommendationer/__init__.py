@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portfolio.dashboards.contract import (
     API_VERSION,
@@ -37,9 +38,11 @@ def scope_text(scope: AuditScopeRow | None, year: int) -> str:
     """Which committees the plan figures cover, in words (the audit's, or all)."""
     if scope is None:
         return _("Alla nämnder räknas; ingen granskning med angivna nämnder avser %(year)d.", year=year)
-    return _("Revisionsåret %(year)d räknas de %(count)d nämnder som granskningen omfattade (%(audits)s); "
-             "andra år räknas alla nämnder.", year=year, count=len(scope.committees),
-             audits=", ".join(scope.audits))
+    return ngettext("Revisionsåret %(year)d räknas den %(num)d nämnd som granskningen omfattade (%(audits)s); "
+                    "andra år räknas alla nämnder.",
+                    "Revisionsåret %(year)d räknas de %(num)d nämnder som granskningen omfattade (%(audits)s); "
+                    "andra år räknas alla nämnder.", len(scope.committees), year=year,
+                    audits=", ".join(scope.audits))
 
 
 class PlansAndRecommendations:

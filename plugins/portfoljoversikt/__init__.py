@@ -5,10 +5,12 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.domain.phases import ALL_PHASES
-from portfolio.plotting import base_layout, phase_style, safe, series_style
+from portfolio.numbers import format_number
+from portfolio.plotting import base_layout, money_axis, phase_style, safe, series_style
 
 
 class PortfolioOverview:
@@ -41,13 +43,13 @@ class PortfolioOverview:
                                 y=[safe(row.name) for row in by_committee], orientation="h"),
                          layout=base_layout(_("Initiativ per nämnd"), _("Antal initiativ")))
         money = r.funding_by_area_and_source()
-        fig3 = go.Figure(layout=base_layout(_("Finansiering %(year)d per område och källa", year=year),
-                                            "", _("Kronor")))
+        fig3 = go.Figure(layout=base_layout(_("Finansiering %(year)d per område och källa", year=year)))
         for i, source in enumerate(sorted({m.source for m in money})):
             fig3.add_bar(name=safe(source), x=[safe(m.group) for m in money if m.source == source],
                          y=[float(m.amount) for m in money if m.source == source],
                          marker=series_style(i))
         fig3.update_layout(barmode="stack")
+        money_axis(fig3)
         spans = r.active_timeline()
         # One trace for all spans (None separates them): fast even for thousands of initiatives.
         xs, ys = [], []
@@ -59,20 +61,24 @@ class PortfolioOverview:
                                     showlegend=False, hovertemplate="%{y}: %{x}<extra></extra>"),
                          layout=base_layout(_("Tidslinje för aktiva initiativ"), "", ""))
         fig4.update_layout(height=min(2400, max(300, 22 * len(spans) + 100)))
-        amount = f"{sum(m.amount for m in money):,.0f}".replace(",", " ")
+        amount = format_number(sum(m.amount for m in money))
         return [
             Panel(_("Initiativ per område och fas"),
-                  _("Portföljen har %(total)d initiativ fördelade på %(areas)d prioriterade områden.",
-                    total=total, areas=len(areas)), fig, table, "full"),
+                  _("Portföljen har %(initiatives)s på %(areas)s.",
+                    initiatives=ngettext("%(num)d initiativ fördelat", "%(num)d initiativ fördelade", total),
+                    areas=ngettext("%(num)d prioriterat område", "%(num)d prioriterade områden", len(areas))),
+                  fig, table, "full"),
             Panel(_("Initiativ per nämnd"),
-                  _("%(count)d nämnder äger initiativ.", count=len(by_committee)), fig2,
+                  ngettext("%(num)d nämnd äger initiativ.", "%(num)d nämnder äger initiativ.", len(by_committee)),
+                  fig2,
                   Table((_("Nämnd"), _("Antal")), tuple((row.name, row.count) for row in by_committee)), "half"),
             Panel(_("Finansiering %(year)d", year=year),
                   _("Finansiering per prioriterat område och källa för %(year)d: totalt %(amount)s kr.",
                     year=year, amount=amount),
                   fig3, Table((_("Område"), _("Källa"), _("Belopp (kr)")),
                               tuple((m.group, m.source, m.amount) for m in money)), "half"),
-            Panel(_("Tidslinje"), _("%(count)d aktiva initiativ med start- och slutdatum.", count=len(spans)),
+            Panel(_("Tidslinje"), ngettext("%(num)d aktivt initiativ med start- och slutdatum.",
+                                           "%(num)d aktiva initiativ med start- och slutdatum.", len(spans)),
                   fig4,
                   Table((_("Initiativ"), _("Start"), _("Slut"), _("Område")),
                         tuple((f"{s.ref} {s.title}", s.start, s.end, s.area) for s in spans)), "full"),

@@ -21,7 +21,7 @@ from portfolio.dashboards.contract import (
     Table,
 )
 from portfolio.numbers import format_number
-from portfolio.plotting import base_layout, safe, series_style
+from portfolio.plotting import base_layout, money_axis, safe, series_style
 
 
 class Resources:
@@ -37,12 +37,13 @@ class Resources:
         r = ctx.reader
         year = ctx.filters.year
         money = r.funding_by_committee_and_source()
-        fig = go.Figure(layout=base_layout(_("Finansiering %(year)d per nämnd", year=year), "", _("Kronor")))
+        fig = go.Figure(layout=base_layout(_("Finansiering %(year)d per nämnd", year=year)))
         for i, source in enumerate(sorted({m.source for m in money})):
             fig.add_bar(name=safe(source), x=[safe(m.group) for m in money if m.source == source],
                         y=[float(m.amount) for m in money if m.source == source],
                         marker=series_style(i))
         fig.update_layout(barmode="stack")
+        money_axis(fig)
         fte = r.fte_per_year()
         fig2 = go.Figure(go.Bar(x=[str(v.year) for v in fte], y=[float(v.value) for v in fte]),
                          layout=base_layout(_("Personalbehov (årsarbetare) per år"), "", _("Årsarbetare")))
@@ -71,8 +72,10 @@ class Resources:
                      Table((_("Mått"), _("Kronor")), ((_("Använt"), central), (_("Tak"), ceiling or "–"))))]
               if show_ceiling else []),
             *[self._frame(r, frame, ctx.filters) for frame in frames],
-            self._budget_and_cost(r, "committee", _("Budget och kostnad hittills per nämnd"), _("Nämnd"), year),
-            self._budget_and_cost(r, "area", _("Budget och kostnad hittills per område"), _("Område"), year),
+            self._budget_and_cost(r, "committee", _("Budget och kostnad t.o.m. %(year)d per nämnd", year=year),
+                                  _("Nämnd"), year),
+            self._budget_and_cost(r, "area", _("Budget och kostnad t.o.m. %(year)d per område", year=year),
+                                  _("Område"), year),
         ]
 
     @staticmethod
@@ -109,7 +112,7 @@ class Resources:
         if filters.committee_id or filters.area_id:
             sentences.append(_("Ramen gäller hela programmet: filtren för nämnd och område används inte här."))
         years = [str(row.year) for row in rows]
-        fig = go.Figure(layout=base_layout(f"{frame.name} {period}", "", _("Kronor")))
+        fig = go.Figure(layout=base_layout(f"{frame.name} {period}"))
         fig.add_bar(name=safe(_("Registrerat per år") + marker), x=years,
                     y=[float(row.registered) for row in rows])
         fig.add_scatter(name=safe(_("Ackumulerat") + marker), x=years, y=[float(row.cumulative) for row in rows],
@@ -117,6 +120,7 @@ class Resources:
         fig.add_scatter(name=safe(_("Ram %(amount)s kr", amount=format_number(frame.amount))), x=years,
                         y=[float(frame.amount)] * len(rows), mode="lines", line_dash="dash")
         fig.update_xaxes(type="category")      # years, not a number axis ("2 019,5")
+        money_axis(fig)
         title = f"{frame.name} {period}"
         return Panel(title, " ".join(sentences), fig,
                      Table((_("År"),
@@ -133,25 +137,27 @@ class Resources:
     @staticmethod
     def _budget_and_cost(reader: ReaderV1, by: Literal["committee", "area"], title: str, column: str,
                          year: int) -> Panel:
-        """This year's funding (budget) against the cost to date from the latest follow-ups."""
-        money = (reader.funding_by_committee_and_source() if by == "committee"
-                 else reader.funding_by_area_and_source())
-        budget: dict[str, Decimal] = {}
-        for m in money:
-            budget[m.group] = budget.get(m.group, 0) + m.amount
+        """The same period on both sides: the budget (funding lines of all years up to and
+        including the year read) against the cost to date (cumulative, from each initiative's
+        latest follow-up up to the year read)."""
+        budget = {b.name: b.amount for b in reader.funding_to_year(by)}
         cost = {c.name: c.amount for c in reader.cost_to_date(by)}
         names = sorted(set(budget) | set(cost))
-        fig = go.Figure(layout=base_layout(title, "", _("Kronor")))
-        fig.add_bar(name=_("Budget %(year)d", year=year), x=[safe(n) for n in names],
-                    y=[float(budget.get(n, 0)) for n in names])
-        fig.add_bar(name=_("Kostnad hittills"), x=[safe(n) for n in names],
-                    y=[float(cost.get(n, 0)) for n in names], marker_pattern_shape="/")
+        budget_label = _("Budget t.o.m. %(year)d", year=year)
+        cost_label = _("Kostnad t.o.m. %(year)d", year=year)
+        fig = go.Figure(layout=base_layout(title))
+        fig.add_bar(name=safe(budget_label), x=[safe(n) for n in names],
+                    y=[float(budget.get(n, 0)) for n in names], marker=series_style(0))
+        fig.add_bar(name=safe(cost_label), x=[safe(n) for n in names],
+                    y=[float(cost.get(n, 0)) for n in names], marker=series_style(1))
         fig.update_layout(barmode="group")
-        return Panel(title, _("Budget %(year)d totalt %(budget)s kr; kostnad hittills enligt senaste uppföljningarna "
-                              "%(cost)s kr.", year=year, budget=format_number(sum(budget.values())),
-                              cost=format_number(sum(cost.values()))), fig,
-                     Table((column, _("Budget %(year)d (kr)", year=year), _("Kostnad hittills (kr)")),
-                           tuple((n, budget.get(n, 0), cost.get(n, 0)) for n in names)), "full")
-
+        money_axis(fig)
+        return Panel(title, _("Budget för åren t.o.m. %(year)d: totalt %(budget)s kr; kostnad t.o.m. %(year)d "
+                              "enligt de senaste uppföljningarna: %(cost)s kr.", year=year,
+                              budget=format_number(sum(budget.values(), Decimal(0))),
+                              cost=format_number(sum(cost.values(), Decimal(0)))), fig,
+                     Table((column, _("Budget t.o.m. %(year)d (kr)", year=year),
+                            _("Kostnad t.o.m. %(year)d (kr)", year=year)),
+                           tuple((n, budget.get(n, Decimal(0)), cost.get(n, Decimal(0))) for n in names)), "full")
 
 plugin: Plugin = Resources()

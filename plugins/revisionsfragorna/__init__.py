@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portfolio.dashboards.contract import (
     API_VERSION,
@@ -105,8 +106,10 @@ class AuditQuestions:
         scope = ctx.reader.audit_scope()
         decided = sum(p.status == "beslutad" for p in plans)
         pct = percent(decided, len(plans))
-        counted = (_("Revisionsåret %(year)d räknas de %(count)d nämnder som granskningen omfattade; andra år "
-                     "räknas alla nämnder.", year=ctx.filters.year, count=len(scope.committees)) if scope
+        counted = (ngettext("Revisionsåret %(year)d räknas den %(num)d nämnd som granskningen omfattade; andra år "
+                            "räknas alla nämnder.",
+                            "Revisionsåret %(year)d räknas de %(num)d nämnder som granskningen omfattade; andra år "
+                            "räknas alla nämnder.", len(scope.committees), year=ctx.filters.year) if scope
                    else _("Alla nämnder räknas (granskningens urval av nämnder gäller bara dess revisionsår)."))
         panels.append(Panel(
             heading(2, _l("Har nämnderna beslutat planer?")),
@@ -156,11 +159,13 @@ class AuditQuestions:
             return " " + _("%(matching)d av %(total)d aktiva initiativ är kopplade till ett prioriterat område.",
                            matching=sum(r.matching for r in rows), total=sum(r.total for r in rows))
         if metric == "risk_analysis":
-            return " " + _("%(count)d öppna risker över acceptabel nivå saknar åtgärd.",
-                           count=reader.unhandled_risk_count())
+            return " " + ngettext("%(num)d öppen risk över acceptabel nivå saknar åtgärd.",
+                                  "%(num)d öppna risker över acceptabel nivå saknar åtgärd.",
+                                  reader.unhandled_risk_count())
         if metric == "several_units":
-            return " " + _("%(count)d grupper av liknande initiativ finns i olika nämnder (möjlig samordning).",
-                           count=len(reader.possible_duplicates()))
+            return " " + ngettext("%(num)d grupp av liknande initiativ finns i olika nämnder (möjlig samordning).",
+                                  "%(num)d grupper av liknande initiativ finns i olika nämnder (möjlig samordning).",
+                                  len(reader.possible_duplicates()))
         if metric == "evaluation":
             rows = reader.shares_by_committee("followed_up", ("planering", "genomforande", "uppfoljning"))
             matching, total = sum(r.matching for r in rows), sum(r.total for r in rows)
@@ -188,9 +193,11 @@ class AuditQuestions:
     def _duplicates(ctx: DashboardContext) -> list[Panel]:
         pairs = ctx.reader.possible_duplicates()
         return [Panel("5. " + _("Liknande initiativ i olika nämnder"),
-                      _("%(count)d grupper av aktiva initiativ i olika nämnder har liknande innehåll. "
-                        "Projektkontoret kan markera ett par som inte liknande på initiativets sida.",
-                        count=len(pairs)),
+                      ngettext("%(num)d grupp av aktiva initiativ i olika nämnder har liknande innehåll. "
+                               "Projektkontoret kan markera ett par som inte liknande på initiativets sida.",
+                               "%(num)d grupper av aktiva initiativ i olika nämnder har liknande innehåll. "
+                               "Projektkontoret kan markera ett par som inte liknande på initiativets sida.",
+                               len(pairs)),
                       None, Table((_("Initiativen"), _("Referenser"), _("Nämnder")), pairs),
                       links=((_("Initiativregistret"), "/initiatives/"),))]
 

@@ -51,12 +51,14 @@ class RiskPicture:
         n = sum(c.count for c in before)
         return [
             Panel(_("Riskmatris före åtgärd"),
-                  _("%(count)d öppna risker fördelade på sannolikhet och konsekvens.", count=n), fig1, t1),
+                  ngettext("%(num)d öppen risk fördelad på sannolikhet och konsekvens.",
+                           "%(num)d öppna risker fördelade på sannolikhet och konsekvens.", n), fig1, t1),
             Panel(_("Riskmatris efter åtgärd"), _("Samma risker med bedömning efter åtgärd där sådan finns."),
                   fig2, t2),
             Panel(_("Risker utan åtgärd per nämnd"),
-                  _("%(count)d öppna risker över acceptabel nivå saknar åtgärd, ägare eller datum.",
-                    count=sum(u.count for u in unhandled)), fig3,
+                  ngettext("%(num)d öppen risk över acceptabel nivå saknar åtgärd, ägare eller datum.",
+                           "%(num)d öppna risker över acceptabel nivå saknar åtgärd, ägare eller datum.",
+                           sum(u.count for u in unhandled)), fig3,
                   Table((_("Nämnd"), _("Antal")), tuple((u.name, u.count) for u in unhandled)), "full"),
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.plotting import base_layout, safe
@@ -68,8 +69,10 @@ class Systematics:
             "full")
         return [trend_panel] if not rows else [Panel(
             _("Systematik per nämnd"),
-            _("%(count)d nämnder; svagast i genomsnitt är %(measure)s (%(share)d %%). Siffrorna står i varje "
-              "ruta och i tabellen.", count=len(rows), measure=weakest[0].lower(), share=round(weakest[1])),
+            ngettext("%(num)d nämnd; svagast i genomsnitt är %(measure)s (%(share)d %%). Siffrorna står i varje "
+                     "ruta och i tabellen.",
+                     "%(num)d nämnder; svagast i genomsnitt är %(measure)s (%(share)d %%). Siffrorna står i varje "
+                     "ruta och i tabellen.", len(rows), measure=weakest[0].lower(), share=round(weakest[1])),
             fig, Table((_("Nämnd"), _("Initiativ"), *labels), tuple(table)), "full"), trend_panel]
 
 

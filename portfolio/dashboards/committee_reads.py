@@ -1,10 +1,12 @@
 """Reads per committee (nämnd) for the views KS asks for in the yearly follow-up: initiatives per
-priority area, benefits planned against realised, staffing and the risk picture, each per
-committee. A mixin of the dashboard reader: same scope, same as-of rules, SQL aggregates only."""
+priority area, benefits planned against realised, staffing, the risk picture and the budget up to
+the year read, each per committee. A mixin of the dashboard reader: same scope, same as-of rules,
+SQL aggregates only."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from sqlalchemy import case, func, select
 
@@ -15,6 +17,7 @@ from portfolio.dashboards.contract import (
     CommitteeBenefitPlanLine,
     CommitteeKindAmount,
     CommitteeRiskScore,
+    NamedAmount,
 )
 from portfolio.dashboards.scope import ScopedReader
 from portfolio.decision_basis.requirements import unhandled_risk_condition
@@ -22,7 +25,7 @@ from portfolio.domain import phases as P
 from portfolio.domain.benefit_calc import MONEY_KINDS
 from portfolio.extensions import db
 from portfolio.followups.models import Measurement
-from portfolio.initiatives.models import Initiative, StaffingLine
+from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
 from portfolio.programme.models import PriorityArea
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
 
@@ -92,3 +95,18 @@ class CommitteeReads(ScopedReader):
             parent, parent.id == self._unit.parent_id)
         return tuple(CommitteeRiskScore(c, int(s), int(n), int(u or 0)) for c, s, n, u in db.session.execute(
             stmt.group_by(name, score).order_by(name, score)))
+
+    def funding_to_year(self, by: Literal["committee", "area"]) -> tuple[NamedAmount, ...]:
+        """The budget up to and including the year read: funding lines (all sources) of the years
+        up to it, summed per committee (by="committee") or primary priority area (by="area"), for
+        the initiatives in scope (as of the end of a past year). The same period as `cost_to_date`,
+        which is each initiative's cumulative cost in its latest follow-up up to the year read."""
+        parent, committee = self._committee_name()
+        group = committee if by == "committee" else PriorityArea.name
+        stmt = self._scoped(select(group, func.sum(FundingLine.amount))
+                            .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
+                            .join(FundingLine, FundingLine.initiative_id == Initiative.id)
+                            .where(FundingLine.year <= self.filters.year)).outerjoin(
+            parent, parent.id == self._unit.parent_id)
+        return tuple(NamedAmount(name, amount if amount is not None else Decimal(0))
+                     for name, amount in db.session.execute(stmt.group_by(group).order_by(group)))

@@ -241,6 +241,12 @@ class ReaderV1(Protocol):
         """Cost to date from each initiative's latest follow-up, per committee or priority area."""
         ...
 
+    def funding_to_year(self, by: Literal["committee", "area"]) -> tuple[NamedAmount, ...]:
+        """Funding (budget, all sources) of the years up to and including the year read, per
+        committee or primary priority area: the period `cost_to_date` covers (an addition to API
+        version 1; no existing method changed)."""
+        ...
+
     # -- systematics and the audit's questions ----------------------------------------------------
     def systematics_by_committee(self) -> tuple[Systematics, ...]: ...
 
