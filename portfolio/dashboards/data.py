@@ -49,6 +49,7 @@ from portfolio.followups.models import Evaluation, FollowUp, Measurement
 from portfolio.ideas.similar import groups_across_committees
 from portfolio.initiatives.models import FundingLine, Initiative, StaffingLine
 from portfolio.programme.models import FundingSource, OrgUnit, PriorityArea
+from portfolio.programme.services import current_programme
 from portfolio.risks.models import OPEN_STATUSES, RISK, Risk
 
 Ts = TypeVarTuple("Ts")
@@ -292,19 +293,23 @@ class DashboardReader(CommitteeReads):
         return tuple(Named(k, v) for k, v in sorted(counts.items()))
 
     def cost_to_date(self, by: Literal["committee", "area"]) -> tuple[NamedAmount, ...]:
-        """Cost to date from each initiative's latest follow-up (up to the view's year), summed
-        per committee (by="committee") or priority area (by="area")."""
-        latest = (select(FollowUp.initiative_id, func.max(FollowUp.updated_at).label("at"))
+        """Cost to date from each initiative's latest follow-up up to the view's year (the
+        latest year, and in it the latest period of the programme's follow-up periods: not the
+        one edited last), summed per committee (by="committee") or priority area (by="area")."""
+        periods = sorted(current_programme().followup_periods, key=lambda p: (p.month, p.day))
+        period_rank = case({p.code: n for n, p in enumerate(periods)}, value=FollowUp.period, else_=-1)
+        ranked = (select(FollowUp.initiative_id, FollowUp.cost_to_date,
+                         func.row_number().over(partition_by=FollowUp.initiative_id,
+                                                order_by=(FollowUp.year.desc(), period_rank.desc(),
+                                                          FollowUp.id.desc())).label("latest"))
                   .where(FollowUp.year <= self.filters.year, FollowUp.cost_to_date.is_not(None))
-                  .group_by(FollowUp.initiative_id).subquery())
+                  .subquery())
         parent, committee = self._committee_name()
         group = committee if by == "committee" else PriorityArea.name
-        stmt = self._scoped(select(group, func.sum(FollowUp.cost_to_date))
+        stmt = self._scoped(select(group, func.sum(ranked.c.cost_to_date))
                             .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
-                            .join(latest, latest.c.initiative_id == Initiative.id)
-                            .join(FollowUp, and_(FollowUp.initiative_id == Initiative.id,
-                                                 FollowUp.updated_at == latest.c.at))).outerjoin(
-            parent, parent.id == self._unit.parent_id)
+                            .join(ranked, and_(ranked.c.initiative_id == Initiative.id, ranked.c.latest == 1))
+                            ).outerjoin(parent, parent.id == self._unit.parent_id)
         return tuple(NamedAmount(name, amount if amount is not None else Decimal(0))
                      for name, amount in db.session.execute(stmt.group_by(group).order_by(group)))
 

@@ -173,3 +173,29 @@ def test_a_past_year_counts_budget_of_initiatives_registered_by_then(app, office
         rows = panels("resurser", Filters(year=2025))["Budget och kostnad t.o.m. 2025 per område"].table.rows
         # "Later" was registered in 2026: the 2025 view does not know it.
         assert [r[1] for r in rows] == [Decimal(100_000)]
+
+
+def test_cost_to_date_comes_from_the_latest_period_not_the_last_edited(app, office):
+    from portfolio.followups.services import save_followup
+
+    with app.app_context():
+        actor = db.session.get(User, office)
+        a = make_initiative(actor, title="A", owning_unit="SBF", phase="genomforande",
+                            funding=funding((2025, 900_000)))
+        part = save_followup(a, {"year": 2025, "period": "delar", "status": "gron", "progress": 40,
+                                 "cost_to_date": Decimal(200_000)}, actor)
+        save_followup(a, {"year": 2025, "period": "helar", "status": "gron", "progress": 60,
+                          "cost_to_date": Decimal(500_000)}, actor)
+        save_followup(a, {"year": 2024, "period": "helar", "status": "gron", "progress": 10,
+                          "cost_to_date": Decimal(50_000)}, actor)      # an older year, saved last
+        save_followup(a, {"year": 2025, "period": "delar", "status": "gron", "progress": 45,
+                          "cost_to_date": Decimal(210_000)}, actor, followup=part,
+                      expected_version=part.version)     # edited after helår
+        backdate()
+    with app.test_request_context():
+        rows = {r[0]: r[1:] for r in panels("resurser", Filters(year=2025))[
+            "Budget och kostnad t.o.m. 2025 per nämnd"].table.rows}
+        assert rows == {"Stadsbyggnadsnämnden": (Decimal(900_000), Decimal(500_000))}
+        rows = {r[0]: r[1:] for r in panels("resurser", Filters(year=2024))[
+            "Budget och kostnad t.o.m. 2024 per nämnd"].table.rows}
+        assert rows["Stadsbyggnadsnämnden"][1] == Decimal(50_000)
