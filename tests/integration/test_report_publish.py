@@ -43,8 +43,8 @@ def files_dir(app, tmp_path, monkeypatch):
 
 @pytest.fixture
 def no_pdf(monkeypatch):
-    """Publishing without asking for the PDF (as on a server without Chromium)."""
-    monkeypatch.setattr(pdf, "chromium_path", lambda: None)
+    """Publishing without asking for the PDF (as on a server without WeasyPrint)."""
+    monkeypatch.setattr(pdf, "weasyprint_problem", lambda: "WeasyPrint saknas")
 
 
 def text_of(response) -> str:
@@ -250,10 +250,10 @@ def test_draft_pdf_shows_progress_page_and_reuses_the_file(app, client, login_as
     assert client.get(status["file_url"]).data == file.data
 
 
-def test_pdf_without_chromium_says_so(client, login_as, no_pdf, files_dir):
+def test_pdf_without_weasyprint_says_so(client, login_as, no_pdf, files_dir):
     login_as("viewer")
     response = client.get(f"/reports/ks/{YEAR}/pdf")
-    assert response.status_code == 503 and "ingen Chromium" in response.get_data(as_text=True)
+    assert response.status_code == 503 and "PDF kan inte skapas" in response.get_data(as_text=True)
 
 
 @pytest.fixture

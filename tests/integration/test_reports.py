@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from portfolio.reports import pdf
-from tests.e2e.conftest import find_chromium
 
 
 def test_report_page_and_standalone_file(client, login_as, app, tmp_path):
@@ -27,16 +22,14 @@ def test_report_page_and_standalone_file(client, login_as, app, tmp_path):
     assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
-def test_pdf_without_chromium_says_so_and_html_still_works(client, login_as, monkeypatch):
-    monkeypatch.setattr(pdf, "chromium_path", lambda: None)
+def test_pdf_without_weasyprint_says_so_and_html_still_works(client, login_as, monkeypatch):
+    monkeypatch.setattr(pdf, "weasyprint_problem", lambda: "WeasyPrint saknas")
     login_as("viewer")
     response = client.get("/reports/ks/2026/pdf")
-    assert response.status_code == 503 and "ingen Chromium" in response.data.decode()
+    assert response.status_code == 503 and "PDF kan inte skapas: WeasyPrint saknas" in response.data.decode()
     assert client.get("/reports/ks/2026").status_code == 200
 
 
-@pytest.mark.skipif(find_chromium() is None and os.environ.get("CI", "").lower() != "true",
-                    reason="Ingen Chromium: PDF-diagrammen kräver systemets Chromium")
 def test_pdf_with_svg_charts(client, login_as, app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "FILES_DIR", str(tmp_path / "files"))
     login_as("viewer")
