@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "portfolio.cache"
 _WROTE = "portfolio.wrote"          # session.info: this transaction wrote something
+WROTE = _WROTE                      # the same key, for readers that depend on what a transaction wrote
 _VERSION = "portfolio.data_version"  # session.info: the version this transaction read
 VERSION_ID = 1
 T = TypeVar("T")

@@ -346,3 +346,36 @@ def test_question_8_counts_evaluations_made_by_the_end_of_the_year(app):
             rows = reader.share_members("evaluation", ("avslutad",))
         assert evaluated_2022 == sum(r.matches for r in rows) and closed_2022 == len(rows)
         assert evaluated_2022 < closed_2022
+
+
+def test_a_past_years_phases_follow_a_write_in_the_same_transaction(app, make_user):
+    """The phases at a year end are read once per transaction (a temporary table): a phase
+    change written later in the same transaction is seen, and reading writes no data."""
+    from portfolio.cache import data_version
+    from portfolio.changelog.models import ChangeLogEntry
+    from portfolio.dashboards.data import DashboardReader
+    from portfolio.initiatives.models import Initiative
+    from tests.factories import make_initiative
+
+    office_id, _ = make_user("portfolio_office")
+    with app.app_context():
+        ini = make_initiative(db.session.get(User, office_id), title="Fas vid årsskiftet", phase="planering")
+        db.session.execute(db.update(Initiative).values(created_at=datetime(2024, 1, 1)))
+        db.session.execute(db.update(ChangeLogEntry).values(changed_at=datetime(2024, 1, 1)))
+        db.session.commit()
+        ini_id = ini.id
+    with app.test_request_context():
+        version = data_version()
+
+        def phases(year: int) -> dict[str, int]:
+            reader = DashboardReader(Filters(year=year), 12, date(2026, 6, 1))
+            return {row.phase: row.count for row in reader.count_by_area_phase()}
+
+        assert phases(2025) == {"planering": 1} and phases(2024) == {"planering": 1}
+        db.session.add(ChangeLogEntry(changed_at=datetime(2025, 3, 1), entity_type="initiative",
+                                      entity_id=ini_id, initiative_id=ini_id, action="update",
+                                      field="phase", old_value="planering", new_value="genomforande"))
+        assert phases(2025) == {"genomforande": 1} and phases(2024) == {"planering": 1}
+        db.session.rollback()
+        assert phases(2025) == {"planering": 1}
+        assert data_version() == version
