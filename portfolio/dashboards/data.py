@@ -297,18 +297,18 @@ class DashboardReader(CommitteeReads):
         latest year, and in it the latest period of the programme's follow-up periods: not the
         one edited last), summed per committee (by="committee") or priority area (by="area")."""
         periods = sorted(current_programme().followup_periods, key=lambda p: (p.month, p.day))
-        period_rank = case({p.code: n for n, p in enumerate(periods)}, value=FollowUp.period, else_=-1)
-        ranked = (select(FollowUp.initiative_id, FollowUp.cost_to_date,
-                         func.row_number().over(partition_by=FollowUp.initiative_id,
-                                                order_by=(FollowUp.year.desc(), period_rank.desc(),
-                                                          FollowUp.id.desc())).label("latest"))
-                  .where(FollowUp.year <= self.filters.year, FollowUp.cost_to_date.is_not(None))
-                  .subquery())
+        mine = aliased(FollowUp)
+        period_rank = case({p.code: n for n, p in enumerate(periods)}, value=mine.period, else_=-1)
+        latest = (select(mine.id)
+                  .where(mine.initiative_id == Initiative.id, mine.year <= self.filters.year,
+                         mine.cost_to_date.is_not(None))
+                  .order_by(mine.year.desc(), period_rank.desc(), mine.id.desc())
+                  .limit(1).correlate(Initiative).scalar_subquery())
         parent, committee = self._committee_name()
         group = committee if by == "committee" else PriorityArea.name
-        stmt = self._scoped(select(group, func.sum(ranked.c.cost_to_date))
+        stmt = self._scoped(select(group, func.sum(FollowUp.cost_to_date))
                             .join(PriorityArea, PriorityArea.id == Initiative.primary_area_id)
-                            .join(ranked, and_(ranked.c.initiative_id == Initiative.id, ranked.c.latest == 1))
+                            .join(FollowUp, FollowUp.id == latest)
                             ).outerjoin(parent, parent.id == self._unit.parent_id)
         return tuple(NamedAmount(name, amount if amount is not None else Decimal(0))
                      for name, amount in db.session.execute(stmt.group_by(group).order_by(group)))
