@@ -80,6 +80,7 @@ def app(database_url):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        "VALIDATE_FIGURES": True,      # plotly checks every chart property the plugins set
         # A cheap hash: the suite creates and logs in about a thousand users (scrypt costs
         # ~170 ms a login here). Production keeps werkzeug's scrypt (settings.py).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

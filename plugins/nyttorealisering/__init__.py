@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.domain.benefit_calc import planned_totals
 from portfolio.numbers import format_number
-from portfolio.plotting import DASHES, SYMBOLS, base_layout, money_axis, safe
+from portfolio.plotting import DASHES, SYMBOLS, base_layout, figure, money_axis, safe
 
 KINDS = {"finansiell": _l("Finansiell"), "omfordelning": _l("Frigjord tid")}
 
@@ -32,7 +32,7 @@ class BenefitRealisation:
         years = sorted({y for y, _k in plan} | {y for y, _k in real})
         # Nothing is realised in a year that has not come yet: no "0" for it, a gap and a dash.
         ahead = {y for y in years if y > ctx.filters.year}
-        fig = go.Figure(layout=base_layout(_("Planerat och realiserat per år")))
+        fig = figure(layout=base_layout(_("Planerat och realiserat per år")))
         rows = []
         for i, (kind, lazy_label) in enumerate(KINDS.items()):
             label = str(lazy_label)
@@ -69,7 +69,7 @@ class BenefitRealisation:
     @staticmethod
     def _cumulative(plan: dict[tuple[int, str], Decimal], real: dict[tuple[int, str], Decimal],
                     years: list[int]) -> Panel:
-        fig = go.Figure(layout=base_layout(_("Ackumulerat planerat och realiserat")))
+        fig = figure(layout=base_layout(_("Ackumulerat planerat och realiserat")))
         rows = []
         for i, (kind, lazy_label) in enumerate(KINDS.items()):
             label = str(lazy_label)
@@ -104,7 +104,7 @@ class BenefitRealisation:
                     plan[(area, kind)] = plan.get((area, kind), Decimal(0)) + value
         real = {(r.group, r.source): r.amount for r in ctx.reader.realised_by_area()}
         areas = sorted({a for a, _k in plan} | {a for a, _k in real})
-        fig = go.Figure(layout=base_layout(_("Planerat och realiserat per område, till och med %(year)d",
+        fig = figure(layout=base_layout(_("Planerat och realiserat per område, till och med %(year)d",
                                              year=ctx.filters.year)))
         rows = []
         for kind, lazy_label in KINDS.items():

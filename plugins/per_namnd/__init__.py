@@ -22,14 +22,14 @@ from portfolio.dashboards.contract import (
 )
 from portfolio.domain.benefit_calc import planned_totals
 from portfolio.numbers import format_number, format_plain
-from portfolio.plotting import base_layout, money_axis, safe, series_style
+from portfolio.plotting import base_layout, figure, money_axis, safe, series_style
 
 
 def stacked_by_committee(title: str, committees: list[str], series: list[str],
                          count: dict[tuple[str, str], int]) -> go.Figure:
     """Horizontal bars per committee, one stacked series each (with its own pattern), from
     counts keyed (committee, series)."""
-    fig = go.Figure(layout=base_layout(title, _("Antal"), ""))
+    fig = figure(layout=base_layout(title, _("Antal"), ""))
     for i, name in enumerate(series):
         fig.add_bar(name=safe(name), y=[safe(c) for c in committees],
                     x=[count.get((c, name), 0) for c in committees], orientation="h",
@@ -106,7 +106,7 @@ class PerCommittee:
         for r in ctx.reader.realised_by_committee():
             realised[r.committee] = realised.get(r.committee, Decimal(0)) + (r.amount or Decimal(0))
         names = sorted(set(planned) | set(realised))
-        fig = go.Figure(layout=base_layout(_("Planerad och realiserad nytta %(year)d per nämnd", year=year)))
+        fig = figure(layout=base_layout(_("Planerad och realiserad nytta %(year)d per nämnd", year=year)))
         fig.add_bar(name=_("Planerat"), x=[safe(n) for n in names], y=[float(planned.get(n, 0)) for n in names])
         fig.add_bar(name=_("Realiserat"), x=[safe(n) for n in names], y=[float(realised.get(n, 0)) for n in names],
                     marker_pattern_shape="/")
@@ -123,7 +123,7 @@ class PerCommittee:
     @staticmethod
     def _staffing(ctx: DashboardContext) -> Panel:
         rows = ctx.reader.fte_by_committee()
-        fig = go.Figure(go.Bar(x=[float(r.amount or 0) for r in rows], y=[safe(r.committee) for r in rows],
+        fig = figure(go.Bar(x=[float(r.amount or 0) for r in rows], y=[safe(r.committee) for r in rows],
                                orientation="h"),
                         layout=base_layout(_("Personalbehov %(year)d per nämnd", year=ctx.filters.year),
                                            _("Årsarbetare")))

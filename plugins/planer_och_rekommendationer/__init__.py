@@ -17,7 +17,7 @@ from portfolio.dashboards.contract import (
     Plugin,
     Table,
 )
-from portfolio.plotting import base_layout, safe, series_style
+from portfolio.plotting import base_layout, figure, safe, series_style
 
 # The order the answer statuses are stacked in the chart.
 ANSWER_ORDER = ("genomford", "pagar", "ej_paborjad", "ej_aktuell", "ej_besvarad")
@@ -67,7 +67,7 @@ class PlansAndRecommendations:
                            _("Planstatus per %(year)d", year=year))
         counts = ctx.reader.response_counts()
         committees = sorted({c.committee for c in counts})
-        fig = go.Figure(layout=base_layout(_("Rekommendationernas status per nämnd"), _("Antal"), ""))
+        fig = figure(layout=base_layout(_("Rekommendationernas status per nämnd"), _("Antal"), ""))
         for i, code in enumerate(ANSWER_ORDER):
             label = answer_names.get(code, code)
             by = {c.committee: c.count for c in counts if c.status == code}

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
 from portfolio.domain.phases import ALL_PHASES
 from portfolio.numbers import format_number
-from portfolio.plotting import base_layout, money_axis, phase_style, safe, series_style
+from portfolio.plotting import base_layout, figure, money_axis, phase_style, safe, series_style
 
 
 class PortfolioOverview:
@@ -28,7 +28,7 @@ class PortfolioOverview:
         names = ctx.labels.get("phases", {})
         areas = sorted({row.area for row in rows})
         counts = {(row.area, row.phase): row.count for row in rows}
-        fig = go.Figure(layout=base_layout(_("Initiativ per område och fas"), "", _("Antal initiativ")))
+        fig = figure(layout=base_layout(_("Initiativ per område och fas"), "", _("Antal initiativ")))
         for phase in (p for p in ALL_PHASES if any(row.phase == p for row in rows)):
             fig.add_bar(name=names.get(phase, phase), x=[safe(a) for a in areas],
                         y=[counts.get((a, phase), 0) for a in areas],
@@ -39,11 +39,11 @@ class PortfolioOverview:
                       _("Antal initiativ per område och fas"))
         total = sum(row.count for row in rows)
         by_committee = r.count_by_committee()
-        fig2 = go.Figure(go.Bar(x=[row.count for row in by_committee],
+        fig2 = figure(go.Bar(x=[row.count for row in by_committee],
                                 y=[safe(row.name) for row in by_committee], orientation="h"),
                          layout=base_layout(_("Initiativ per nämnd"), _("Antal initiativ")))
         money = r.funding_by_area_and_source()
-        fig3 = go.Figure(layout=base_layout(_("Finansiering %(year)d per område och källa", year=year)))
+        fig3 = figure(layout=base_layout(_("Finansiering %(year)d per område och källa", year=year)))
         for i, source in enumerate(sorted({m.source for m in money})):
             fig3.add_bar(name=safe(source), x=[safe(m.group) for m in money if m.source == source],
                          y=[float(m.amount) for m in money if m.source == source],
@@ -57,7 +57,7 @@ class PortfolioOverview:
             label = safe(f"{s.ref} {s.title}")
             xs += [s.start.isoformat(), (s.end or s.start).isoformat(), None]
             ys += [label, label, None]
-        fig4 = go.Figure(go.Scatter(x=xs, y=ys, mode="lines+markers", line=dict(width=6),
+        fig4 = figure(go.Scatter(x=xs, y=ys, mode="lines+markers", line=dict(width=6),
                                     showlegend=False, hovertemplate="%{y}: %{x}<extra></extra>"),
                          layout=base_layout(_("Tidslinje för aktiva initiativ"), "", ""))
         fig4.update_layout(height=min(2400, max(300, 22 * len(spans) + 100)))

@@ -21,7 +21,7 @@ from portfolio.dashboards.contract import (
     Table,
 )
 from portfolio.numbers import format_number
-from portfolio.plotting import base_layout, money_axis, safe, series_style
+from portfolio.plotting import base_layout, figure, money_axis, safe, series_style
 
 
 class Resources:
@@ -37,7 +37,7 @@ class Resources:
         r = ctx.reader
         year = ctx.filters.year
         money = r.funding_by_committee_and_source()
-        fig = go.Figure(layout=base_layout(_("Finansiering %(year)d per nämnd", year=year)))
+        fig = figure(layout=base_layout(_("Finansiering %(year)d per nämnd", year=year)))
         for i, source in enumerate(sorted({m.source for m in money})):
             fig.add_bar(name=safe(source), x=[safe(m.group) for m in money if m.source == source],
                         y=[float(m.amount) for m in money if m.source == source],
@@ -45,7 +45,7 @@ class Resources:
         fig.update_layout(barmode="stack")
         money_axis(fig)
         fte = r.fte_per_year()
-        fig2 = go.Figure(go.Bar(x=[str(v.year) for v in fte], y=[float(v.value) for v in fte]),
+        fig2 = figure(go.Bar(x=[str(v.year) for v in fte], y=[float(v.value) for v in fte]),
                          layout=base_layout(_("Personalbehov (årsarbetare) per år"), "", _("Årsarbetare")))
         ceiling_source = ctx.labels.get("ceiling_source", "centrala-medel")
         central = r.funding_from_source(ceiling_source)
@@ -112,7 +112,7 @@ class Resources:
         if filters.committee_id or filters.area_id:
             sentences.append(_("Ramen gäller hela programmet: filtren för nämnd och område används inte här."))
         years = [str(row.year) for row in rows]
-        fig = go.Figure(layout=base_layout(f"{frame.name} {period}"))
+        fig = figure(layout=base_layout(f"{frame.name} {period}"))
         fig.add_bar(name=safe(_("Registrerat per år") + marker), x=years,
                     y=[float(row.registered) for row in rows])
         fig.add_scatter(name=safe(_("Ackumulerat") + marker), x=years, y=[float(row.cumulative) for row in rows],
@@ -145,7 +145,7 @@ class Resources:
         names = sorted(set(budget) | set(cost))
         budget_label = _("Budget t.o.m. %(year)d", year=year)
         cost_label = _("Kostnad t.o.m. %(year)d", year=year)
-        fig = go.Figure(layout=base_layout(title))
+        fig = figure(layout=base_layout(title))
         fig.add_bar(name=safe(budget_label), x=[safe(n) for n in names],
                     y=[float(budget.get(n, 0)) for n in names], marker=series_style(0))
         fig.add_bar(name=safe(cost_label), x=[safe(n) for n in names],

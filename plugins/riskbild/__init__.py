@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from portfolio.dashboards.contract import API_VERSION, Cell, DashboardContext, Panel, Plugin, Table
-from portfolio.plotting import base_layout, safe
+from portfolio.plotting import base_layout, figure, safe
 
 
 def matrix_figure(cells: tuple[Cell, ...], title: str) -> tuple[go.Figure, Table]:
@@ -19,7 +19,7 @@ def matrix_figure(cells: tuple[Cell, ...], title: str) -> tuple[go.Figure, Table
     text = [[str(counts.get((p, c), 0) or "") for c in range(1, 6)] for p in range(1, 6)]
     hover = [[ngettext("%(num)d risk", "%(num)d risker", counts.get((p, c), 0))
               + " · " + _("allvarlighet %(score)d", score=p * c) for c in range(1, 6)] for p in range(1, 6)]
-    fig = go.Figure(go.Heatmap(z=severity, x=[_("K%(level)d", level=c) for c in range(1, 6)],
+    fig = figure(go.Heatmap(z=severity, x=[_("K%(level)d", level=c) for c in range(1, 6)],
                                y=[_("S%(level)d", level=p) for p in range(1, 6)], zmin=1, zmax=25,
                                text=text, texttemplate="%{text}", textfont=dict(size=16, color="#000000"),
                                colorscale=[[0, "#b7dfc0"], [0.3, "#f6e3a1"], [0.6, "#f4b183"], [1, "#e8898b"]],
@@ -45,7 +45,7 @@ class RiskPicture:
         fig1, t1 = matrix_figure(before, _("Före åtgärd"))
         fig2, t2 = matrix_figure(after, _("Efter åtgärd"))
         unhandled = ctx.reader.unhandled_risks_by_committee()
-        fig3 = go.Figure(go.Bar(x=[u.count for u in unhandled], y=[safe(u.name) for u in unhandled],
+        fig3 = figure(go.Bar(x=[u.count for u in unhandled], y=[safe(u.name) for u in unhandled],
                                 orientation="h"),
                          layout=base_layout(_("Öppna risker över acceptabel nivå utan åtgärd"), _("Antal")))
         n = sum(c.count for c in before)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from portfolio.dashboards.contract import API_VERSION, DashboardContext, Panel, Plugin, Table
-from portfolio.plotting import base_layout, safe
+from portfolio.plotting import base_layout, figure, safe
 
 MEASURES = (("needs", _l("Behovsanalys klar")), ("involvement", _l("Användare involverade")),
             ("risks_handled", _l("Risker analyserade och hanterade")), ("benefit_case", _l("Nyttokalkyl")),
@@ -42,7 +42,7 @@ class Systematics:
             text.append(["–" if v is None else f"{v} %" for v in values])
             table.append((row.committee, row.initiatives,
                           *["–" if v is None else f"{v} %" for v in values]))
-        fig = go.Figure(go.Heatmap(
+        fig = figure(go.Heatmap(
             z=z, x=labels, y=[safe(r.committee) for r in rows], text=text,
             texttemplate="%{text}", zmin=0, zmax=100, colorscale="Blues",
             colorbar=dict(title="%"), hovertemplate="%{y}: %{x} %{text}<extra></extra>"),
@@ -51,7 +51,7 @@ class Systematics:
         weakest = min(((label, sum(v[i] or 0 for v in z) / max(len(z), 1)) for i, label
                        in enumerate(labels)), key=lambda t: t[1], default=("–", 0))
         trend = ctx.reader.systematics_by_start_year()
-        fig2 = go.Figure(go.Scatter(x=[str(t.year) for t in trend], y=[t.value for t in trend],
+        fig2 = figure(go.Scatter(x=[str(t.year) for t in trend], y=[t.value for t in trend],
                                     mode="lines+markers+text", text=[f"{t.value} %" for t in trend],
                                     textposition="top center"),
                          layout=base_layout(_("Komplett beslutsunderlag per startår"), _("Startår"),

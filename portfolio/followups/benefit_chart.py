@@ -5,12 +5,12 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 
-from portfolio.plotting import DASHES, SYMBOLS, base_layout, figure_dict, safe
+from portfolio.plotting import DASHES, SYMBOLS, base_layout, figure, figure_dict, safe
 
 
 def benefit_figure(benefit, measurements) -> dict:
     unit = benefit.unit or ""
-    fig = go.Figure(layout=base_layout(
+    fig = figure(layout=base_layout(
         _("%(title)s: mål och utfall", title=benefit.title), _("Datum"),
         f"{benefit.indicator or _('Värde')} ({unit})" if unit else (benefit.indicator or _("Värde"))))
     if benefit.baseline is not None and benefit.target is not None \
