@@ -3,7 +3,6 @@ both as they stood at the end of the year shown (today for the current year)."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
