@@ -97,9 +97,11 @@ class BenefitRealisation:
     @staticmethod
     def _per_area(ctx: DashboardContext) -> Panel:
         plan: dict[tuple[str, str], Decimal] = {}
+        lines_of: dict[str, list] = {}
         for row in ctx.reader.planned_benefit_lines_by_area():
-            area = row.area
-            for (year, kind), value in planned_totals([row[1:]]).items():
+            lines_of.setdefault(row.area, []).append(tuple(row[1:]))
+        for area, lines in lines_of.items():
+            for (year, kind), value in planned_totals(lines).items():
                 if year <= ctx.filters.year:
                     plan[(area, kind)] = plan.get((area, kind), Decimal(0)) + value
         real = {(r.group, r.source): r.amount for r in ctx.reader.realised_by_area()}

@@ -10,6 +10,7 @@ Negative benefits (negativ nytta) reduce B_t. Qualitative benefits carry no kron
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -218,12 +219,15 @@ def _planned_totals_of(lines: tuple[PlannedParameters, ...]) -> dict[tuple[int, 
 
 
 def _planned_totals(lines: Iterable[PlannedParameters]) -> dict[tuple[int, str], Decimal]:
+    """Equal lines (one benefit's parameters in several initiatives, copies) are valued once and
+    counted: the sums are exact either way."""
     totals: dict[tuple[int, str], Decimal] = {}
-    for kind, first, last, amount, volume, minutes, hourly, share, ramp in lines:
+    counted: Counter[PlannedParameters] = Counter(lines)
+    for (kind, first, last, amount, volume, minutes, hourly, share, ramp), times in counted.items():
         line = BenefitLine(kind=kind, first=first, last=last or first, amount=amount, volume=volume,
                            minutes_saved=minutes, hourly_cost=hourly,
                            realisation_share=(share if share is not None else Decimal(100)) / 100,
                            ramp_up=parse_ramp_up(ramp))
         for year in range(line.first, line.last + 1):
-            totals[(year, kind)] = totals.get((year, kind), Decimal(0)) + line.value_in(year)
+            totals[(year, kind)] = totals.get((year, kind), Decimal(0)) + line.value_in(year) * times
     return totals
