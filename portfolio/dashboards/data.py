@@ -355,8 +355,22 @@ class DashboardReader(CommitteeReads):
                                              FollowUp.year == self.filters.year).exists()
         return conds[metric]
 
+    # The metrics the audit questions, the yearly report and the dashboards ask shares of: read
+    # together, per committee and phase, in one statement (`_share_grid`); any other metric alone.
+    GRID_METRICS = ("goal_linked", "owners_named", "needs_and_case", "several_units", "involvement_inclusion",
+                    "risk_analysis", "evaluation", "priority_area", "followed_up")
+
     def shares_by_committee(self, metric: str, phases: tuple[str, ...] = ACTIVE_PHASES) -> tuple[Share, ...]:
         """Per committee: how many initiatives in `phases` meet `metric`, and how many there are."""
+        if metric in self.GRID_METRICS:
+            column = self.GRID_METRICS.index(metric)
+            totals: dict[tuple[str, int], list[int]] = {}
+            for name, committee_id, phase, count, *matching in self._share_grid():
+                if phase in phases:
+                    found = totals.setdefault((name, committee_id), [0, 0])
+                    found[0] += matching[column]
+                    found[1] += count
+            return tuple(Share(n, m, t, c) for (n, c), (m, t) in totals.items())   # in the grid's order
         parent, name = self._committee_name()
         stmt = self._scoped(select(name, func.sum(case((self._metric(metric), 1), else_=0)),
                                    func.count(Initiative.id), self._committee)
@@ -364,6 +378,21 @@ class DashboardReader(CommitteeReads):
             parent, parent.id == self._unit.parent_id)
         return tuple(Share(n, int(m or 0), int(t), c) for n, m, t, c in
                      db.session.execute(stmt.group_by(name, self._committee).order_by(name)))
+
+    def _share_grid(self) -> list[tuple]:
+        """Per committee and phase: (name, committee id, phase, initiatives, then how many meet
+        each of GRID_METRICS), read once per reader."""
+        key = ("_share_grid",)
+        if key not in self._memo:
+            parent, name = self._committee_name()
+            sums = [func.sum(case((self._metric(m), 1), else_=0)) for m in self.GRID_METRICS]
+            stmt = self._scoped(select(name, self._committee, self.phase, func.count(Initiative.id), *sums)
+                                ).outerjoin(parent, parent.id == self._unit.parent_id)
+            self._memo[key] = [(n, c, p, int(t), *(int(v or 0) for v in values)) for n, c, p, t, *values in
+                               db.session.execute(stmt.group_by(name, self._committee, self.phase)
+                                                  .order_by(name, self._committee))]
+        grid: list[tuple] = self._memo[key]    # type: ignore[assignment]
+        return grid
 
     def share_members(self, metric: str, phases: tuple[str, ...] = ACTIVE_PHASES) -> tuple[ShareMemberRow, ...]:
         """The initiatives a share of `shares_by_committee` counts, each with whether it meets the
