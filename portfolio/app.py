@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -18,6 +19,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _connect_features(app)
+    if not app.testing:
+        # A served process keeps everything made so far (modules, the app, its programme) for
+        # its whole life: moved out of the garbage collector's view, a full collection during a
+        # request no longer walks ~300 000 objects (0.4 s on a cold dashboard at demo ×100).
+        gc.collect()
+        gc.freeze()
     return app
 
 

@@ -78,3 +78,18 @@ def test_demo_data_loads_once_and_is_complete(app):
         for named in ("föreningsstöd", "livboj", "bygglov", "brev", "Partnering"):
             assert named.lower() in titles.lower(), named
         assert all(db.session.scalars(db.select(Initiative.is_demo)))
+
+
+def test_a_served_app_keeps_its_startup_objects_out_of_the_collector(tmp_path):
+    import gc
+
+    from portfolio import create_app
+
+    gc.unfreeze()
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}"})
+    assert gc.get_freeze_count() == 0          # the test suite's apps: collected as usual
+    try:
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.db'}", "SECRET_KEY": "x" * 40})
+        assert gc.get_freeze_count() > 100_000
+    finally:
+        gc.unfreeze()
