@@ -45,6 +45,7 @@ class BenefitRealisation:
                                  marker_pattern_shape="/" if i else ""))
             rows += [(y, label, plan.get((y, kind), Decimal(0)),
                       None if y in ahead else real.get((y, kind), Decimal(0))) for y in years]
+        fig.update_xaxes(type="category")      # years, not numbers ("2 022")
         money_axis(fig)
         waiting = ctx.reader.benefits_awaiting_verification()
         year = ctx.filters.year
@@ -86,6 +87,7 @@ class BenefitRealisation:
             fig.add_trace(go.Scatter(x=[str(y) for y in years], y=[float(v) for v in cum_real],
                                      name=safe(_("%(kind)s, realiserat", kind=label)), mode="lines+markers",
                                      line=dict(dash=DASHES[0]), marker=dict(symbol=SYMBOLS[i + 2])))
+        fig.update_xaxes(type="category")      # years, not numbers ("2 022")
         money_axis(fig)
         total_plan = sum((r[2] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)
         total_real = sum((r[3] for r in rows if r[0] == years[-1]), Decimal(0)) if years else Decimal(0)

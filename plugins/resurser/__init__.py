@@ -47,6 +47,7 @@ class Resources:
         fte = r.fte_per_year()
         fig2 = figure(go.Bar(x=[str(v.year) for v in fte], y=[float(v.value) for v in fte]),
                          layout=base_layout(_("Personalbehov (årsarbetare) per år"), "", _("Årsarbetare")))
+        fig2.update_xaxes(type="category")      # years, not numbers ("2 022")
         ceiling_source = ctx.labels.get("ceiling_source", "centrala-medel")
         central = r.funding_from_source(ceiling_source)
         ceiling = ctx.labels.get("ceiling")

@@ -56,6 +56,7 @@ class Systematics:
                                     textposition="top center"),
                          layout=base_layout(_("Komplett beslutsunderlag per startår"), _("Startår"),
                                             _("Andel (%)")))
+        fig2.update_xaxes(type="category")      # years, not numbers ("2 022")
         fig2.update_yaxes(range=[0, 105])
         latest = trend[-1] if trend else None
         if latest:

@@ -199,3 +199,25 @@ def test_cost_to_date_comes_from_the_latest_period_not_the_last_edited(app, offi
         rows = {r[0]: r[1:] for r in panels("resurser", Filters(year=2024))[
             "Budget och kostnad t.o.m. 2024 per nämnd"].table.rows}
         assert rows["Stadsbyggnadsnämnden"][1] == Decimal(50_000)
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_years_on_an_axis_are_categories_not_numbers(app):
+    """Plotly reads "2022" as a number and prints it "2 022" with the Swedish separators: every
+    chart with years on its x axis says the axis is categories."""
+    import re
+
+    from portfolio.dashboards.host import plugins
+
+    checked = 0
+    with app.test_request_context():
+        for plugin_id in plugins():
+            for panel in panels(plugin_id, Filters(year=2025)).values():
+                if panel.figure is None:
+                    continue
+                fig = figure_dict(panel.figure)
+                xs = [x for trace in fig["data"] for x in (trace.get("x") or []) if x is not None]
+                if xs and all(isinstance(x, str) and re.fullmatch(r"\d{4}", x) for x in xs):
+                    assert fig["layout"].get("xaxis", {}).get("type") == "category", (plugin_id, panel.title)
+                    checked += 1
+    assert checked >= 4
