@@ -1,429 +1,47 @@
-"""Plotly figures drawn as small stand-alone SVG documents in pure Python, for the yearly report's
-PDF: no browser is needed for the kinds of chart the app's own dashboard plugins make (see
-portfolio.plotting): bars (vertical or horizontal; grouped, stacked, relative or overlaid; with
-colour and fill pattern), scatter lines and markers (category, number or date axes; dashes,
-symbols, gaps, text labels) and heatmaps (colour scale, gaps, centred text, colour bar).
-
-The input is the figure's JSON dict ({"data": [...], "layout": {...}}). render() returns None for
-anything it does not draw (another trace type, a log axis, annotations, ...); the caller then
-falls back to plotly's own renderer (kaleido). Text is measured approximately (DejaVu Sans
-advance widths) so that long labels get room or are shortened with "…" and nothing is drawn
-outside the SVG's viewBox. All text from the figure is XML-escaped (labels come from users).
-Numbers follow layout.separators (", " = decimal comma, thousands with a no-break space)."""
+"""One figure drawn: plot area, traces, legend, title."""
 
 from __future__ import annotations
 
-import html
 import math
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_HEIGHT = 420
-DEFAULT_FONT = "DejaVu Sans, system-ui, sans-serif"
-LABEL_LIMIT = 0.36          # the widest category label, as a share of the figure's width
-MINUS = "\u2212"
-ELLIPSIS = "…"
-
-# Advance widths (em) of DejaVu Sans, the widest common sans serif: text measured with them is
-# never much narrower than it is drawn.
-_WIDTHS: dict[str, float] = {}
-for _chars, _em in ((" \u2009", 0.32), ("ijlIJ'|", 0.29), (".,:;!\u00a0", 0.34), ("f/\\", 0.35),
-                    ("-", 0.36), ("t()[]", 0.39), ("r", 0.41), ("–\"", 0.5), ("sz*", 0.52),
-                    ("cL?", 0.56), ("kFvxy", 0.59), ("P_", 0.6), ("aoTYåäöé", 0.62),
-                    ("ebdghnpquESü0123456789$#+<>=", 0.64), ("K", 0.66), ("AVÅÄBRXZ", 0.69),
-                    ("C", 0.7), ("U", 0.73), ("HN", 0.75), ("DG&", 0.78), ("OQÖ", 0.79),
-                    ("w", 0.82), ("M", 0.86), ("%", 0.95), ("m", 0.97), ("W@", 0.99), ("…—", 1.0)):
-    for _c in _chars:
-        _WIDTHS[_c] = _em
-_DEFAULT_EM = 0.66
-
-
-class Unsupported(Exception):
-    """The figure holds something this renderer does not draw."""
-
-
-# --- text ----------------------------------------------------------------------------------------
-
-_TAG = re.compile(r"<[^>]*>")
-_BR = re.compile(r"<br\s*/?>", re.I)
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def plain(text: Any, strip: bool = True) -> str:
-    """Plotly label text (a subset of HTML; the app escapes user text) as plain text: <br> as a
-    space, other tags dropped, entities decoded (and the ends stripped unless strip=False)."""
-    if text is None:
-        return ""
-    if isinstance(text, dict):
-        text = text.get("text")
-        if text is None:
-            return ""
-    value = _BR.sub(" ", str(text))
-    value = _TAG.sub("", value)
-    value = _XML_INVALID.sub("", html.unescape(value))
-    return value.strip() if strip else value
-
-
-def esc(text: str) -> str:
-    return (_XML_INVALID.sub("", text).replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;").replace('"', "&quot;"))
-
-
-def text_width(text: str, size: float) -> float:
-    """The approximate width of text in px at font size `size`."""
-    return sum(_WIDTHS.get(c, _DEFAULT_EM if ord(c) < 0x2E80 else 1.0) for c in text) * size
-
-
-def fit(text: str, width: float, size: float) -> str:
-    """The text, shortened with "…" if it is wider than `width`."""
-    if text_width(text, size) <= width:
-        return text
-    out = text
-    while out and text_width(out + ELLIPSIS, size) > width:
-        out = out[:-1]
-    return out.rstrip() + ELLIPSIS
-
-
-def wrap(text: str, width: float, size: float, max_lines: int) -> list[str]:
-    """The text broken into at most max_lines lines (at spaces, after hyphens and slashes), each
-    at most `width` wide: the last one shortened with "…" if needed."""
-    pieces = [p for p in re.split(r"(?<=\s)(?=\S)|(?<=[\-/])(?=[^\s\-/])", text) if p]
-    lines: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = current + piece
-        if current.strip() and text_width(candidate.rstrip(), size) > width:
-            lines.append(current.rstrip())
-            current = piece
-        else:
-            current = candidate
-    current = current.rstrip()
-    if current or not lines:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])]
-    return [fit(line, width, size) for line in lines]
-
-
-# --- numbers -------------------------------------------------------------------------------------
-
-@dataclass
-class NumberFormat:
-    """Tick label numbers: decimal mark and thousands separator from layout.separators."""
-    decimal: str = "."
-    thousands: str = ","
-    group: bool = True
-
-    def __call__(self, value: float, decimals: int, group: bool | None = None) -> str:
-        decimals = max(0, min(decimals, 12))
-        text = f"{abs(value):.{decimals}f}"
-        whole, _dot, frac = text.partition(".")
-        if (self.group if group is None else group) or len(whole) > 4:
-            parts: list[str] = []
-            while len(whole) > 3:
-                parts.insert(0, whole[-3:])
-                whole = whole[:-3]
-            whole = self.thousands.join([whole] + parts)
-        out = whole + (self.decimal + frac if frac else "")
-        negative = value < 0 and any(ch not in "0" for ch in text.replace(".", ""))
-        return (MINUS if negative else "") + out
-
-
-def number_format(layout: dict[str, Any], axis: dict[str, Any] | None = None) -> NumberFormat:
-    separators = layout.get("separators") or ".,"
-    decimal = separators[0]
-    thousands = separators[1] if len(separators) > 1 else ","
-    if thousands == " ":
-        thousands = "\u00a0"
-    group = bool((axis or {}).get("separatethousands", False))
-    return NumberFormat(decimal, thousands, group)
-
-
-_D3 = re.compile(r"^(~)?(,)?(?:\.(\d+))?([fd%]?)$")
-
-
-def tick_decimals(step: float) -> int:
-    if step <= 0 or step >= 1:
-        return 0
-    decimals = int(math.ceil(-math.log10(step) - 1e-9))
-    while decimals < 10 and abs(round(step, decimals) - step) > step * 1e-6:
-        decimals += 1
-    return decimals
-
-
-# --- colours -------------------------------------------------------------------------------------
-
-_NAMED = {"white": (255, 255, 255), "black": (0, 0, 0), "red": (255, 0, 0), "green": (0, 128, 0),
-          "blue": (0, 0, 255), "grey": (128, 128, 128), "gray": (128, 128, 128)}
-
-
-def parse_color(value: Any) -> tuple[int, int, int, float]:
-    """An (r, g, b, alpha) from "#rgb", "#rrggbb", "rgb(...)", "rgba(...)" or a few names."""
-    if not isinstance(value, str):
-        raise Unsupported(f"colour {value!r}")
-    text = value.strip().lower()
-    if text in ("transparent", "none"):
-        return (0, 0, 0, 0.0)
-    if text in _NAMED:
-        return (*_NAMED[text], 1.0)
-    if re.fullmatch(r"#[0-9a-f]{3}", text):
-        return (int(text[1] * 2, 16), int(text[2] * 2, 16), int(text[3] * 2, 16), 1.0)
-    if re.fullmatch(r"#[0-9a-f]{6}", text):
-        return (int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16), 1.0)
-    match = re.fullmatch(r"rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)", text)
-    if match:
-        r, g, b = (int(round(float(match.group(n)))) for n in (1, 2, 3))
-        return (r, g, b, float(match.group(4)) if match.group(4) else 1.0)
-    raise Unsupported(f"colour {value!r}")
-
-
-def color_attr(value: Any, name: str = "fill") -> str:
-    """SVG paint attributes for a plotly colour (with its alpha as an opacity)."""
-    r, g, b, a = parse_color(value)
-    if a <= 0:
-        return f'{name}="none"'
-    out = f'{name}="#{r:02x}{g:02x}{b:02x}"'
-    if a < 1:
-        out += f' {name}-opacity="{a:.3g}"'
-    return out
-
-
-def hex_color(value: Any) -> str:
-    r, g, b, _a = parse_color(value)
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def scale_color(scale: list[list[Any]], t: float) -> tuple[int, int, int]:
-    """The colour at t (0..1) on a plotly colour scale [[0, c], ..., [1, c]]."""
-    stops = [(float(pos), parse_color(c)) for pos, c in scale]
-    t = min(1.0, max(0.0, t))
-    for (p0, c0), (p1, c1) in zip(stops, stops[1:], strict=False):
-        if t <= p1:
-            f = 0.0 if p1 == p0 else (t - p0) / (p1 - p0)
-            return (round(c0[0] + (c1[0] - c0[0]) * f), round(c0[1] + (c1[1] - c0[1]) * f),
-                    round(c0[2] + (c1[2] - c0[2]) * f))
-    return stops[-1][1][:3]
-
-
-def luminance(rgb: tuple[int, int, int]) -> float:
-    return (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255
-
-
-# --- numbers for positions -----------------------------------------------------------------------
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
-_EPOCH = date(1970, 1, 1)
-
-
-def _date_value(value: Any) -> float | None:
-    """A date (ISO string) as days since 1970-01-01."""
-    if not isinstance(value, str) or not _DATE.match(value):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace(" ", "T"))
-    except ValueError:
-        return None
-    return (moment - datetime(1970, 1, 1)).total_seconds() / 86400
-
-
-def _values(values: Any) -> list[Any]:
-    if values is None:
-        return []
-    if not isinstance(values, list):
-        raise Unsupported("values that are not a list")
-    return values
-
-
-# --- axes ----------------------------------------------------------------------------------------
-
-@dataclass
-class Axis:
-    """One cartesian axis: a category, linear (number) or date axis mapped onto pixels."""
-    letter: str
-    spec: dict[str, Any]
-    kind: str = "linear"
-    categories: list[str] = field(default_factory=list)
-    lo: float = 0.0
-    hi: float = 1.0
-    start: float = 0.0        # pixel of lo
-    end: float = 1.0          # pixel of hi
-    ticks: list[tuple[float, str]] = field(default_factory=list)
-    fmt: NumberFormat = field(default_factory=NumberFormat)
-    integers: bool = False    # only whole numbers on it (counts): no ticks in between
-
-    def index(self, value: Any) -> float | None:
-        if value is None:
-            return None
-        if self.kind == "category":
-            key = self.key(value)
-            return float(self.categories.index(key)) if key in self.categories else None
-        if self.kind == "date":
-            return _date_value(value)
-        return float(value) if _is_number(value) else None
-
-    def key(self, value: Any) -> str:
-        if isinstance(value, str):
-            return value
-        if _is_number(value):
-            return self.fmt(float(value), tick_decimals(abs(float(value)) % 1 or 1), group=False)
-        return str(value)
-
-    def px(self, position: float) -> float:
-        span = self.hi - self.lo or 1.0
-        return self.start + (position - self.lo) / span * (self.end - self.start)
-
-    @property
-    def length(self) -> float:
-        return abs(self.end - self.start)
-
-    @property
-    def band(self) -> float:
-        """A category's width in px."""
-        return self.length / max(1, len(self.categories))
-
-
-def axis_kind(spec: dict[str, Any], values: list[Any], forced_category: bool) -> str:
-    kind = spec.get("type") or "-"
-    if kind in ("category", "linear", "date"):
-        return str(kind)
-    if kind != "-":
-        raise Unsupported(f"axis type {kind}")
-    present = [v for v in values if v is not None]
-    if forced_category:
-        return "category"
-    if present and all(_is_number(v) for v in present):
-        return "linear"
-    if present and all(_date_value(v) is not None for v in present):
-        return "date"
-    return "category"
-
-
-def nice_step(span: float, target: float) -> float:
-    raw = span / max(1.0, target)
-    if raw <= 0:
-        return 1.0
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 5, 10):
-        if m * magnitude >= raw * 0.999:
-            return float(m * magnitude)
-    return float(10 * magnitude)
-
-
-def number_ticks(axis: Axis, target: float) -> None:
-    spec = axis.spec
-    prefix, suffix = plain(spec.get("tickprefix"), strip=False), plain(spec.get("ticksuffix"), strip=False)
-    tickformat = spec.get("tickformat") or ""
-    percent = False
-    fixed: int | None = None
-    trim = False
-    group: bool | None = None
-    if tickformat:
-        match = _D3.match(str(tickformat))
-        if not match:
-            raise Unsupported(f"tickformat {tickformat}")
-        trim = bool(match.group(1))
-        group = True if match.group(2) else None
-        fixed = int(match.group(3)) if match.group(3) is not None else None
-        percent = match.group(4) == "%"
-        if match.group(4) == "d":
-            fixed = 0
-
-    def label(value: float, decimals: int) -> str:
-        shown = value * 100 if percent else value
-        places = fixed if fixed is not None else decimals
-        text = axis.fmt(shown, places, group)
-        if (trim or fixed is None) and axis.fmt.decimal in text:
-            text = text.rstrip("0").rstrip(axis.fmt.decimal)
-        return prefix + text + ("%" if percent else "") + suffix
-
-    tickvals = spec.get("tickvals")
-    if tickvals is not None:
-        texts = spec.get("ticktext")
-        values = [v for v in _values(tickvals)]
-        ticks = []
-        for n, value in enumerate(values):
-            if not _is_number(value) or not (min(axis.lo, axis.hi) <= value <= max(axis.lo, axis.hi)):
-                continue
-            if texts is not None and n < len(texts):
-                ticks.append((float(value), plain(texts[n])))
-            else:
-                ticks.append((float(value), label(float(value), tick_decimals(abs(value) % 1 or 1))))
-        axis.ticks = ticks
-        return
-    span = axis.hi - axis.lo
-    dtick = spec.get("dtick")
-    step = _num(dtick, 0.0) if _num(dtick, 0.0) > 0 else nice_step(span * (100 if percent else 1),
-                                                                           target) / (100 if percent else 1)
-    if axis.integers and not percent and step < 1:
-        step = 1.0
-    if span / step > 60:
-        step = nice_step(span, 10)
-    decimals = tick_decimals(step * (100 if percent else 1))
-    first = math.ceil(axis.lo / step - 1e-9)
-    ticks = []
-    n = first
-    while n * step <= axis.hi + step * 1e-9:
-        value = round(n * step, 12)
-        ticks.append((value, label(value if abs(value) > step * 1e-9 else 0.0, decimals)))
-        n += 1
-    axis.ticks = ticks
-
-
-def date_ticks(axis: Axis, target: float) -> None:
-    tickformat = axis.spec.get("tickformat")
-    if tickformat not in (None, "", "%Y"):
-        raise Unsupported(f"date tickformat {tickformat}")
-    start = _EPOCH + timedelta(days=math.floor(axis.lo))
-    end = _EPOCH + timedelta(days=math.ceil(axis.hi))
-    years = end.year - start.year
-    ticks: list[tuple[float, str]] = []
-    if years >= 2 or tickformat == "%Y":
-        step = max(1, math.ceil(years / max(1.0, target)))
-        for year in range(start.year, end.year + 1):
-            if year % step:
-                continue
-            value = float((date(year, 1, 1) - _EPOCH).days)
-            if axis.lo <= value <= axis.hi:
-                ticks.append((value, str(year)))
-    else:
-        months = (end.year - start.year) * 12 + end.month - start.month
-        step = max(1, math.ceil(months / max(1.0, target)))
-        y, m = start.year, start.month
-        count = 0
-        while (y, m) <= (end.year, end.month):
-            value = float((date(y, m, 1) - _EPOCH).days)
-            if count % step == 0 and axis.lo <= value <= axis.hi:
-                ticks.append((value, f"{y}-{m:02d}"))
-            count += 1
-            m += 1
-            if m > 12:
-                y, m = y + 1, 1
-    axis.ticks = ticks
-
-
-def category_ticks(axis: Axis) -> None:
-    spec = axis.spec
-    tickvals = spec.get("tickvals")
-    if tickvals is not None:
-        texts = spec.get("ticktext")
-        ticks = []
-        for n, value in enumerate(_values(tickvals)):
-            position = float(value) if _is_number(value) else axis.index(value)
-            if position is None:
-                continue
-            text = plain(texts[n]) if texts is not None and n < len(texts) else plain(axis.key(value))
-            ticks.append((position, text))
-        axis.ticks = ticks
-        return
-    prefix, suffix = plain(spec.get("tickprefix"), strip=False), plain(spec.get("ticksuffix"), strip=False)
-    axis.ticks = [(float(n), prefix + plain(c) + suffix) for n, c in enumerate(axis.categories)]
-
+from portfolio.reports.svgchart.axes import (
+    Axis,
+    axis_kind,
+    category_ticks,
+    date_ticks,
+    is_number,
+    number_or,
+    number_ticks,
+    values_of,
+)
+from portfolio.reports.svgchart.style import (
+    SYMBOLS,
+    color_attr,
+    coord,
+    hex_color,
+    luminance,
+    number_format,
+    parse_color,
+    scale_color,
+    symbol_base,
+    symbol_path,
+    tick_decimals,
+)
+from portfolio.reports.svgchart.text import (
+    DEFAULT_FONT,
+    DEFAULT_HEIGHT,
+    ELLIPSIS,
+    LABEL_LIMIT,
+    Unsupported,
+    esc,
+    fit,
+    plain,
+    text_width,
+    wrap,
+)
 
 # --- the figure ------------------------------------------------------------------------------------
 
@@ -433,16 +51,6 @@ _UNSUPPORTED_LAYOUT = ("annotations", "shapes", "images", "updatemenus", "slider
 _DASH_STYLES = {"solid": None, "dot": (1, 1), "dash": (3, 3), "longdash": (5, 5), "dashdot": (3, 1, 1, 1),
                 "longdashdot": (5, 2, 1, 2)}
 _PATTERN_SHAPES = {"", "/", "\\", "x", ".", "+", "-", "|"}
-
-
-def _num(value: Any, default: float) -> float:
-    return float(value) if _is_number(value) else default
-
-
-def _f(value: float) -> str:
-    """A coordinate, short."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else ("0" if text == "-0" else text)
 
 
 @dataclass
@@ -461,13 +69,13 @@ class Chart:
     def __init__(self, figure: dict[str, Any], width: int, height: int | None, title_alt: str | None):
         if not isinstance(figure, dict):
             raise Unsupported("not a figure")
-        self.data = [t for t in _values(figure.get("data")) if isinstance(t, dict)]
+        self.data = [t for t in values_of(figure.get("data")) if isinstance(t, dict)]
         self.layout: dict[str, Any] = figure.get("layout") or {}
         self.width = float(width)
-        self.height = float(height or _num(self.layout.get("height"), DEFAULT_HEIGHT))
+        self.height = float(height or number_or(self.layout.get("height"), DEFAULT_HEIGHT))
         self.title_alt = title_alt
         font = self.layout.get("font") or {}
-        self.font_size = _num(font.get("size"), 12)
+        self.font_size = number_or(font.get("size"), 12)
         self.font_color = hex_color(font.get("color") or "#444444")
         self.colorway = list(self.layout.get("colorway") or ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                                                 "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -511,14 +119,14 @@ class Chart:
         for _n, trace in self.visible():
             kind = trace.get("type") or "scatter"
             if kind == "heatmap":
-                z = _values(trace.get("z"))
+                z = values_of(trace.get("z"))
                 rows = len(z)
                 cols = max((len(r) for r in z if isinstance(r, list)), default=0)
                 trace.setdefault("x", list(range(cols)))
                 trace.setdefault("y", list(range(rows)))
                 x_cat = y_cat = True
-            xs += _values(trace.get("x"))
-            ys += _values(trace.get("y"))
+            xs += values_of(trace.get("x"))
+            ys += values_of(trace.get("y"))
             if kind == "bar":
                 if trace.get("orientation") == "h":
                     y_cat = True
@@ -543,7 +151,7 @@ class Chart:
                         seen.add(key)
                         keys.append(key)
                 if order == "array":
-                    wanted = [axis.key(v) for v in _values(axis.spec.get("categoryarray"))]
+                    wanted = [axis.key(v) for v in values_of(axis.spec.get("categoryarray"))]
                     keys = wanted + [k for k in keys if k not in wanted]
                 elif order == "category ascending":
                     keys.sort()
@@ -564,8 +172,8 @@ class Chart:
         mode = self.layout.get("barmode") or "group"
         if mode not in ("group", "stack", "relative", "overlay"):
             raise Unsupported(f"barmode {mode}")
-        gap = _num(self.layout.get("bargap"), 0.2)
-        groupgap = _num(self.layout.get("bargroupgap"), 0.0)
+        gap = number_or(self.layout.get("bargap"), 0.2)
+        groupgap = number_or(self.layout.get("bargroupgap"), 0.0)
         slots = len(bars) if mode == "group" else 1
         slot = (1 - gap) / slots
         width = slot * (1 - groupgap)
@@ -574,14 +182,14 @@ class Chart:
         out = []
         for slot_n, (n, trace) in enumerate(bars):
             horizontal = trace.get("orientation") == "h"
-            cat_axis, cats, vals = ((self.y, _values(trace.get("y")), _values(trace.get("x"))) if horizontal
-                                    else (self.x, _values(trace.get("x")), _values(trace.get("y"))))
+            cat_axis, cats, vals = ((self.y, values_of(trace.get("y")), values_of(trace.get("x"))) if horizontal
+                                    else (self.x, values_of(trace.get("x")), values_of(trace.get("y"))))
             if not cats and vals:
                 cats = list(range(len(vals)))
             rects = []
             for cat, value in zip(cats, vals, strict=False):
                 position = cat_axis.index(cat)
-                if position is None or not _is_number(value):
+                if position is None or not is_number(value):
                     continue
                 value = float(value)
                 offset = (-(1 - gap) / 2 + slot * (slot_n if mode == "group" else 0)
@@ -607,7 +215,7 @@ class Chart:
         if isinstance(shape, list) or shape not in _PATTERN_SHAPES:
             raise Unsupported(f"pattern {shape!r}")
         opacity = marker.get("opacity", trace.get("opacity"))
-        extra = f' fill-opacity="{_num(opacity, 1.0):.3g}"' if _num(opacity, 1.0) < 1 else ""
+        extra = f' fill-opacity="{number_or(opacity, 1.0):.3g}"' if number_or(opacity, 1.0) < 1 else ""
         if not shape:
             return color_attr(color) + extra
         overlay = pattern.get("fillmode") == "overlay"
@@ -617,8 +225,8 @@ class Chart:
         else:
             fg = pattern.get("fgcolor") or color
             bg = pattern.get("bgcolor") or "transparent"
-        size = _num(pattern.get("size"), 8)
-        solidity = min(1.0, max(0.05, _num(pattern.get("solidity"), 0.3)))
+        size = number_or(pattern.get("size"), 8)
+        solidity = min(1.0, max(0.05, number_or(pattern.get("solidity"), 0.3)))
         return f'fill="url(#{self.pattern_id(shape, fg, bg, size, solidity)})"' + extra
 
     def pattern_id(self, shape: str, fg: str, bg: str, size: float, solidity: float) -> str:
@@ -627,8 +235,8 @@ class Chart:
             return self.patterns[key]
         pid = f"p{len(self.patterns)}"
         self.patterns[key] = pid
-        s = _f(size)
-        half = _f(size / 2)
+        s = coord(size)
+        half = coord(size / 2)
         rotate = {"/": ' patternTransform="rotate(45)"', "\\": ' patternTransform="rotate(-45)"',
                   "x": ' patternTransform="rotate(45)"'}.get(shape, "")
         parts = [f'<pattern id="{pid}" patternUnits="userSpaceOnUse" width="{s}" height="{s}"{rotate}>']
@@ -636,12 +244,12 @@ class Chart:
             parts.append(f'<rect width="{s}" height="{s}" {color_attr(bg)}/>')
         if shape == ".":
             radius = math.sqrt(solidity * size * size / math.pi)
-            parts.append(f'<circle cx="{half}" cy="{half}" r="{_f(radius)}" {color_attr(fg)}/>')
+            parts.append(f'<circle cx="{half}" cy="{half}" r="{coord(radius)}" {color_attr(fg)}/>')
         else:
             line = size * solidity if shape in ("/", "\\", "-", "|") else size * (1 - math.sqrt(1 - solidity))
             d = {"/": f"M{half},0V{s}", "\\": f"M{half},0V{s}", "|": f"M{half},0V{s}", "-": f"M0,{half}H{s}",
                  "x": f"M{half},0V{s}M0,{half}H{s}", "+": f"M{half},0V{s}M0,{half}H{s}"}[shape]
-            parts.append(f'<path d="{d}" {color_attr(fg, "stroke")} stroke-width="{_f(max(0.5, line))}"/>')
+            parts.append(f'<path d="{d}" {color_attr(fg, "stroke")} stroke-width="{coord(max(0.5, line))}"/>')
         parts.append("</pattern>")
         self.defs.append("".join(parts))
         return pid
@@ -665,7 +273,7 @@ class Chart:
             for axis in (self.x, self.y):
                 if axis.kind == "category":
                     continue
-                for value in _values(trace.get(axis.letter)):
+                for value in values_of(trace.get(axis.letter)):
                     position = axis.index(value)
                     if position is not None:
                         extents[axis.letter].append(position)
@@ -676,7 +284,7 @@ class Chart:
                 continue
             given = axis.spec.get("range")
             if isinstance(given, list) and len(given) == 2 and all(v is not None for v in given):
-                lo, hi = (axis.index(v) if axis.kind == "date" else _num(v, 0) for v in given)
+                lo, hi = (axis.index(v) if axis.kind == "date" else number_or(v, 0) for v in given)
                 if lo is None or hi is None:
                     raise Unsupported("axis range")
                 if lo > hi:
@@ -727,19 +335,19 @@ class Chart:
         for _n, trace in heatmaps:
             if trace.get("showscale", True) is not False and self.colorbar is None:
                 self.colorbar = trace
-        self.tick_size = _num(((self.x.spec.get("tickfont") or {}).get("size")), self.font_size)
+        self.tick_size = number_or(((self.x.spec.get("tickfont") or {}).get("size")), self.font_size)
         self.collect_legend(bars)
 
         size = self.font_size
         width = self.width
         margin = self.layout.get("margin") or {}
-        m_l, m_r = _num(margin.get("l"), 80), _num(margin.get("r"), 80)
-        m_t, m_b = _num(margin.get("t"), 100), _num(margin.get("b"), 80)
+        m_l, m_r = number_or(margin.get("l"), 80), number_or(margin.get("r"), 80)
+        m_t, m_b = number_or(margin.get("t"), 100), number_or(margin.get("b"), 80)
 
         # title
         title_spec = self.layout.get("title") or {}
         title = plain(title_spec)
-        title_size = _num((title_spec.get("font") or {}).get("size") if isinstance(title_spec, dict) else None,
+        title_size = number_or((title_spec.get("font") or {}).get("size") if isinstance(title_spec, dict) else None,
                           round(size * 1.3))
         title_lines = wrap(title, width - 20, title_size, 2) if title else []
         title_bottom = 8 + len(title_lines) * title_size * 1.25
@@ -804,9 +412,9 @@ class Chart:
             for value, _text in axis.ticks:
                 p = axis.px(value)
                 if axis.letter == "x":
-                    d.append(f"M{_f(p)},{_f(self.y.end)}V{_f(plot_bottom)}")
+                    d.append(f"M{coord(p)},{coord(self.y.end)}V{coord(plot_bottom)}")
                 else:
-                    d.append(f"M{_f(self.x.start)},{_f(p)}H{_f(self.x.end)}")
+                    d.append(f"M{coord(self.x.start)},{coord(p)}H{coord(self.x.end)}")
             if d:
                 grid.append(f'<path d="{"".join(d)}" {color_attr(color, "stroke")} stroke-width="1"/>')
         out += grid
@@ -816,28 +424,28 @@ class Chart:
         for axis in (self.x, self.y):
             if axis.kind == "linear" and axis.lo < 0 < axis.hi and axis.spec.get("zeroline") is not False:
                 p = axis.px(0.0)
-                zero = (f"M{_f(p)},{_f(self.y.end)}V{_f(plot_bottom)}" if axis.letter == "x"
-                        else f"M{_f(self.x.start)},{_f(p)}H{_f(self.x.end)}")
+                zero = (f"M{coord(p)},{coord(self.y.end)}V{coord(plot_bottom)}" if axis.letter == "x"
+                        else f"M{coord(self.x.start)},{coord(p)}H{coord(self.x.end)}")
                 out.append(f'<path d="{zero}" stroke="#6b7280" stroke-width="1"/>')
         self.draw_scatters()
 
         # axis labels
         ts = self.tick_size
-        labels = [f'<g font-size="{_f(ts)}">']
+        labels = [f'<g font-size="{coord(ts)}">']
         if self.x.ticks:
             if rotate:
                 labels.append('<g text-anchor="end">')
                 for (value, _t), lines in zip(self.x.ticks, x_label_lines, strict=False):
                     px, py = self.x.px(value), plot_bottom + 8
-                    labels.append(f'<text x="{_f(px)}" y="{_f(py + ts * 0.35)}" '
-                                  f'transform="rotate(-45 {_f(px)} {_f(py)})">{esc(lines[0])}</text>')
+                    labels.append(f'<text x="{coord(px)}" y="{coord(py + ts * 0.35)}" '
+                                  f'transform="rotate(-45 {coord(px)} {coord(py)})">{esc(lines[0])}</text>')
                 labels.append("</g>")
             else:
                 labels.append('<g text-anchor="middle">')
                 for (value, _t), lines in zip(self.x.ticks, x_label_lines, strict=False):
                     px = self.x.px(value)
                     for k, line in enumerate(lines):
-                        labels.append(f'<text x="{_f(px)}" y="{_f(plot_bottom + 6 + ts * (k + 1) * 1.15)}">'
+                        labels.append(f'<text x="{coord(px)}" y="{coord(plot_bottom + 6 + ts * (k + 1) * 1.15)}">'
                                       f'{esc(line)}</text>')
                 labels.append("</g>")
         if self.y.ticks:
@@ -846,7 +454,7 @@ class Chart:
                 py = self.y.px(value)
                 first = py + ts * 0.35 - (len(lines) - 1) * ts * 0.575
                 for k, line in enumerate(lines):
-                    labels.append(f'<text x="{_f(self.x.start - 8)}" y="{_f(first + k * ts * 1.15)}">'
+                    labels.append(f'<text x="{coord(self.x.start - 8)}" y="{coord(first + k * ts * 1.15)}">'
                                   f'{esc(line)}</text>')
             labels.append("</g>")
         labels.append("</g>")
@@ -856,17 +464,17 @@ class Chart:
         if x_title:
             tx = fit(x_title, plot_w, title_font)
             ty = plot_bottom + x_block + title_font * 1.2
-            out.append(f'<text x="{_f(self.x.start + plot_w / 2)}" y="{_f(ty)}" text-anchor="middle" '
-                       f'font-size="{_f(title_font)}">{esc(tx)}</text>')
+            out.append(f'<text x="{coord(self.x.start + plot_w / 2)}" y="{coord(ty)}" text-anchor="middle" '
+                       f'font-size="{coord(title_font)}">{esc(tx)}</text>')
         if y_title:
             shown = fit(y_title, plot_h, title_font)
             cx, cy = 6 + title_font * 0.85, self.y.end + plot_h / 2
-            out.append(f'<text x="{_f(cx)}" y="{_f(cy)}" text-anchor="middle" font-size="{_f(title_font)}" '
-                       f'transform="rotate(-90 {_f(cx)} {_f(cy)})">{esc(shown)}</text>')
+            out.append(f'<text x="{coord(cx)}" y="{coord(cy)}" text-anchor="middle" font-size="{coord(title_font)}" '
+                       f'transform="rotate(-90 {coord(cx)} {coord(cy)})">{esc(shown)}</text>')
         if self.colorbar is not None:
             self.draw_colorbar(self.colorbar, self.x.end + 16, self.y.end, plot_h)
         for k, line in enumerate(title_lines):
-            out.append(f'<text x="10" y="{_f(8 + title_size * (k + 1) * 1.1)}" font-size="{_f(title_size)}">'
+            out.append(f'<text x="10" y="{coord(8 + title_size * (k + 1) * 1.1)}" font-size="{coord(title_size)}">'
                        f'{esc(line)}</text>')
         self.draw_legend(legend_rows, height - legend_h + 4)
         return self.document()
@@ -949,22 +557,22 @@ class Chart:
         if not rows:
             return
         size = self.font_size
-        out = [f'<g font-size="{_f(size)}">']
+        out = [f'<g font-size="{coord(size)}">']
         for r, row in enumerate(rows):
             x = 10.0
             cy = top + r * (size + 8) + (size + 8) / 2
             for item, label, w in row:
                 if item.kind == "bar":
-                    out.append(f'<rect x="{_f(x + 6)}" y="{_f(cy - 7)}" width="14" height="14" {item.fill}/>')
+                    out.append(f'<rect x="{coord(x + 6)}" y="{coord(cy - 7)}" width="14" height="14" {item.fill}/>')
                 else:
                     if item.width:
                         dash = f' stroke-dasharray="{item.dash}"' if item.dash else ""
-                        out.append(f'<path d="M{_f(x)},{_f(cy)}h26" stroke="{item.color}" '
-                                   f'stroke-width="{_f(item.width)}"{dash}/>')
+                        out.append(f'<path d="M{coord(x)},{coord(cy)}h26" stroke="{item.color}" '
+                                   f'stroke-width="{coord(item.width)}"{dash}/>')
                     if item.symbol:
                         out.append(f'<path d="{symbol_path(item.symbol, x + 13, cy, 4)}" '
                                    f'{self.marker_paint(item.symbol, item.color)}/>')
-                out.append(f'<text x="{_f(x + 32)}" y="{_f(cy + size * 0.35)}">{esc(label)}</text>')
+                out.append(f'<text x="{coord(x + 32)}" y="{coord(cy + size * 0.35)}">{esc(label)}</text>')
                 x += w
         out.append("</g>")
         self.body += out
@@ -988,7 +596,7 @@ class Chart:
                 y0, y1 = max(y0, self.y.end), min(y1, self.y.start)
                 if x1 - x0 <= 0 or y1 - y0 <= 0:
                     continue
-                d.append(f"M{_f(x0)},{_f(y0)}H{_f(x1)}V{_f(y1)}H{_f(x0)}Z")
+                d.append(f"M{coord(x0)},{coord(y0)}H{coord(x1)}V{coord(y1)}H{coord(x0)}Z")
             if d:
                 self.body.append(f'<path d="{"".join(d)}" {self.bar_style(n, trace)}/>')
 
@@ -1000,20 +608,20 @@ class Chart:
         if isinstance(marker_color, list):
             raise Unsupported("a colour per marker")
         color = hex_color(line.get("color") or marker_color or default)
-        width = _num(line.get("width"), 2)
+        width = number_or(line.get("width"), 2)
         dash = line.get("dash") or "solid"
         if dash in _DASH_STYLES:
             pattern = _DASH_STYLES[dash]
             unit = max(width, 3)
-            dasharray = ",".join(_f(p * unit) for p in pattern) if pattern else ""
+            dasharray = ",".join(coord(p * unit) for p in pattern) if pattern else ""
         elif re.fullmatch(r"[\d.]+(px)?(\s*,\s*[\d.]+(px)?)*", str(dash)):
             dasharray = str(dash).replace("px", "").replace(" ", "")
         else:
             raise Unsupported(f"dash {dash}")
         symbol = marker.get("symbol") or "circle"
-        if isinstance(symbol, list) or _symbol_base(symbol) not in _SYMBOLS:
+        if isinstance(symbol, list) or symbol_base(symbol) not in SYMBOLS:
             raise Unsupported(f"marker symbol {symbol!r}")
-        mode = trace.get("mode") or ("lines+markers" if len(_values(trace.get("x"))) < 20 else "lines")
+        mode = trace.get("mode") or ("lines+markers" if len(values_of(trace.get("x"))) < 20 else "lines")
         return color, dasharray, str(symbol), width, mode
 
     def marker_paint(self, symbol: str, color: str) -> str:
@@ -1026,7 +634,7 @@ class Chart:
             if (trace.get("type") or "scatter") != "scatter":
                 continue
             color, dash, symbol, lw, mode = self.line_style(n, trace)
-            xs, ys = _values(trace.get("x")), _values(trace.get("y"))
+            xs, ys = values_of(trace.get("x")), values_of(trace.get("y"))
             if not xs and ys:
                 xs = list(range(len(ys)))
             if not ys and xs:
@@ -1043,14 +651,14 @@ class Chart:
                         if not trace.get("connectgaps"):
                             pen = False
                         continue
-                    d.append(("L" if pen else "M") + f"{_f(point[0])},{_f(point[1])}")
+                    d.append(("L" if pen else "M") + f"{coord(point[0])},{coord(point[1])}")
                     pen = True
                 if d:
                     dashed = f' stroke-dasharray="{dash}"' if dash else ""
-                    self.body.append(f'<path d="{"".join(d)}" fill="none" stroke="{color}" stroke-width="{_f(lw)}"'
+                    self.body.append(f'<path d="{"".join(d)}" fill="none" stroke="{color}" stroke-width="{coord(lw)}"'
                                      f' stroke-linejoin="round"{dashed}/>')
             marker = trace.get("marker") or {}
-            radius = _num(marker.get("size"), 6) / 2
+            radius = number_or(marker.get("size"), 6) / 2
             if isinstance(marker.get("size"), list):
                 raise Unsupported("a size per marker")
             if "markers" in mode:
@@ -1072,10 +680,10 @@ class Chart:
             raise Unsupported("a text position per point")
         vertical, _space, horizontal = position.partition(" ")
         font = trace.get("textfont") or {}
-        size = _num(font.get("size"), self.font_size)
+        size = number_or(font.get("size"), self.font_size)
         fill = hex_color(font.get("color") or self.font_color)
         anchor = {"left": "end", "right": "start"}.get(horizontal, "middle")
-        out = [f'<g font-size="{_f(size)}" fill="{fill}" text-anchor="{anchor}">']
+        out = [f'<g font-size="{coord(size)}" fill="{fill}" text-anchor="{anchor}">']
         for point, text in zip(points, texts, strict=False):
             if point is None or text in (None, ""):
                 continue
@@ -1095,27 +703,27 @@ class Chart:
             lo = x - (w if anchor == "end" else w / 2 if anchor == "middle" else 0)
             x += max(0.0, 2 - lo) - max(0.0, lo + w - (self.width - 2))
             y = min(max(y, size), self.height - 2)
-            out.append(f'<text x="{_f(x)}" y="{_f(y)}">{esc(label)}</text>')
+            out.append(f'<text x="{coord(x)}" y="{coord(y)}">{esc(label)}</text>')
         out.append("</g>")
         self.body += out
 
     def draw_heatmaps(self, heatmaps: list[tuple[int, dict[str, Any]]]) -> None:
         for _n, trace in heatmaps:
-            z = _values(trace.get("z"))
-            xs, ys = _values(trace.get("x")), _values(trace.get("y"))
-            flat = [v for row in z for v in (row if isinstance(row, list) else []) if _is_number(v)]
-            zmin = _num(trace.get("zmin"), min(flat, default=0))
-            zmax = _num(trace.get("zmax"), max(flat, default=1))
+            z = values_of(trace.get("z"))
+            xs, ys = values_of(trace.get("x")), values_of(trace.get("y"))
+            flat = [v for row in z for v in (row if isinstance(row, list) else []) if is_number(v)]
+            zmin = number_or(trace.get("zmin"), min(flat, default=0))
+            zmax = number_or(trace.get("zmax"), max(flat, default=1))
             scale = trace.get("colorscale")
             if not isinstance(scale, list):
                 raise Unsupported(f"colorscale {scale!r}")
             if trace.get("reversescale"):
                 scale = [[1 - float(p), c] for p, c in reversed(scale)]
-            xgap, ygap = _num(trace.get("xgap"), 0), _num(trace.get("ygap"), 0)
+            xgap, ygap = number_or(trace.get("xgap"), 0), number_or(trace.get("ygap"), 0)
             template = trace.get("texttemplate")
             texts = trace.get("text")
             font = trace.get("textfont") or {}
-            tsize = _num(font.get("size"), self.font_size)
+            tsize = number_or(font.get("size"), self.font_size)
             tcolor = font.get("color")
             if template and re.search(r"%\{(?!text\}|z\}|x\}|y\})", str(template)):
                 raise Unsupported(f"texttemplate {template}")
@@ -1126,7 +734,7 @@ class Chart:
                 if not isinstance(row, list) or r >= len(ys):
                     continue
                 for c, value in enumerate(row):
-                    if c >= len(xs) or not _is_number(value):
+                    if c >= len(xs) or not is_number(value):
                         continue
                     px, py = self.x.index(xs[c]), self.y.index(ys[r])
                     if px is None or py is None:
@@ -1138,7 +746,8 @@ class Chart:
                     x0, y0 = cx - bw / 2 + xgap / 2, cy - bh / 2 + ygap / 2
                     w, h = bw - xgap, bh - ygap
                     if w > 0 and h > 0:
-                        cells.setdefault(fill, []).append(f"M{_f(x0)},{_f(y0)}h{_f(w)}v{_f(h)}h{_f(-w)}Z")
+                        cells.setdefault(fill, []).append(
+                            f"M{coord(x0)},{coord(y0)}h{coord(w)}v{coord(h)}h{coord(-w)}Z")
                     if template:
                         text_value = ""
                         if isinstance(texts, list) and r < len(texts) and isinstance(texts[r], list) \
@@ -1152,41 +761,41 @@ class Chart:
                             color = hex_color(tcolor) if tcolor else ("#000000" if luminance(rgb) > 0.5
                                                                        else "#ffffff")
                             label = fit(label, max(w - 2, tsize), tsize)
-                            labels.append(f'<text x="{_f(cx)}" y="{_f(cy + tsize * 0.35)}" fill="{color}">'
+                            labels.append(f'<text x="{coord(cx)}" y="{coord(cy + tsize * 0.35)}" fill="{color}">'
                                           f'{esc(label)}</text>')
             for fill, parts in cells.items():
                 self.body.append(f'<path d="{"".join(parts)}" fill="{fill}"/>')
             if labels:
-                self.body.append(f'<g font-size="{_f(tsize)}" text-anchor="middle">' + "".join(labels) + "</g>")
+                self.body.append(f'<g font-size="{coord(tsize)}" text-anchor="middle">' + "".join(labels) + "</g>")
 
     def draw_colorbar(self, trace: dict[str, Any], x: float, top: float, length: float) -> None:
         scale = trace.get("colorscale") or []
-        z = [v for row in _values(trace.get("z")) for v in (row if isinstance(row, list) else []) if _is_number(v)]
-        zmin = _num(trace.get("zmin"), min(z, default=0))
-        zmax = _num(trace.get("zmax"), max(z, default=1))
+        z = [v for row in values_of(trace.get("z")) for v in (row if isinstance(row, list) else []) if is_number(v)]
+        zmin = number_or(trace.get("zmin"), min(z, default=0))
+        zmax = number_or(trace.get("zmax"), max(z, default=1))
         stops = "".join(f'<stop offset="{float(p):.3g}" stop-color="{hex_color(c)}"/>' for p, c in scale)
         self.defs.append(f'<linearGradient id="cb" x1="0" y1="1" x2="0" y2="0">{stops}</linearGradient>')
         bar_h = max(40.0, length)
-        self.body.append(f'<rect x="{_f(x)}" y="{_f(top)}" width="14" height="{_f(bar_h)}" fill="url(#cb)"/>')
+        self.body.append(f'<rect x="{coord(x)}" y="{coord(top)}" width="14" height="{coord(bar_h)}" fill="url(#cb)"/>')
         axis = Axis("y", {}, fmt=self.y.fmt, lo=zmin, hi=zmax if zmax > zmin else zmin + 1,
                     start=top + bar_h, end=top)
         number_ticks(axis, max(2.0, bar_h / 60))
         size = self.tick_size
-        parts = [f'<g font-size="{_f(size)}">']
+        parts = [f'<g font-size="{coord(size)}">']
         for value, text in axis.ticks:
-            parts.append(f'<text x="{_f(x + 18)}" y="{_f(axis.px(value) + size * 0.35)}">'
+            parts.append(f'<text x="{coord(x + 18)}" y="{coord(axis.px(value) + size * 0.35)}">'
                          f'{esc(fit(text, self.width - x - 20, size))}</text>')
         title = plain((trace.get("colorbar") or {}).get("title"))
         if title:
-            parts.append(f'<text x="{_f(x)}" y="{_f(max(size, top - 6))}">'
+            parts.append(f'<text x="{coord(x)}" y="{coord(max(size, top - 6))}">'
                          f'{esc(fit(title, self.width - x - 4, size))}</text>')
         parts.append("</g>")
         self.body += parts
 
     def document(self) -> str:
-        w, h = _f(self.width), _f(math.ceil(self.height))
+        w, h = coord(self.width), coord(math.ceil(self.height))
         head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
-                f'role="img" font-family="{DEFAULT_FONT}" font-size="{_f(self.font_size)}" '
+                f'role="img" font-family="{DEFAULT_FONT}" font-size="{coord(self.font_size)}" '
                 f'fill="{self.font_color}">')
         parts = [head]
         if self.title_alt:
@@ -1197,62 +806,3 @@ class Chart:
         parts += self.body
         parts.append("</svg>")
         return "".join(parts)
-
-
-# --- marker symbols ------------------------------------------------------------------------------
-
-_SYMBOLS = {"circle", "square", "diamond", "triangle-up", "triangle-down", "triangle-left", "triangle-right",
-            "x", "cross", "star", "pentagon", "hexagon"}
-
-
-def _symbol_base(symbol: Any) -> str:
-    text = str(symbol)
-    return text[:-5] if text.endswith("-open") else text
-
-
-def _polygon(points: list[tuple[float, float]]) -> str:
-    return "M" + "L".join(f"{_f(x)},{_f(y)}" for x, y in points) + "Z"
-
-
-def symbol_path(symbol: str, x: float, y: float, r: float) -> str:
-    """A marker's outline as path data, centred on (x, y) with radius r."""
-    base = _symbol_base(symbol)
-    if base == "circle":
-        return f"M{_f(x - r)},{_f(y)}a{_f(r)},{_f(r)} 0 1,0 {_f(2 * r)},0a{_f(r)},{_f(r)} 0 1,0 {_f(-2 * r)},0Z"
-    if base == "square":
-        return _polygon([(x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r)])
-    if base == "diamond":
-        s = r * 1.3
-        return _polygon([(x, y - s), (x + s, y), (x, y + s), (x - s, y)])
-    if base.startswith("triangle-"):
-        s = r * 1.2
-        tri = {"up": [(x, y - s), (x + s, y + s * 0.6), (x - s, y + s * 0.6)],
-               "down": [(x, y + s), (x + s, y - s * 0.6), (x - s, y - s * 0.6)],
-               "left": [(x - s, y), (x + s * 0.6, y - s), (x + s * 0.6, y + s)],
-               "right": [(x + s, y), (x - s * 0.6, y - s), (x - s * 0.6, y + s)]}[base[9:]]
-        return _polygon(tri)
-    if base in ("x", "cross"):
-        t = r * 0.4
-        arm = [(-t, -r), (t, -r), (t, -t), (r, -t), (r, t), (t, t), (t, r), (-t, r), (-t, t), (-r, t), (-r, -t),
-               (-t, -t)]
-        if base == "x":
-            c = math.sqrt(0.5)
-            arm = [((ax - ay) * c * 1.2, (ax + ay) * c * 1.2) for ax, ay in arm]
-        return _polygon([(x + ax, y + ay) for ax, ay in arm])
-    corners = {"star": 10, "pentagon": 5, "hexagon": 6}[base]
-    points = []
-    for k in range(corners):
-        angle = -math.pi / 2 + 2 * math.pi * k / corners
-        radius = r * 1.2 if base != "star" or k % 2 == 0 else r * 0.5
-        points.append((x + radius * math.cos(angle), y + radius * math.sin(angle)))
-    return _polygon(points)
-
-
-def render(figure: dict[str, Any], *, width: int = 900, height: int | None = None,
-           title_alt: str | None = None) -> str | None:
-    """The figure as a stand-alone SVG document (its text alternative as <title>), or None when
-    the figure holds something this module does not draw (the caller then uses kaleido)."""
-    try:
-        return Chart(figure, width, height, title_alt).svg()
-    except (Unsupported, TypeError, ValueError, KeyError, IndexError, ZeroDivisionError):
-        return None
