@@ -1,6 +1,6 @@
-"""Plotly helpers without a Flask app: escaping, a Swedish base layout, shapes that do not rely
-on colour alone, and amounts in kronor on axes and in hovers. Used by pages and by dashboard
-plugins."""
+"""Plotly helpers: escaping, a Swedish base layout, shapes that do not rely on colour alone, and
+amounts in kronor on axes and in hovers. Used by pages and by dashboard plugins; only `figure`
+looks at the current app (one setting), and works without one."""
 
 from __future__ import annotations
 

@@ -334,10 +334,6 @@ def similar_for_key(key: str, fallback_text: str, *, limit: int = 10) -> list[Ma
         return index.similar(fallback_text, threshold=threshold(), limit=limit, exclude=(key,))
 
 
-def pairs(keys: list[str]) -> list[tuple[str, str, float]]:
-    with _state().lock:
-        return current_index().pairs(keys, threshold=threshold())
-
 
 def groups(keys: list[str], labels: list[int], excluded: set[tuple[str, str]]) -> list[tuple[list[str], float]]:
     """Groups of similar documents among `keys` joined across different `labels` (the engine's
